@@ -167,7 +167,12 @@ func convert(rec gowarc.Record, withBody bool) (*Record, error) {
 		if err != nil {
 			return out, err
 		}
-		if body, err = io.ReadAll(pr); err != nil {
+		if withBody {
+			body, err = io.ReadAll(pr)
+		} else {
+			_, err = io.Copy(io.Discard, pr)
+		}
+		if err != nil {
 			return out, err
 		}
 	} else {
@@ -179,9 +184,7 @@ func convert(rec gowarc.Record, withBody bool) (*Record, error) {
 			return out, err
 		}
 	}
-	if withBody {
-		out.Body = body
-	}
+	out.Body = body
 	return out, nil
 }
 

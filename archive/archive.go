@@ -1,0 +1,206 @@
+// Package archive keeps what was seen, for good: every fetch is written to
+// WARC and synced before the metadata that points to it is committed, and
+// Verify proves the two still agree.
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/archive/warc"
+)
+
+// Layout of a data directory.
+const (
+	WARCDir   = "archive"
+	DBFile    = "meta.db"
+	IndexDir  = "index"
+	LockFile  = "writer.lock"
+	warcsGlob = "*" + warc.Ext
+)
+
+// LockedError says another writer holds the data directory.
+type LockedError struct {
+	Path  string
+	PID   string
+	Stale bool
+}
+
+func (e *LockedError) Error() string {
+	who := "another takedownwatch writer"
+	if e.PID != "" {
+		who += " (pid " + e.PID + ")"
+	}
+	msg := fmt.Sprintf("%s holds %s: only one writer (serve or snapshot) may run on a data directory; read commands (search, export, sources, verify) work beside it", who, e.Path)
+	if e.Stale {
+		msg += "; if no such process runs, remove the lock file"
+	}
+	return msg
+}
+
+// Options configure an Archive.
+type Options struct {
+	DataDir string
+	// MaxWARCSize rotates WARC files; 0 means warc.DefaultMaxSize.
+	MaxWARCSize int64
+	// Secrets are values that must never reach a record (API tokens).
+	Secrets  []string
+	Software string
+	Clock    func() time.Time
+}
+
+// Archive is the WARC files and the metadata store of one data directory.
+type Archive struct {
+	Store   *store.Store
+	dir     string
+	warcDir string
+	w       *warc.Writer
+	lock    *os.File
+	clock   func() time.Time
+	// Recovered lists files a killed writer had left open, sealed at Open.
+	Recovered []warc.Recovered
+}
+
+// OpenWriter opens the data directory for writing: it takes the writer lock,
+// seals WARC files a killed process left open, and migrates the database.
+func OpenWriter(ctx context.Context, opts Options) (*Archive, error) {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	lock, err := lockFile(filepath.Join(opts.DataDir, LockFile))
+	if err != nil {
+		return nil, err
+	}
+	a := &Archive{dir: opts.DataDir, warcDir: filepath.Join(opts.DataDir, WARCDir), lock: lock, clock: opts.Clock}
+	if err := os.MkdirAll(a.warcDir, 0o755); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	if a.Recovered, err = warc.Recover(a.warcDir); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.w, err = warc.Open(warc.Options{
+		Dir: a.warcDir, MaxSize: opts.MaxWARCSize, Redactor: warc.NewRedactor(opts.Secrets...),
+		Software: opts.Software, Clock: opts.Clock,
+	})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	if a.Store, err = store.Open(ctx, filepath.Join(opts.DataDir, DBFile), false); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// OpenReader opens the data directory for reading, beside a running writer.
+func OpenReader(ctx context.Context, dataDir string) (*Archive, error) {
+	st, err := store.Open(ctx, filepath.Join(dataDir, DBFile), true)
+	if err != nil {
+		if errors.Is(err, store.ErrNoArchive) {
+			return nil, fmt.Errorf("no archive in %s yet: run `takedownwatch snapshot` or `serve` first", dataDir)
+		}
+		return nil, err
+	}
+	return &Archive{Store: st, dir: dataDir, warcDir: filepath.Join(dataDir, WARCDir), clock: time.Now}, nil
+}
+
+// WARCDir returns the directory holding the WARC files.
+func (a *Archive) WARCDir() string { return a.warcDir }
+
+// Close flushes and closes, in order: WARC writer, database, lock.
+func (a *Archive) Close() error {
+	var errs []error
+	if a.w != nil {
+		errs = append(errs, a.w.Close())
+	}
+	if a.Store != nil {
+		errs = append(errs, a.Store.Close())
+	}
+	if a.lock != nil {
+		errs = append(errs, unlockFile(a.lock))
+	}
+	return errors.Join(errs...)
+}
+
+// Meta says what a capture is for.
+type Meta struct {
+	Kind     string // listing | permalink | media | report | account
+	SourceID string
+}
+
+// Record archives one exchange: the WARC records are written and synced,
+// then the capture row that points to them is committed. An answer equal to
+// the last archived one of the same URL becomes a revisit.
+func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store.Capture, error) {
+	if a.w == nil {
+		return nil, errors.New("archive: opened read-only")
+	}
+	var prev *warc.Previous
+	last, err := a.Store.LastCapture(ctx, ex.URL)
+	if err == nil {
+		prev = &warc.Previous{RecordID: last.RecordID, TargetURI: last.URL, Date: last.At, PayloadDigest: last.PayloadDigest}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if ex.Date.IsZero() {
+		ex.Date = a.clock()
+	}
+	wr, err := a.w.WriteExchange(ex, prev)
+	if err != nil {
+		return nil, fmt.Errorf("archive: %s: %w", ex.URL, err)
+	}
+	if err := a.w.Sync(); err != nil {
+		return nil, err
+	}
+	c := &store.Capture{
+		URL: ex.URL, Kind: m.Kind, SourceID: m.SourceID, At: ex.Date, Status: ex.StatusCode,
+		ContentType:   ex.Header.Get("Content-Type"),
+		ETag:          ex.Header.Get("ETag"),
+		LastModified:  ex.Header.Get("Last-Modified"),
+		PayloadDigest: wr.PayloadDigest, BlockDigest: wr.BlockDigest, RecordType: wr.Type,
+		RecordID: wr.Response.RecordID, WARCFile: wr.Response.File, WARCOffset: wr.Response.Offset,
+		WARCLength: wr.Response.Length, RequestOffset: wr.Request.Offset, RequestLength: wr.Request.Length,
+		Truncated: ex.Truncated, Vantage: ex.Vantage,
+	}
+	if wr.Type == "revisit" && last != nil {
+		c.RevisitOf = last.ID
+		if ex.StatusCode == http.StatusNotModified {
+			// A 304 stands for the last payload: keep its digest so the next
+			// identical 200 is still a revisit, and its validators when the
+			// 304 repeats none.
+			c.PayloadDigest = last.PayloadDigest
+			if c.ETag == "" {
+				c.ETag = last.ETag
+			}
+			if c.LastModified == "" {
+				c.LastModified = last.LastModified
+			}
+		}
+	}
+	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// RecordFailure keeps a fetch that got no HTTP answer (timeout, reset, DNS):
+// there is nothing for WARC, but the attempt is evidence of its own.
+func (a *Archive) RecordFailure(ctx context.Context, url string, at time.Time, vantage string, m Meta, fail error) (*store.Capture, error) {
+	c := &store.Capture{URL: url, Kind: m.Kind, SourceID: m.SourceID, At: at, Vantage: vantage, Error: fail.Error()}
+	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

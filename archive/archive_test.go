@@ -1,0 +1,196 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/archive/warc"
+)
+
+func openTest(t *testing.T, dir string) *Archive {
+	t.Helper()
+	a, err := OpenWriter(t.Context(), Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func ex(url, body string) *warc.Exchange {
+	return &warc.Exchange{
+		URL: url, StatusCode: 200, Header: http.Header{"Content-Type": {"text/plain"}, "Etag": {`"v1"`}},
+		Body: []byte(body), RequestHeader: http.Header{"User-Agent": {"test"}},
+	}
+}
+
+func fill(t *testing.T, a *Archive, n int) []*store.Capture {
+	t.Helper()
+	var out []*store.Capture
+	for i := 0; i < n; i++ {
+		c, err := a.Record(t.Context(), ex(fmt.Sprintf("https://example.org/%d", i%3), fmt.Sprintf("body %d", i/6)), Meta{Kind: "listing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func TestArchive_VerifyGoodArchive(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	caps := fill(t, a, 12)
+	if _, err := a.RecordFailure(t.Context(), "https://example.org/down", time.Now(), "direct", Meta{Kind: "listing"}, errors.New("connection reset")); err != nil {
+		t.Fatal(err)
+	}
+	// Verify works while the writer still has its file open.
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.Captures != len(caps) || rep.Unreferenced != 0 {
+		t.Fatalf("open archive: %+v", rep)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReader(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rep, err = r.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// warcinfo + 12 × (response|revisit + request)
+	if !rep.OK() || rep.Files != 1 || rep.Records != 25 || rep.Captures != 12 {
+		t.Fatalf("closed archive: %+v", rep)
+	}
+	revisits := 0
+	for _, c := range caps {
+		if c.RecordType == "revisit" {
+			revisits++
+		}
+	}
+	if revisits == 0 {
+		t.Error("repeated bodies of one URL wrote no revisit")
+	}
+}
+
+func TestArchive_VerifyNamesTheDamagedCapture(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	caps := fill(t, a, 6)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	victim := caps[3]
+	path := filepath.Join(dir, WARCDir, victim.WARCFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[victim.WARCOffset+victim.WARCLength/2] ^= 0x20
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := OpenReader(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rep, err := r.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK() {
+		t.Fatal("verify passed after a byte was flipped")
+	}
+	named := map[int64]bool{}
+	for _, p := range rep.Problems {
+		if p.CaptureID != 0 {
+			named[p.CaptureID] = true
+		}
+	}
+	if !named[victim.ID] {
+		t.Errorf("problems %v do not name capture %d", rep.Problems, victim.ID)
+	}
+	// Captures after the damage are still read (gzip members stand alone).
+	for _, c := range caps[4:] {
+		if named[c.ID] {
+			t.Errorf("intact capture %d reported: %v", c.ID, rep.Problems)
+		}
+	}
+}
+
+func TestArchive_VerifyCatchesMetadataMismatch(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	caps := fill(t, a, 2)
+	if _, err := a.Store.DB().Exec(`UPDATE captures SET payload_digest = 'sha256:00' WHERE id = ?`, caps[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].CaptureID != caps[0].ID || !strings.Contains(rep.Problems[0].Msg, "payload digest") {
+		t.Fatalf("problems %v, want one payload digest problem on capture %d", rep.Problems, caps[0].ID)
+	}
+	a.Close()
+}
+
+func TestArchive_SecondWriterRefuses(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	defer a.Close()
+	_, err := OpenWriter(t.Context(), Options{DataDir: dir})
+	var le *LockedError
+	if !errors.As(err, &le) {
+		t.Fatalf("second writer: %v, want LockedError", err)
+	}
+	if !strings.Contains(err.Error(), "only one writer") {
+		t.Errorf("message %q does not say why", err)
+	}
+	r, err := OpenReader(t.Context(), dir)
+	if err != nil {
+		t.Fatalf("reader beside the writer: %v", err)
+	}
+	r.Close()
+}
+
+func TestArchive_ConditionalAnswerKeepsValidators(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	defer a.Close()
+	first, err := a.Record(t.Context(), ex("https://example.org/feed", "items"), Meta{Kind: "listing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nm := ex("https://example.org/feed", "")
+	nm.StatusCode = http.StatusNotModified
+	nm.Header = http.Header{}
+	second, err := a.Record(t.Context(), nm, Meta{Kind: "listing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.RecordType != "revisit" || second.RevisitOf != first.ID || second.ETag != `"v1"` || second.PayloadDigest != first.PayloadDigest {
+		t.Fatalf("304 capture %+v", second)
+	}
+	third, err := a.Record(t.Context(), ex("https://example.org/feed", "items"), Meta{Kind: "listing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.RecordType != "revisit" {
+		t.Errorf("same payload after a 304 wrote a %s", third.RecordType)
+	}
+}

@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Filter narrows exports. Zero fields do not filter.
+type Filter struct {
+	Since, Until time.Time // events: event time; posts: published, else first seen
+	Actor        string
+	Affiliation  string
+	Platform     string
+}
+
+func (f Filter) where(timeExpr string) (string, []any) {
+	var conds []string
+	var args []any
+	if !f.Since.IsZero() {
+		conds, args = append(conds, timeExpr+" >= ?"), append(args, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		conds, args = append(conds, timeExpr+" < ?"), append(args, formatTime(f.Until))
+	}
+	if f.Actor != "" {
+		conds, args = append(conds, "s.actor_id = ?"), append(args, f.Actor)
+	}
+	if f.Affiliation != "" {
+		conds, args = append(conds, "a.affiliation = ?"), append(args, f.Affiliation)
+	}
+	if f.Platform != "" {
+		conds, args = append(conds, "s.platform = ?"), append(args, f.Platform)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// EventRow is one event with what an export or a feed shows of it.
+type EventRow struct {
+	Event
+	PostURL, Platform, PlatformID string
+	Actor, Affiliation            string
+	ReportIDs                     []string
+	// ReportLag is first_seen_missing minus the earliest filing among the
+	// post's reports, for removals of reported posts; nil otherwise.
+	ReportLag *time.Duration
+}
+
+// EachEvent streams events in id order.
+func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) error) error {
+	where, args := f.where("e.at")
+	rows, err := s.db.QueryContext(ctx, `
+SELECT e.id, e.type, e.at, coalesce(e.post_id, ''), coalesce(e.source_id, ''), coalesce(e.reason, ''),
+    coalesce(e.detail, ''), e.likely_correction, e.last_seen_live, e.first_seen_missing, coalesce(e.diff, ''),
+    e.metric_name, e.metric_from, e.metric_to, coalesce(e.parent_id, 0),
+    coalesce(p.post_url, ''), coalesce(p.platform, s.platform, ''), coalesce(p.platform_id, ''),
+    coalesce(s.actor_id, ''), coalesce(a.affiliation, ''),
+    (SELECT group_concat(capture_id) FROM event_evidence ev WHERE ev.event_id = e.id),
+    (SELECT group_concat(rt.report_id, char(31)) FROM report_targets rt WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL),
+    (SELECT min(r.filed_at) FROM report_targets rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL)
+FROM events e
+LEFT JOIN posts p ON p.id = e.post_id
+LEFT JOIN sources s ON s.id = coalesce(e.source_id, p.source_id)
+LEFT JOIN actors a ON a.id = s.actor_id`+where+`
+ORDER BY e.id`, args...)
+	if err != nil {
+		return fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r EventRow
+		var at, live, missing, evidence, reports, firstFiled sql.NullString
+		var mname sql.NullString
+		var mfrom, mto sql.NullFloat64
+		if err := rows.Scan(&r.ID, &r.Type, &at, &r.PostID, &r.SourceID, &r.Reason, &r.Detail, &r.LikelyCorrection,
+			&live, &missing, &r.Diff, &mname, &mfrom, &mto, &r.ParentID, &r.PostURL, &r.Platform, &r.PlatformID,
+			&r.Actor, &r.Affiliation, &evidence, &reports, &firstFiled); err != nil {
+			return fmt.Errorf("store: events: %w", err)
+		}
+		r.At, r.LastSeenLive, r.FirstSeenMissing = parseTime(at), parseTime(live), parseTime(missing)
+		if mname.Valid {
+			r.Metric = &Metric{Name: mname.String, From: mfrom.Float64, To: mto.Float64}
+		}
+		r.Evidence = splitInts(evidence.String)
+		r.ReportIDs = splitSorted(reports.String, "\x1f")
+		if filed := parseTime(firstFiled); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
+			lag := r.FirstSeenMissing.Sub(filed)
+			r.ReportLag = &lag
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// PostRow is one post with what an export shows of it.
+type PostRow struct {
+	Post
+	Actor, Affiliation string
+	Versions           int
+	ReportIDs          []string
+	Text               string // of the current version
+}
+
+// EachPost streams posts ordered by first sight.
+func (s *Store) EachPost(ctx context.Context, f Filter, fn func(*PostRow) error) error {
+	where, args := f.where("coalesce(p.published, p.first_seen)")
+	rows, err := s.db.QueryContext(ctx, `
+SELECT `+prefixed("p.", postColumns)+`, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''),
+    (SELECT count(*) FROM versions v WHERE v.post_id = p.id),
+    (SELECT group_concat(rt.report_id, char(31)) FROM report_targets rt WHERE rt.post_id = p.id),
+    coalesce((SELECT v.text FROM versions v WHERE v.id = p.current_version), '')
+FROM posts p
+LEFT JOIN sources s ON s.id = p.source_id
+LEFT JOIN actors a ON a.id = s.actor_id`+where+`
+ORDER BY p.first_seen, p.id`, args...)
+	if err != nil {
+		return fmt.Errorf("store: posts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r PostRow
+		var reports sql.NullString
+		p, err := scanPost(multiScanner{rows, []any{&r.Actor, &r.Affiliation, &r.Versions, &reports, &r.Text}})
+		if err != nil {
+			return fmt.Errorf("store: posts: %w", err)
+		}
+		r.Post = *p
+		r.ReportIDs = splitSorted(reports.String, "\x1f")
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// multiScanner lets scanPost read a row that carries extra columns.
+type multiScanner struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (m multiScanner) Scan(dest ...any) error { return m.rows.Scan(append(dest, m.extra...)...) }
+
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func splitInts(s string) []int64 {
+	out := []int64{}
+	for _, part := range strings.Split(s, ",") {
+		if n, err := strconv.ParseInt(part, 10, 64); err == nil {
+			out = append(out, n)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func splitSorted(s, sep string) []string {
+	out := []string{}
+	if s == "" {
+		return out
+	}
+	out = append(out, strings.Split(s, sep)...)
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,134 @@
+package store
+
+import "time"
+
+// Actor is a person or organisation whose accounts are watched.
+type Actor struct {
+	ID, Name, Affiliation, Country, Notes string
+}
+
+// Source is one account on one platform, with its health.
+type Source struct {
+	ID, ActorID, Platform, URL, Schedule, Vantage string
+	Active                                        bool
+	// Status is new | ok | failing | paused | gone.
+	Status              string
+	LastAttempt         time.Time
+	LastSuccess         time.Time
+	LastError           string
+	LastErrorAt         time.Time
+	ConsecutiveFailures int
+	// Cursor is collector state that must survive restarts (e.g. an
+	// account's platform id), opaque to the store.
+	Cursor string
+}
+
+// Capture is one fetch of a URL and where its records are.
+type Capture struct {
+	ID            int64
+	URL           string
+	Kind          string // listing | permalink | media | report | account
+	SourceID      string
+	At            time.Time
+	Status        int // 0: no HTTP answer (see Error)
+	ContentType   string
+	ETag          string
+	LastModified  string
+	PayloadDigest string
+	BlockDigest   string
+	RecordType    string // response | revisit; "" without a record
+	RecordID      string
+	WARCFile      string
+	WARCOffset    int64
+	WARCLength    int64
+	RequestOffset int64
+	RequestLength int64
+	Truncated     bool
+	Vantage       string
+	Error         string
+	RevisitOf     int64
+}
+
+// HasRecord reports whether the capture has WARC records.
+func (c *Capture) HasRecord() bool { return c.WARCFile != "" }
+
+// Post states.
+const (
+	StateLive       = "live"
+	StateSuspect    = "suspect"
+	StateRemoved    = "removed"
+	StateRestricted = "restricted"
+	StateHidden     = "hidden"
+)
+
+// Post is a platform item, keyed by (Platform, PlatformID).
+type Post struct {
+	ID               string
+	Platform         string
+	PlatformID       string
+	SourceID         string
+	PostURL          string
+	CanonicalURL     string
+	Published        time.Time
+	FirstSeen        time.Time
+	LastSeenLive     time.Time
+	State            string
+	Reason           string
+	Detail           string
+	FirstSeenMissing time.Time
+	LikelyCorrection bool
+	Imported         bool
+	CurrentVersion   int64
+	NextCheckAt      time.Time
+	CheckStep        int
+}
+
+// Version is one distinct normalized content of a post.
+type Version struct {
+	ID        int64
+	PostID    string
+	Digest    string
+	Title     string
+	Text      string
+	Media     []string
+	FirstSeen time.Time
+	LastSeen  time.Time
+	CaptureID int64
+}
+
+// Event types.
+const (
+	EventNew            = "new"
+	EventEdited         = "edited"
+	EventRemoved        = "removed"
+	EventRestored       = "restored"
+	EventRestricted     = "restricted"
+	EventReported       = "reported"
+	EventAccountGone    = "account_gone"
+	EventMetricsAnomaly = "metrics_anomaly"
+)
+
+// Metric is the change a metrics_anomaly event tells of.
+type Metric struct {
+	Name     string
+	From, To float64
+}
+
+// Event is a change worth telling.
+type Event struct {
+	ID               int64
+	Type             string
+	At               time.Time
+	PostID           string
+	SourceID         string
+	Reason           string
+	Detail           string
+	LikelyCorrection bool
+	LastSeenLive     time.Time
+	FirstSeenMissing time.Time
+	Diff             string
+	Metric           *Metric
+	// ParentID is the account_gone event a per-post removal belongs to.
+	ParentID int64
+	Evidence []int64
+}

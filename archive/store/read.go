@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// PostID derives a post's id from its key, so the same post gets the same id
+// in every archive and after any rebuild.
+func PostID(platform, platformID string) string {
+	sum := sha256.Sum256([]byte(platform + "\x00" + platformID))
+	return "p" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:])[:20])
+}
+
+const postColumns = `id, platform, platform_id, source_id, post_url, canonical_url, published, first_seen, last_seen_live,
+    state, reason, detail, first_seen_missing, likely_correction, imported, current_version, next_check_at, check_step`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanPost(row scanner) (*Post, error) {
+	var p Post
+	var published, firstSeen, lastLive, missing, next, reason, detail sql.NullString
+	var version sql.NullInt64
+	err := row.Scan(&p.ID, &p.Platform, &p.PlatformID, &p.SourceID, &p.PostURL, &p.CanonicalURL, &published, &firstSeen,
+		&lastLive, &p.State, &reason, &detail, &missing, &p.LikelyCorrection, &p.Imported, &version, &next, &p.CheckStep)
+	if err != nil {
+		return nil, err
+	}
+	p.Published, p.FirstSeen, p.LastSeenLive = parseTime(published), parseTime(firstSeen), parseTime(lastLive)
+	p.FirstSeenMissing, p.NextCheckAt = parseTime(missing), parseTime(next)
+	p.Reason, p.Detail, p.CurrentVersion = reason.String, detail.String, version.Int64
+	return &p, nil
+}
+
+func getPost(ctx context.Context, q querier, where string, args ...any) (*Post, error) {
+	p, err := scanPost(q.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get post: %w", err)
+	}
+	return p, nil
+}
+
+// Post returns a post by id, or ErrNotFound.
+func (s *Store) Post(ctx context.Context, id string) (*Post, error) {
+	return getPost(ctx, s.db, `id = ?`, id)
+}
+
+// PostByKey returns a post by its platform key, or ErrNotFound.
+func (s *Store) PostByKey(ctx context.Context, platform, platformID string) (*Post, error) {
+	return getPost(ctx, s.db, `platform = ? AND platform_id = ?`, platform, platformID)
+}
+
+func scanVersion(row scanner) (*Version, error) {
+	var v Version
+	var media string
+	var first, last sql.NullString
+	var capture sql.NullInt64
+	if err := row.Scan(&v.ID, &v.PostID, &v.Digest, &v.Title, &v.Text, &media, &first, &last, &capture); err != nil {
+		return nil, err
+	}
+	v.FirstSeen, v.LastSeen, v.CaptureID = parseTime(first), parseTime(last), capture.Int64
+	_ = json.Unmarshal([]byte(media), &v.Media)
+	return &v, nil
+}
+
+const versionColumns = `id, post_id, digest, title, text, media, first_seen, last_seen, capture_id`
+
+func getVersion(ctx context.Context, q querier, id int64) (*Version, error) {
+	v, err := scanVersion(q.QueryRowContext(ctx, `SELECT `+versionColumns+` FROM versions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get version %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// Versions returns every version of a post, oldest first.
+func (s *Store) Versions(ctx context.Context, postID string) ([]*Version, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+versionColumns+` FROM versions WHERE post_id = ? ORDER BY id`, postID)
+	if err != nil {
+		return nil, fmt.Errorf("store: versions of %s: %w", postID, err)
+	}
+	defer rows.Close()
+	var out []*Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: versions of %s: %w", postID, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+const captureColumns = `id, url, kind, source_id, at, status, content_type, etag, last_modified, payload_digest,
+    block_digest, record_type, record_id, warc_file, warc_offset, warc_length, request_offset, request_length,
+    truncated, vantage, error, revisit_of`
+
+func scanCapture(row scanner) (*Capture, error) {
+	var c Capture
+	var source, at sql.NullString
+	var revisit sql.NullInt64
+	err := row.Scan(&c.ID, &c.URL, &c.Kind, &source, &at, &c.Status, &c.ContentType, &c.ETag, &c.LastModified,
+		&c.PayloadDigest, &c.BlockDigest, &c.RecordType, &c.RecordID, &c.WARCFile, &c.WARCOffset, &c.WARCLength,
+		&c.RequestOffset, &c.RequestLength, &c.Truncated, &c.Vantage, &c.Error, &revisit)
+	if err != nil {
+		return nil, err
+	}
+	c.SourceID, c.At, c.RevisitOf = source.String, parseTime(at), revisit.Int64
+	return &c, nil
+}
+
+// Capture returns a capture by id, or ErrNotFound.
+func (s *Store) Capture(ctx context.Context, id int64) (*Capture, error) {
+	c, err := scanCapture(s.db.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: capture %d: %w", id, err)
+	}
+	return c, nil
+}
+
+func lastCapture(ctx context.Context, q querier, url string) (*Capture, error) {
+	c, err := scanCapture(q.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures
+WHERE url = ? AND warc_file <> '' AND status BETWEEN 200 AND 399 ORDER BY at DESC, id DESC LIMIT 1`, url))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: last capture of %s: %w", url, err)
+	}
+	return c, nil
+}
+
+// LastCapture returns the newest capture of url with a 2xx/3xx record.
+func (s *Store) LastCapture(ctx context.Context, url string) (*Capture, error) {
+	return lastCapture(ctx, s.db, url)
+}
+
+// EachCapture calls fn for every capture that has records, in file order.
+func (s *Store) EachCapture(ctx context.Context, fn func(*Capture) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file <> '' ORDER BY warc_file, warc_offset`)
+	if err != nil {
+		return fmt.Errorf("store: captures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCapture(rows)
+		if err != nil {
+			return fmt.Errorf("store: captures: %w", err)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// SourceHealth is a source with its health and what it has yielded.
+type SourceHealth struct {
+	Source
+	ActorName string
+	Posts     int
+	Removals  int
+}
+
+// Sources returns every source, active first, then by id.
+func (s *Store) Sources(ctx context.Context) ([]SourceHealth, error) {
+	rows, err := s.db.QueryContext(ctx, `
+SELECT s.id, s.actor_id, s.platform, s.url, s.schedule, s.vantage, s.active, s.status, s.last_attempt, s.last_success,
+    coalesce(s.last_error, ''), s.last_error_at, s.consecutive_failures, s.cursor, coalesce(a.name, ''),
+    (SELECT count(*) FROM posts p WHERE p.source_id = s.id),
+    (SELECT count(*) FROM posts p WHERE p.source_id = s.id AND p.state = 'removed')
+FROM sources s LEFT JOIN actors a ON a.id = s.actor_id
+ORDER BY s.active DESC, s.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: sources: %w", err)
+	}
+	defer rows.Close()
+	var out []SourceHealth
+	for rows.Next() {
+		var h SourceHealth
+		var attempt, success, errAt sql.NullString
+		if err := rows.Scan(&h.ID, &h.ActorID, &h.Platform, &h.URL, &h.Schedule, &h.Vantage, &h.Active, &h.Status,
+			&attempt, &success, &h.LastError, &errAt, &h.ConsecutiveFailures, &h.Cursor, &h.ActorName, &h.Posts, &h.Removals); err != nil {
+			return nil, fmt.Errorf("store: sources: %w", err)
+		}
+		h.LastAttempt, h.LastSuccess, h.LastErrorAt = parseTime(attempt), parseTime(success), parseTime(errAt)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// Counts is a quick summary of what the archive holds.
+type Counts struct {
+	Sources, Posts, Versions, Captures, Events int
+}
+
+// Counts returns the number of rows of the main tables.
+func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	var c Counts
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM posts),
+    (SELECT count(*) FROM versions), (SELECT count(*) FROM captures), (SELECT count(*) FROM events)`).
+		Scan(&c.Sources, &c.Posts, &c.Versions, &c.Captures, &c.Events)
+	if err != nil {
+		return c, fmt.Errorf("store: counts: %w", err)
+	}
+	return c, nil
+}
+
+// CapturesInFile returns the captures whose records are in one WARC file.
+func (s *Store) CapturesInFile(ctx context.Context, file string) ([]*Capture, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file = ? ORDER BY warc_offset`, file)
+	if err != nil {
+		return nil, fmt.Errorf("store: captures in %s: %w", file, err)
+	}
+	defer rows.Close()
+	var out []*Capture
+	for rows.Next() {
+		c, err := scanCapture(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: captures in %s: %w", file, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// WARCFiles returns every WARC file metadata points into.
+func (s *Store) WARCFiles(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT warc_file FROM captures WHERE warc_file <> '' ORDER BY warc_file`)
+	if err != nil {
+		return nil, fmt.Errorf("store: warc files: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,243 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// querier is what both a Store and a Tx read through.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Tx is one write transaction: metadata and the events it causes commit
+// together or not at all.
+type Tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+// Write runs fn in a transaction and commits it when fn returns nil.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	if s.readOnly {
+		return errors.New("store: opened read-only")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: tx}) })
+}
+
+// UpsertActor adds or updates an actor from the config.
+func (t *Tx) UpsertActor(a Actor) error {
+	_, err := t.tx.ExecContext(t.ctx, `
+INSERT INTO actors (id, name, affiliation, country, notes) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, affiliation = excluded.affiliation,
+    country = excluded.country, notes = excluded.notes`,
+		a.ID, a.Name, a.Affiliation, a.Country, a.Notes)
+	if err != nil {
+		return fmt.Errorf("store: upsert actor %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+// UpsertSource adds or updates a source's configured fields; its health and
+// cursor are kept.
+func (t *Tx) UpsertSource(s Source) error {
+	_, err := t.tx.ExecContext(t.ctx, `
+INSERT INTO sources (id, actor_id, platform, url, schedule, vantage, active) VALUES (?, ?, ?, ?, ?, ?, 1)
+ON CONFLICT (id) DO UPDATE SET actor_id = excluded.actor_id, platform = excluded.platform,
+    url = excluded.url, schedule = excluded.schedule, vantage = excluded.vantage, active = 1`,
+		s.ID, s.ActorID, s.Platform, s.URL, s.Schedule, s.Vantage)
+	if err != nil {
+		return fmt.Errorf("store: upsert source %s: %w", s.ID, err)
+	}
+	return nil
+}
+
+// DeactivateSourcesExcept marks sources the config no longer names as
+// inactive; their rows and evidence stay.
+func (t *Tx) DeactivateSourcesExcept(ids []string) error {
+	keep, _ := json.Marshal(ids)
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE sources SET active = 0 WHERE id NOT IN (SELECT value FROM json_each(?))`, string(keep))
+	if err != nil {
+		return fmt.Errorf("store: deactivate sources: %w", err)
+	}
+	return nil
+}
+
+// SourceAttempt records the outcome of collecting a source. A nil err is a
+// success; status overrides the derived status when not empty (e.g. paused).
+func (t *Tx) SourceAttempt(id string, at time.Time, status string, fail error) error {
+	var err error
+	if fail == nil {
+		if status == "" {
+			status = "ok"
+		}
+		_, err = t.tx.ExecContext(t.ctx, `UPDATE sources SET last_attempt = ?, last_success = ?, status = ?, consecutive_failures = 0 WHERE id = ?`,
+			formatTime(at), formatTime(at), status, id)
+	} else {
+		if status == "" {
+			status = "failing"
+		}
+		_, err = t.tx.ExecContext(t.ctx, `UPDATE sources SET last_attempt = ?, last_error = ?, last_error_at = ?, status = ?,
+    consecutive_failures = consecutive_failures + 1 WHERE id = ?`,
+			formatTime(at), fail.Error(), formatTime(at), status, id)
+	}
+	if err != nil {
+		return fmt.Errorf("store: source %s attempt: %w", id, err)
+	}
+	return nil
+}
+
+// SetSourceCursor keeps collector state for a source.
+func (t *Tx) SetSourceCursor(id, cursor string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE sources SET cursor = ? WHERE id = ?`, cursor, id); err != nil {
+		return fmt.Errorf("store: source %s cursor: %w", id, err)
+	}
+	return nil
+}
+
+// InsertCapture records a capture whose records (if any) are already synced
+// to disk, and sets c.ID.
+func (t *Tx) InsertCapture(c *Capture) error {
+	res, err := t.tx.ExecContext(t.ctx, `
+INSERT INTO captures (url, kind, source_id, at, status, content_type, etag, last_modified, payload_digest,
+    block_digest, record_type, record_id, warc_file, warc_offset, warc_length, request_offset, request_length,
+    truncated, vantage, error, revisit_of)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.URL, c.Kind, nullString(c.SourceID), formatTime(c.At), c.Status, c.ContentType, c.ETag, c.LastModified,
+		c.PayloadDigest, c.BlockDigest, c.RecordType, c.RecordID, c.WARCFile, c.WARCOffset, c.WARCLength,
+		c.RequestOffset, c.RequestLength, c.Truncated, orDirect(c.Vantage), c.Error, nullInt(c.RevisitOf))
+	if err != nil {
+		return fmt.Errorf("store: insert capture of %s: %w", c.URL, err)
+	}
+	c.ID, err = res.LastInsertId()
+	return err
+}
+
+func orDirect(v string) string {
+	if v == "" {
+		return "direct"
+	}
+	return v
+}
+
+func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }
+
+// InsertPost adds a post seen for the first time.
+func (t *Tx) InsertPost(p *Post) error {
+	if p.ID == "" {
+		p.ID = PostID(p.Platform, p.PlatformID)
+	}
+	if p.State == "" {
+		p.State = StateLive
+	}
+	_, err := t.tx.ExecContext(t.ctx, `
+INSERT INTO posts (id, platform, platform_id, source_id, post_url, canonical_url, published, first_seen, last_seen_live,
+    state, reason, detail, first_seen_missing, likely_correction, imported, current_version, next_check_at, check_step)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.Platform, p.PlatformID, p.SourceID, p.PostURL, p.CanonicalURL, nullTime(p.Published), formatTime(p.FirstSeen),
+		nullTime(p.LastSeenLive), p.State, nullString(p.Reason), nullString(p.Detail), nullTime(p.FirstSeenMissing),
+		p.LikelyCorrection, p.Imported, nullInt(p.CurrentVersion), nullTime(p.NextCheckAt), p.CheckStep)
+	if err != nil {
+		return fmt.Errorf("store: insert post %s/%s: %w", p.Platform, p.PlatformID, err)
+	}
+	return nil
+}
+
+// UpdatePost writes every mutable field of p.
+func (t *Tx) UpdatePost(p *Post) error {
+	_, err := t.tx.ExecContext(t.ctx, `
+UPDATE posts SET post_url = ?, canonical_url = ?, published = ?, last_seen_live = ?, state = ?, reason = ?, detail = ?,
+    first_seen_missing = ?, likely_correction = ?, current_version = ?, next_check_at = ?, check_step = ?
+WHERE id = ?`,
+		p.PostURL, p.CanonicalURL, nullTime(p.Published), nullTime(p.LastSeenLive), p.State, nullString(p.Reason),
+		nullString(p.Detail), nullTime(p.FirstSeenMissing), p.LikelyCorrection, nullInt(p.CurrentVersion),
+		nullTime(p.NextCheckAt), p.CheckStep, p.ID)
+	if err != nil {
+		return fmt.Errorf("store: update post %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// AddVersion records a new distinct content of a post and sets v.ID.
+func (t *Tx) AddVersion(v *Version) error {
+	media, _ := json.Marshal(nonNil(v.Media))
+	res, err := t.tx.ExecContext(t.ctx, `
+INSERT INTO versions (post_id, digest, title, text, media, first_seen, last_seen, capture_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.PostID, v.Digest, v.Title, v.Text, string(media), formatTime(v.FirstSeen), formatTime(v.LastSeen), nullInt(v.CaptureID))
+	if err != nil {
+		return fmt.Errorf("store: add version of %s: %w", v.PostID, err)
+	}
+	v.ID, err = res.LastInsertId()
+	return err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// TouchVersion moves a version's last_seen forward.
+func (t *Tx) TouchVersion(id int64, at time.Time) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE versions SET last_seen = ? WHERE id = ? AND last_seen < ?`, formatTime(at), id, formatTime(at)); err != nil {
+		return fmt.Errorf("store: touch version %d: %w", id, err)
+	}
+	return nil
+}
+
+// LinkMedia ties an archived media capture to the version that references it.
+func (t *Tx) LinkMedia(versionID, captureID int64) error {
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO version_media (version_id, capture_id) VALUES (?, ?)`, versionID, captureID); err != nil {
+		return fmt.Errorf("store: link media %d to version %d: %w", captureID, versionID, err)
+	}
+	return nil
+}
+
+// AddEvent records an event with its evidence and sets e.ID.
+func (t *Tx) AddEvent(e *Event) error {
+	var name sql.NullString
+	var from, to sql.NullFloat64
+	if e.Metric != nil {
+		name = sql.NullString{String: e.Metric.Name, Valid: true}
+		from = sql.NullFloat64{Float64: e.Metric.From, Valid: true}
+		to = sql.NullFloat64{Float64: e.Metric.To, Valid: true}
+	}
+	res, err := t.tx.ExecContext(t.ctx, `
+INSERT INTO events (type, at, post_id, source_id, reason, detail, likely_correction, last_seen_live, first_seen_missing,
+    diff, metric_name, metric_from, metric_to, parent_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Type, formatTime(e.At), nullString(e.PostID), nullString(e.SourceID), nullString(e.Reason), nullString(e.Detail),
+		e.LikelyCorrection, nullTime(e.LastSeenLive), nullTime(e.FirstSeenMissing), nullString(e.Diff), name, from, to,
+		nullInt(e.ParentID))
+	if err != nil {
+		return fmt.Errorf("store: add %s event: %w", e.Type, err)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for _, c := range e.Evidence {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO event_evidence (event_id, capture_id) VALUES (?, ?)`, e.ID, c); err != nil {
+			return fmt.Errorf("store: evidence of event %d: %w", e.ID, err)
+		}
+	}
+	return nil
+}
+
+// Post returns the post with that key, or ErrNotFound.
+func (t *Tx) Post(platform, platformID string) (*Post, error) {
+	return getPost(t.ctx, t.tx, `platform = ? AND platform_id = ?`, platform, platformID)
+}
+
+// Version returns a version by id.
+func (t *Tx) Version(id int64) (*Version, error) { return getVersion(t.ctx, t.tx, id) }
+
+// LastCapture returns the newest capture of url that has a response record
+// (the base for conditional GETs and revisits), or ErrNotFound.
+func (t *Tx) LastCapture(url string) (*Capture, error) { return lastCapture(t.ctx, t.tx, url) }

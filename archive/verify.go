@@ -1,0 +1,230 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/archive/warc"
+)
+
+// Problem is one thing wrong with the archive.
+type Problem struct {
+	CaptureID int64  // 0 for problems of a file as a whole
+	File      string // WARC file
+	Offset    int64
+	Msg       string
+}
+
+func (p Problem) String() string {
+	if p.CaptureID != 0 {
+		return fmt.Sprintf("capture %d (%s@%d): %s", p.CaptureID, p.File, p.Offset, p.Msg)
+	}
+	return fmt.Sprintf("%s@%d: %s", p.File, p.Offset, p.Msg)
+}
+
+// VerifyReport is the outcome of a fixity check.
+type VerifyReport struct {
+	Files        int
+	Records      int
+	Captures     int // captures with records checked
+	Unreferenced int // response/revisit records no capture points to (a crash between WARC and metadata)
+	TornFiles    []string
+	Problems     []Problem
+}
+
+// OK reports whether every check passed.
+func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
+
+// Verify re-reads every record of every WARC file, recomputing its digests,
+// and checks that each capture's metadata (record id, offsets, lengths,
+// digests) matches the record it points to. progress, if not nil, is called
+// after each file.
+func (a *Archive) Verify(ctx context.Context, progress func(done, total int, file string)) (*VerifyReport, error) {
+	rep := &VerifyReport{}
+	onDisk, err := a.warcFiles()
+	if err != nil {
+		return nil, err
+	}
+	referenced, err := a.Store.WARCFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	files := union(onDisk, referenced)
+	for i, file := range files {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if err := a.verifyFile(ctx, file, rep); err != nil {
+			return rep, err
+		}
+		if progress != nil {
+			progress(i+1, len(files), file)
+		}
+	}
+	torn, _ := filepath.Glob(filepath.Join(a.warcDir, "*.torn-*"))
+	for _, t := range torn {
+		rep.TornFiles = append(rep.TornFiles, filepath.Base(t))
+	}
+	return rep, nil
+}
+
+// warcFiles lists the WARC files on disk by their final names.
+func (a *Archive) warcFiles() ([]string, error) {
+	var out []string
+	for _, pattern := range []string{warcsGlob, warcsGlob + warc.OpenSuffix} {
+		m, err := filepath.Glob(filepath.Join(a.warcDir, pattern))
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range m {
+			out = append(out, strings.TrimSuffix(filepath.Base(p), warc.OpenSuffix))
+		}
+	}
+	return out, nil
+}
+
+func union(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range append(append([]string{}, a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+type recordAt struct {
+	rec  *warc.Record
+	seen bool
+}
+
+func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport) error {
+	captures, err := a.Store.CapturesInFile(ctx, file)
+	if err != nil {
+		return err
+	}
+	rep.Files++
+	path, err := warc.Path(a.warcDir, file)
+	if err != nil {
+		for _, c := range captures {
+			rep.Captures++
+			rep.Problems = append(rep.Problems, Problem{CaptureID: c.ID, File: file, Offset: c.WARCOffset, Msg: "WARC file is missing"})
+		}
+		return nil
+	}
+	records := map[int64]*recordAt{}
+	scanErr := warc.Scan(path, func(r *warc.Record) error {
+		rep.Records++
+		records[r.Offset] = &recordAt{rec: r}
+		return nil
+	})
+	var se *warc.ScanError
+	if errors.As(scanErr, &se) {
+		rep.Problems = append(rep.Problems, Problem{File: file, Offset: se.Offset, Msg: "unreadable: " + se.Err.Error()})
+	} else if scanErr != nil {
+		return scanErr
+	}
+	// Gzip members stand alone: past an unreadable spot, each capture's
+	// records are still read at the offsets metadata gives.
+	lookup := func(off int64) (*recordAt, bool) {
+		if r, ok := records[off]; ok {
+			return r, true
+		}
+		if scanErr == nil {
+			return nil, false
+		}
+		rec, err := warc.ReadAt(a.warcDir, warc.Position{File: file, Offset: off})
+		if err != nil {
+			return nil, false
+		}
+		records[off] = &recordAt{rec: rec}
+		return records[off], true
+	}
+	for _, c := range captures {
+		rep.Captures++
+		for _, msg := range checkCapture(c, lookup) {
+			rep.Problems = append(rep.Problems, Problem{CaptureID: c.ID, File: file, Offset: c.WARCOffset, Msg: msg})
+		}
+	}
+	for off, r := range records {
+		if r.seen {
+			continue
+		}
+		if len(r.rec.Problems) > 0 {
+			rep.Problems = append(rep.Problems, Problem{File: file, Offset: off, Msg: joinErrs(r.rec.Problems)})
+		}
+		if r.rec.Type == "response" || r.rec.Type == "revisit" {
+			rep.Unreferenced++
+		}
+	}
+	return nil
+}
+
+// checkCapture compares a capture's metadata with its records.
+func checkCapture(c *store.Capture, lookup func(int64) (*recordAt, bool)) []string {
+	var msgs []string
+	resp, ok := lookup(c.WARCOffset)
+	if !ok {
+		return []string{"no readable record at the offset metadata gives"}
+	}
+	resp.seen = true
+	r := resp.rec
+	if len(r.Problems) > 0 {
+		msgs = append(msgs, joinErrs(r.Problems))
+	}
+	if r.Length != c.WARCLength {
+		msgs = append(msgs, fmt.Sprintf("record spans %d bytes, metadata says %d", r.Length, c.WARCLength))
+	}
+	if r.RecordID != c.RecordID {
+		msgs = append(msgs, fmt.Sprintf("record id %s, metadata says %s", r.RecordID, c.RecordID))
+	}
+	if r.Type != c.RecordType {
+		msgs = append(msgs, fmt.Sprintf("record type %s, metadata says %s", r.Type, c.RecordType))
+	}
+	if r.BlockDigest != c.BlockDigest {
+		msgs = append(msgs, fmt.Sprintf("block digest %s, metadata says %s", r.BlockDigest, c.BlockDigest))
+	}
+	if r.Type == "response" && r.PayloadDigest != c.PayloadDigest {
+		msgs = append(msgs, fmt.Sprintf("payload digest %s, metadata says %s", r.PayloadDigest, c.PayloadDigest))
+	}
+	req, ok := lookup(c.RequestOffset)
+	switch {
+	case !ok:
+		msgs = append(msgs, "no readable request record at the offset metadata gives")
+	default:
+		req.seen = true
+		if req.rec.Type != "request" {
+			msgs = append(msgs, fmt.Sprintf("record at request offset is %s", req.rec.Type))
+		}
+		if len(req.rec.Problems) > 0 {
+			msgs = append(msgs, "request record: "+joinErrs(req.rec.Problems))
+		}
+		if req.rec.Length != c.RequestLength {
+			msgs = append(msgs, fmt.Sprintf("request record spans %d bytes, metadata says %d", req.rec.Length, c.RequestLength))
+		}
+	}
+	return msgs
+}
+
+func joinErrs(errs []error) string {
+	parts := make([]string, len(errs))
+	for i, e := range errs {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Exists reports whether dataDir holds an archive database.
+func Exists(dataDir string) bool {
+	_, err := os.Stat(filepath.Join(dataDir, DBFile))
+	return err == nil
+}
