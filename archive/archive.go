@@ -204,3 +204,9 @@ func (a *Archive) RecordFailure(ctx context.Context, url string, at time.Time, v
 	}
 	return c, nil
 }
+
+// LastCapture returns the newest archived 2xx/3xx answer for url (the base
+// of conditional requests), or store.ErrNotFound.
+func (a *Archive) LastCapture(ctx context.Context, url string) (*store.Capture, error) {
+	return a.Store.LastCapture(ctx, url)
+}
