@@ -1,0 +1,162 @@
+// Package config holds takedownwatch's configuration: its types, defaults,
+// loading from YAML with line-precise errors, secrets from the environment,
+// and validation.
+package config
+
+import "time"
+
+// Config is the whole configuration, loaded once at start and passed down.
+type Config struct {
+	// File is the path the config was loaded from ("" for Default()).
+	File string `yaml:"-"`
+
+	DataDir         string          `yaml:"data_dir"`
+	DefaultSchedule string          `yaml:"default_schedule"`
+	HTTP            HTTP            `yaml:"http"`
+	Fetch           Fetch           `yaml:"fetch"`
+	Detector        Detector        `yaml:"detector"`
+	Actors          []Actor         `yaml:"actors"`
+	Sources         []Source        `yaml:"sources"`
+	ReportChannels  []ReportChannel `yaml:"report_channels"`
+
+	// pos is where each key path was written, so Validate can name lines.
+	pos *positions
+}
+
+// HTTP configures the web server.
+type HTTP struct {
+	Listen        string `yaml:"listen"`
+	BaseURL       string `yaml:"base_url"`
+	AdminTokenEnv string `yaml:"admin_token_env"`
+	ReadTokenEnv  string `yaml:"read_token_env"`
+
+	// Filled from the environment by Load; never serialized.
+	AdminToken Secret `yaml:"-"`
+	ReadToken  Secret `yaml:"-"`
+}
+
+// Fetch configures the one HTTP client every fetch goes through.
+type Fetch struct {
+	UserAgent          string            `yaml:"user_agent"`
+	Timeout            Duration          `yaml:"timeout"`
+	MaxBody            Size              `yaml:"max_body"`
+	PerHostConcurrency int               `yaml:"per_host_concurrency"`
+	PerHostInterval    Duration          `yaml:"per_host_interval"`
+	Media              Media             `yaml:"media"`
+	Proxies            map[string]string `yaml:"proxies"`
+}
+
+// Media configures fetching of images and enclosures posts reference.
+type Media struct {
+	Enabled  bool `yaml:"enabled"`
+	MaxBytes Size `yaml:"max_bytes"`
+}
+
+// Detector configures the post lifecycle.
+type Detector struct {
+	ConfirmChecks    int            `yaml:"confirm_checks"`
+	ConfirmInterval  Duration       `yaml:"confirm_interval"`
+	Recheck          []Duration     `yaml:"recheck"`
+	RecheckReported  []Duration     `yaml:"recheck_reported"`
+	CheckBudget      int            `yaml:"check_budget"`
+	CorrectionWindow Duration       `yaml:"correction_window"`
+	MetricsAnomaly   MetricsAnomaly `yaml:"metrics_anomaly"`
+}
+
+// MetricsAnomaly sets when a jump in an account metric is worth an event.
+type MetricsAnomaly struct {
+	MinChangePct float64 `yaml:"min_change_pct"`
+	RobustZ      float64 `yaml:"robust_z"`
+}
+
+// Affiliations an actor may have.
+var Affiliations = []string{"government", "opposition", "media", "civil_society", "other"}
+
+// Platforms a source may be on.
+var Platforms = []string{"feed", "mastodon", "bluesky", "telegram", "facebook", "html"}
+
+// Actor is a person or organisation whose accounts are watched.
+type Actor struct {
+	ID          string `yaml:"id"`
+	Name        string `yaml:"name"`
+	Affiliation string `yaml:"affiliation"`
+	Country     string `yaml:"country"`
+	Notes       string `yaml:"notes"`
+}
+
+// Source is one account of an actor on one platform.
+type Source struct {
+	ID        string     `yaml:"id"`
+	Actor     string     `yaml:"actor"`
+	Platform  string     `yaml:"platform"`
+	URL       string     `yaml:"url"`
+	Schedule  string     `yaml:"schedule"` // defaulted to DefaultSchedule
+	Vantage   string     `yaml:"vantage"`  // defaulted to "direct"
+	TokenEnv  string     `yaml:"token_env"`
+	APIBase   string     `yaml:"api_base"`
+	PDSBase   string     `yaml:"pds_base"`
+	Selectors *Selectors `yaml:"selectors"`
+
+	// Filled from the environment by Load; never serialized.
+	Token Secret `yaml:"-"`
+}
+
+// Selectors locate posts on a plain web page (html sources and channels).
+type Selectors struct {
+	Item       string `yaml:"item"`
+	Link       string `yaml:"link"`
+	Text       string `yaml:"text"`
+	Date       string `yaml:"date"`
+	DateLayout string `yaml:"date_layout"`
+}
+
+// ReportChannel is where takedown reports come from.
+type ReportChannel struct {
+	ID        string     `yaml:"id"`
+	Kind      string     `yaml:"kind"` // feed | html | lumen
+	URL       string     `yaml:"url"`
+	Reporter  string     `yaml:"reporter"`
+	TokenEnv  string     `yaml:"token_env"`
+	Query     string     `yaml:"query"`
+	Schedule  string     `yaml:"schedule"`
+	Selectors *Selectors `yaml:"selectors"`
+
+	Token Secret `yaml:"-"`
+}
+
+// Default returns the configuration used where the file is silent.
+func Default() *Config {
+	return &Config{
+		DataDir:         "./data",
+		DefaultSchedule: "*/15 * * * *",
+		HTTP: HTTP{
+			Listen:        "127.0.0.1:8080",
+			BaseURL:       "http://127.0.0.1:8080",
+			AdminTokenEnv: "TAKEDOWNWATCH_TOKEN",
+		},
+		Fetch: Fetch{
+			UserAgent:          "takedownwatch/1.0 (+contact)",
+			Timeout:            Duration(20 * time.Second),
+			MaxBody:            10 * MiB,
+			PerHostConcurrency: 2,
+			PerHostInterval:    Duration(time.Second),
+			Media:              Media{Enabled: true, MaxBytes: 20 * MiB},
+			Proxies:            map[string]string{},
+		},
+		Detector: Detector{
+			ConfirmChecks:   2,
+			ConfirmInterval: Duration(15 * time.Minute),
+			Recheck: []Duration{
+				Duration(time.Hour), Duration(6 * time.Hour), Duration(24 * time.Hour),
+				Duration(72 * time.Hour), Duration(168 * time.Hour), Duration(720 * time.Hour),
+			},
+			RecheckReported: []Duration{
+				Duration(5 * time.Minute), Duration(15 * time.Minute), Duration(time.Hour),
+				Duration(6 * time.Hour), Duration(24 * time.Hour),
+			},
+			CheckBudget:      500,
+			CorrectionWindow: Duration(30 * time.Minute),
+			MetricsAnomaly:   MetricsAnomaly{MinChangePct: 20, RobustZ: 5},
+		},
+	}
+}
