@@ -56,7 +56,7 @@ type EventRow struct {
 // EachEvent streams events in id order.
 func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) error) error {
 	where, args := f.where("e.at")
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.rdb.QueryContext(ctx, `
 SELECT e.id, e.type, e.at, coalesce(e.post_id, ''), coalesce(e.source_id, ''), coalesce(e.reason, ''),
     coalesce(e.detail, ''), e.likely_correction, e.last_seen_live, e.first_seen_missing, coalesce(e.diff, ''),
     e.metric_name, e.metric_from, e.metric_to, coalesce(e.parent_id, 0),
@@ -113,7 +113,7 @@ type PostRow struct {
 // EachPost streams posts ordered by first sight.
 func (s *Store) EachPost(ctx context.Context, f Filter, fn func(*PostRow) error) error {
 	where, args := f.where("coalesce(p.published, p.first_seen)")
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.rdb.QueryContext(ctx, `
 SELECT `+prefixed("p.", postColumns)+`, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''),
     (SELECT count(*) FROM versions v WHERE v.post_id = p.id),
     (SELECT group_concat(rt.report_id, char(31)) FROM report_targets rt WHERE rt.post_id = p.id),

@@ -51,12 +51,12 @@ func getPost(ctx context.Context, q querier, where string, args ...any) (*Post, 
 
 // Post returns a post by id, or ErrNotFound.
 func (s *Store) Post(ctx context.Context, id string) (*Post, error) {
-	return getPost(ctx, s.db, `id = ?`, id)
+	return getPost(ctx, s.rdb, `id = ?`, id)
 }
 
 // PostByKey returns a post by its platform key, or ErrNotFound.
 func (s *Store) PostByKey(ctx context.Context, platform, platformID string) (*Post, error) {
-	return getPost(ctx, s.db, `platform = ? AND platform_id = ?`, platform, platformID)
+	return getPost(ctx, s.rdb, `platform = ? AND platform_id = ?`, platform, platformID)
 }
 
 func scanVersion(row scanner) (*Version, error) {
@@ -87,7 +87,7 @@ func getVersion(ctx context.Context, q querier, id int64) (*Version, error) {
 
 // Versions returns every version of a post, oldest first.
 func (s *Store) Versions(ctx context.Context, postID string) ([]*Version, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+versionColumns+` FROM versions WHERE post_id = ? ORDER BY id`, postID)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+versionColumns+` FROM versions WHERE post_id = ? ORDER BY id`, postID)
 	if err != nil {
 		return nil, fmt.Errorf("store: versions of %s: %w", postID, err)
 	}
@@ -123,7 +123,7 @@ func scanCapture(row scanner) (*Capture, error) {
 
 // Capture returns a capture by id, or ErrNotFound.
 func (s *Store) Capture(ctx context.Context, id int64) (*Capture, error) {
-	c, err := scanCapture(s.db.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE id = ?`, id))
+	c, err := scanCapture(s.rdb.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -147,12 +147,12 @@ WHERE url = ? AND warc_file <> '' AND status BETWEEN 200 AND 399 ORDER BY at DES
 
 // LastCapture returns the newest capture of url with a 2xx/3xx record.
 func (s *Store) LastCapture(ctx context.Context, url string) (*Capture, error) {
-	return lastCapture(ctx, s.db, url)
+	return lastCapture(ctx, s.rdb, url)
 }
 
 // EachCapture calls fn for every capture that has records, in file order.
 func (s *Store) EachCapture(ctx context.Context, fn func(*Capture) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file <> '' ORDER BY warc_file, warc_offset`)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file <> '' ORDER BY warc_file, warc_offset`)
 	if err != nil {
 		return fmt.Errorf("store: captures: %w", err)
 	}
@@ -179,7 +179,7 @@ type SourceHealth struct {
 
 // Sources returns every source, active first, then by id.
 func (s *Store) Sources(ctx context.Context) ([]SourceHealth, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.rdb.QueryContext(ctx, `
 SELECT s.id, s.actor_id, s.platform, s.url, s.schedule, s.vantage, s.active, s.status, s.last_attempt, s.last_success,
     coalesce(s.last_error, ''), s.last_error_at, s.consecutive_failures, s.cursor, coalesce(a.name, ''),
     (SELECT count(*) FROM posts p WHERE p.source_id = s.id),
@@ -212,7 +212,7 @@ type Counts struct {
 // Counts returns the number of rows of the main tables.
 func (s *Store) Counts(ctx context.Context) (Counts, error) {
 	var c Counts
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM posts),
+	err := s.rdb.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM posts),
     (SELECT count(*) FROM versions), (SELECT count(*) FROM captures), (SELECT count(*) FROM events)`).
 		Scan(&c.Sources, &c.Posts, &c.Versions, &c.Captures, &c.Events)
 	if err != nil {
@@ -223,7 +223,7 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 
 // CapturesInFile returns the captures whose records are in one WARC file.
 func (s *Store) CapturesInFile(ctx context.Context, file string) ([]*Capture, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file = ? ORDER BY warc_offset`, file)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file = ? ORDER BY warc_offset`, file)
 	if err != nil {
 		return nil, fmt.Errorf("store: captures in %s: %w", file, err)
 	}
@@ -241,7 +241,7 @@ func (s *Store) CapturesInFile(ctx context.Context, file string) ([]*Capture, er
 
 // WARCFiles returns every WARC file metadata points into.
 func (s *Store) WARCFiles(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT warc_file FROM captures WHERE warc_file <> '' ORDER BY warc_file`)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT warc_file FROM captures WHERE warc_file <> '' ORDER BY warc_file`)
 	if err != nil {
 		return nil, fmt.Errorf("store: warc files: %w", err)
 	}

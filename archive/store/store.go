@@ -34,7 +34,8 @@ var ErrNoArchive = errors.New("no archive database")
 // SQLite's single writer never waits on itself; read-only Stores (the read
 // commands beside a running daemon) have a small pool.
 type Store struct {
-	db       *sql.DB
+	db       *sql.DB // the writer (one connection) or, read-only, the pool
+	rdb      *sql.DB // reads
 	readOnly bool
 	path     string
 }
@@ -62,13 +63,12 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	s := &Store{db: db, rdb: db, readOnly: readOnly, path: path}
 	if readOnly {
 		db.SetMaxOpenConns(4)
 	} else {
 		db.SetMaxOpenConns(1)
 	}
-	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, readOnly: readOnly, path: path}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -78,6 +78,18 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 			db.Close()
 			return nil, err
 		}
+		// Reads get their own pool: they never wait behind the writer's
+		// single connection, and a read inside a write transaction cannot
+		// deadlock on it.
+		rq := url.Values{}
+		rq.Add("_pragma", "busy_timeout(10000)")
+		rq.Add("_pragma", "foreign_keys(1)")
+		rq.Add("_pragma", "query_only(1)")
+		if s.rdb, err = sql.Open("sqlite", "file:"+path+"?"+rq.Encode()); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+		s.rdb.SetMaxOpenConns(4)
 	} else if v, err := s.SchemaVersion(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -89,7 +101,12 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.rdb != s.db {
+		s.rdb.Close()
+	}
+	return s.db.Close()
+}
 
 // ReadOnly reports whether the store was opened for reading only.
 func (s *Store) ReadOnly() bool { return s.readOnly }

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the CLI in-process and returns stdout, stderr and exit code.
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(t.Context(), args, &out, &errb)
+	if err != nil && !isQuiet(err) {
+		errb.WriteString(err.Error())
+	}
+	return out.String(), errb.String(), exitCode(err)
+}
+
+func writeConfig(t *testing.T, dir, body string) string {
+	t.Helper()
+	path := filepath.Join(dir, "takedownwatch.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRun_ExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "data_dir: "+filepath.Join(dir, "data")+"\n")
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+	}{
+		{"no command", nil, 2, ""},
+		{"unknown command", []string{"frobnicate"}, 2, ""},
+		{"global help", []string{"--help"}, 0, "commands:"},
+		{"help command", []string{"help", "export"}, 0, "--format"},
+		{"command help", []string{"export", "--help"}, 0, "usage: takedownwatch export"},
+		{"version", []string{"version"}, 0, "takedownwatch "},
+		{"version with argument", []string{"version", "x"}, 2, ""},
+		{"bad flag", []string{"verify", "--nope"}, 2, ""},
+		{"export without kind", []string{"export", "--format", "csv", "--config", cfg}, 2, ""},
+		{"export bad format", []string{"export", "events", "--format", "xml", "--config", cfg}, 2, ""},
+		{"export bad time", []string{"export", "events", "--format", "csv", "--since", "yesterday", "--config", cfg}, 2, ""},
+		{"export unknown kind", []string{"--config", cfg, "export", "things", "--format", "csv"}, 1, ""},
+		{"export before any snapshot", []string{"export", "events", "--format", "csv", "--config", cfg}, 1, ""},
+		{"config check ok", []string{"config", "check", "--config", cfg}, 0, "ok\n"},
+		{"config check flags first", []string{"--config", cfg, "config", "check"}, 0, "ok\n"},
+		{"config without check", []string{"config"}, 2, ""},
+		{"missing explicit config", []string{"verify", "--config", filepath.Join(dir, "nope.yaml")}, 1, ""},
+		{"bad log format", []string{"--log-format", "xml", "version"}, 2, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errOut)
+			}
+			if !strings.Contains(out, tt.wantOut) {
+				t.Errorf("stdout %q does not contain %q", out, tt.wantOut)
+			}
+		})
+	}
+}
+
+func TestParseInterleaved(t *testing.T) {
+	c := exportCmd()
+	for _, args := range [][]string{
+		{"events", "--format", "jsonl", "--actor", "a"},
+		{"--format", "jsonl", "events", "--actor", "a"},
+		{"--format=jsonl", "--actor=a", "events"},
+	} {
+		e := &env{}
+		fs := newFlagSet(e, c)
+		o := c.flags(fs).(*exportOpts)
+		pos, err := parseInterleaved(fs, args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pos) != 1 || pos[0] != "events" || o.format != "jsonl" || o.actor != "a" {
+			t.Errorf("%v: pos %v format %q actor %q", args, pos, o.format, o.actor)
+		}
+	}
+	e := &env{}
+	fs := newFlagSet(e, c)
+	c.flags(fs)
+	pos, err := parseInterleaved(fs, []string{"--format", "csv", "--", "--events"})
+	if err != nil || len(pos) != 1 || pos[0] != "--events" {
+		t.Errorf("after --: %v %v", pos, err)
+	}
+}

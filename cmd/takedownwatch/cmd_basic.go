@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"text/tabwriter"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/config"
+)
+
+// version is stamped at build time: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+func versionCmd() *command {
+	return &command{
+		name: "version", summary: "print version and build information",
+		run: func(_ context.Context, e *env, _ any, args []string) error {
+			if len(args) > 0 {
+				return usagef("version takes no arguments")
+			}
+			fmt.Fprintf(e.stdout, "takedownwatch %s\n", version)
+			fmt.Fprintf(e.stdout, "go: %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				for _, s := range bi.Settings {
+					switch s.Key {
+					case "vcs.revision", "vcs.time", "vcs.modified", "CGO_ENABLED":
+						fmt.Fprintf(e.stdout, "%s: %s\n", s.Key, s.Value)
+					}
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func configCmd() *command {
+	return &command{
+		name: "config", args: "check",
+		summary: "check the config file: prints ok, or one line per error as FILE:LINE:COL: KEY: message",
+		run: func(_ context.Context, e *env, _ any, args []string) error {
+			if len(args) != 1 || args[0] != "check" {
+				return usagef("usage: takedownwatch config check [--config FILE]")
+			}
+			_, err := config.Load(e.configPath)
+			var list config.ErrorList
+			switch {
+			case err == nil:
+				fmt.Fprintln(e.stdout, "ok")
+				return nil
+			case errors.As(err, &list):
+				for _, fe := range list {
+					fmt.Fprintln(e.stdout, fe.Error())
+				}
+				return &quietError{fmt.Errorf("%d config error(s)", len(list))}
+			default:
+				return err
+			}
+		},
+	}
+}
+
+func verifyCmd() *command {
+	return &command{
+		name: "verify", summary: "fixity check: re-read every WARC record and compare its digests with the metadata",
+		run: func(ctx context.Context, e *env, _ any, args []string) error {
+			if len(args) > 0 {
+				return usagef("verify takes no arguments")
+			}
+			cfg, err := e.loadConfig()
+			if err != nil {
+				return err
+			}
+			a, err := archive.OpenReader(ctx, cfg.DataDir)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			start := time.Now()
+			rep, err := a.Verify(ctx, func(done, total int, file string) {
+				e.log.WithField("component", "verify").Debugf("%d/%d %s", done, total, file)
+			})
+			if err != nil {
+				return err
+			}
+			for _, p := range rep.Problems {
+				fmt.Fprintln(e.stdout, "FAIL", p.String())
+			}
+			for _, t := range rep.TornFiles {
+				fmt.Fprintln(e.stdout, "note: torn tail kept aside from a crash:", t)
+			}
+			status := "ok"
+			if !rep.OK() {
+				status = "FAILED"
+			}
+			fmt.Fprintf(e.stdout, "verify %s: %d files, %d records, %d captures checked, %d unreferenced records, %d problems (%s)\n",
+				status, rep.Files, rep.Records, rep.Captures, rep.Unreferenced, len(rep.Problems), time.Since(start).Round(time.Millisecond))
+			if !rep.OK() {
+				return &quietError{fmt.Errorf("verify found %d problems", len(rep.Problems))}
+			}
+			return nil
+		},
+	}
+}
+
+func sourcesCmd() *command {
+	return &command{
+		name: "sources", summary: "every source with its state, last success, last error, posts and removals",
+		run: func(ctx context.Context, e *env, _ any, args []string) error {
+			if len(args) > 0 {
+				return usagef("sources takes no arguments")
+			}
+			cfg, err := e.loadConfig()
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "SOURCE\tACTOR\tPLATFORM\tSTATE\tLAST SUCCESS\tFAILURES\tPOSTS\tREMOVED\tLAST ERROR")
+			seen := map[string]bool{}
+			if archive.Exists(cfg.DataDir) {
+				a, err := archive.OpenReader(ctx, cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				defer a.Close()
+				list, err := a.Store.Sources(ctx)
+				if err != nil {
+					return err
+				}
+				for _, s := range list {
+					seen[s.ID] = true
+					state := s.Status
+					if !s.Active {
+						state = "inactive"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", s.ID, s.ActorID, s.Platform, state,
+						orDash(s.LastSuccess), s.ConsecutiveFailures, s.Posts, s.Removals, oneLine(s.LastError, 80))
+				}
+			}
+			for _, s := range cfg.Sources {
+				if !seen[s.ID] {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", s.ID, s.Actor, s.Platform, "never run", "-", 0, 0, 0, "")
+				}
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func orDash(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func oneLine(s string, max int) string {
+	r := []rune(s)
+	for i, c := range r {
+		if c == '\n' || c == '\r' || c == '\t' {
+			r[i] = ' '
+		}
+	}
+	if len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return string(r)
+}

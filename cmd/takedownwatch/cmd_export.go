@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/export"
+)
+
+type exportOpts struct {
+	format, out, since, until, actor, affiliation, platform string
+	idsOnly                                                 bool
+}
+
+func exportCmd() *command {
+	return &command{
+		name: "export", args: "events|posts --format csv|jsonl [--out FILE] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only]",
+		summary: "research exports, with the stable columns of docs/codebook.md",
+		flags: func(fs *flag.FlagSet) any {
+			o := &exportOpts{}
+			fs.StringVar(&o.format, "format", "", "csv or jsonl (required)")
+			fs.StringVar(&o.out, "out", "", "write to `FILE` instead of stdout")
+			fs.StringVar(&o.since, "since", "", "from this time on (RFC 3339)")
+			fs.StringVar(&o.until, "until", "", "before this time (RFC 3339)")
+			fs.StringVar(&o.actor, "actor", "", "only this actor id")
+			fs.StringVar(&o.affiliation, "affiliation", "", "only actors of this affiliation")
+			fs.StringVar(&o.platform, "platform", "", "only this platform")
+			fs.BoolVar(&o.idsOnly, "ids-only", false, "posts: only platform, platform_id, post_url, state, reason")
+			return o
+		},
+		run: runExport,
+	}
+}
+
+func runExport(ctx context.Context, e *env, opts any, args []string) error {
+	o := opts.(*exportOpts)
+	if len(args) != 1 {
+		return usagef("export: name one kind: events or posts")
+	}
+	kind := args[0]
+	format, err := export.ParseFormat(o.format)
+	if err != nil {
+		return usagef("export: --format: %v", err)
+	}
+	f := store.Filter{Actor: o.actor, Affiliation: o.affiliation, Platform: o.platform}
+	if f.Since, err = parseTimeFlag("since", o.since); err != nil {
+		return err
+	}
+	if f.Until, err = parseTimeFlag("until", o.until); err != nil {
+		return err
+	}
+	if o.affiliation != "" && !contains(config.Affiliations, o.affiliation) {
+		return usagef("export: --affiliation %q: want one of %v", o.affiliation, config.Affiliations)
+	}
+	if o.idsOnly && kind != "posts" {
+		return usagef("export: --ids-only applies to posts")
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	a, err := archive.OpenReader(ctx, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var table export.Table
+	switch kind {
+	case "events":
+		table = export.Events(a.Store, f)
+	case "posts":
+		table = export.Posts(a.Store, f, o.idsOnly)
+	default:
+		return usagef("export: unknown kind %q (want events or posts)", kind)
+	}
+	return writeOut(o.out, e.stdout, func(w io.Writer) error {
+		n, err := export.Write(ctx, w, format, table)
+		if err == nil {
+			e.log.WithField("component", "export").Infof("exported %d %s", n, kind)
+		}
+		return err
+	})
+}
+
+// writeOut writes to stdout, or to a file that appears only when complete:
+// a failed export never leaves a half file that looks whole.
+func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
+	if path == "" {
+		return fn(stdout)
+	}
+	tmp, err := os.CreateTemp(dirOf(path), ".export-*")
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := fn(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			return path[:i+1]
+		}
+	}
+	return "."
+}
+
+func parseTimeFlag(name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		if d, derr := time.Parse("2006-01-02", v); derr == nil {
+			return d, nil
+		}
+		return time.Time{}, usagef("--%s %q: want an RFC 3339 time such as 2026-01-31T00:00:00Z", name, v)
+	}
+	return t, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,164 @@
+// Package export writes research exports (events, posts, …) as CSV or JSONL
+// with the stable column names and order of the contract.
+package export
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Format is an export file format.
+type Format string
+
+// Formats.
+const (
+	CSV   Format = "csv"
+	JSONL Format = "jsonl"
+)
+
+// ParseFormat accepts "csv" or "jsonl".
+func ParseFormat(s string) (Format, error) {
+	switch Format(s) {
+	case CSV, JSONL:
+		return Format(s), nil
+	}
+	return "", fmt.Errorf("unknown format %q (want csv or jsonl)", s)
+}
+
+// Table is one export kind: its columns, and a function that streams its
+// rows as values in column order.
+type Table struct {
+	Columns []string
+	Rows    func(ctx context.Context, emit func([]any) error) error
+}
+
+// Write streams t in format f to w. Values are nil (null), string, bool,
+// int, int64, float64, time.Time, []string or json.Marshaler-able objects.
+func Write(ctx context.Context, w io.Writer, f Format, t Table) (int, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	n := 0
+	var err error
+	switch f {
+	case CSV:
+		cw := csv.NewWriter(bw)
+		if err := cw.Write(t.Columns); err != nil {
+			return 0, err
+		}
+		cells := make([]string, len(t.Columns))
+		err = t.Rows(ctx, func(vals []any) error {
+			for i, v := range vals {
+				cells[i] = csvCell(v)
+			}
+			n++
+			return cw.Write(cells)
+		})
+		cw.Flush()
+		if err == nil {
+			err = cw.Error()
+		}
+	case JSONL:
+		err = t.Rows(ctx, func(vals []any) error {
+			n++
+			return writeObject(bw, t.Columns, vals)
+		})
+	default:
+		return 0, fmt.Errorf("export: unknown format %q", f)
+	}
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
+
+// writeObject writes one JSON object with keys in column order, so the
+// JSONL and CSV files read the same left to right.
+func writeObject(w *bufio.Writer, cols []string, vals []any) error {
+	w.WriteByte('{')
+	for i, c := range cols {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		k, _ := json.Marshal(c)
+		w.Write(k)
+		w.WriteByte(':')
+		v, err := json.Marshal(jsonValue(vals[i]))
+		if err != nil {
+			return fmt.Errorf("export: column %s: %w", c, err)
+		}
+		w.Write(v)
+	}
+	w.WriteByte('}')
+	_, err := w.WriteString("\n")
+	return err
+}
+
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		if x.IsZero() {
+			return nil
+		}
+		return FormatTime(x)
+	case []string:
+		if x == nil {
+			return []string{}
+		}
+	}
+	return v
+}
+
+// FormatTime is how every export writes a time: RFC 3339, UTC, seconds.
+func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func csvCell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case time.Time:
+		if x.IsZero() {
+			return ""
+		}
+		return FormatTime(x)
+	case []string:
+		return strings.Join(x, ";")
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return fmt.Sprint(x)
+		}
+		return string(b)
+	}
+}
+
+// str returns nil for an empty string so that fields that do not apply are
+// null rather than "".
+func str(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func tm(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}

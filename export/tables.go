@@ -1,0 +1,86 @@
+package export
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+)
+
+// EventColumns are the columns of `export events`, in order.
+var EventColumns = []string{
+	"id", "type", "at", "post_id", "post_url", "platform", "platform_id", "source", "actor", "affiliation",
+	"reason", "detail", "likely_correction", "last_seen_live", "first_seen_missing", "report_ids",
+	"report_lag_seconds", "diff", "metric", "evidence",
+}
+
+// PostColumns are the columns of `export posts`, in order.
+var PostColumns = []string{
+	"post_id", "post_url", "platform", "platform_id", "source", "actor", "affiliation", "published",
+	"first_seen", "last_seen_live", "state", "reason", "likely_correction", "versions", "report_ids",
+	"imported", "text",
+}
+
+// PostIDColumns are the columns of `export posts --ids-only`: enough to
+// re-find each post, nothing of its content.
+var PostIDColumns = []string{"platform", "platform_id", "post_url", "state", "reason"}
+
+// metric is the JSON shape of a metrics_anomaly event's metric.
+type metric struct {
+	Name string  `json:"name"`
+	From float64 `json:"from"`
+	To   float64 `json:"to"`
+}
+
+// Events is the events table of st.
+func Events(st *store.Store, f store.Filter) Table {
+	return Table{Columns: EventColumns, Rows: func(ctx context.Context, emit func([]any) error) error {
+		return st.EachEvent(ctx, f, func(e *store.EventRow) error {
+			var lag, m any
+			if e.ReportLag != nil {
+				lag = int64(e.ReportLag.Seconds())
+			}
+			if e.Metric != nil {
+				m = metric{Name: e.Metric.Name, From: e.Metric.From, To: e.Metric.To}
+			}
+			var reason any
+			if e.Type == store.EventRemoved {
+				reason = str(e.Reason)
+			}
+			evidence := make([]string, len(e.Evidence))
+			for i, c := range e.Evidence {
+				evidence[i] = strconv.FormatInt(c, 10)
+			}
+			return emit([]any{
+				strconv.FormatInt(e.ID, 10), e.Type, e.At, str(e.PostID), str(e.PostURL), str(e.Platform),
+				str(e.PlatformID), str(e.SourceID), str(e.Actor), str(e.Affiliation), reason, str(e.Detail),
+				e.LikelyCorrection, tm(e.LastSeenLive), tm(e.FirstSeenMissing), e.ReportIDs, lag, str(e.Diff), m,
+				evidence,
+			})
+		})
+	}}
+}
+
+// Posts is the posts table of st; idsOnly keeps PostIDColumns.
+func Posts(st *store.Store, f store.Filter, idsOnly bool) Table {
+	cols := PostColumns
+	if idsOnly {
+		cols = PostIDColumns
+	}
+	return Table{Columns: cols, Rows: func(ctx context.Context, emit func([]any) error) error {
+		return st.EachPost(ctx, f, func(p *store.PostRow) error {
+			reason := str(p.Reason)
+			if p.State != store.StateRemoved {
+				reason = nil
+			}
+			if idsOnly {
+				return emit([]any{p.Platform, p.PlatformID, p.PostURL, p.State, reason})
+			}
+			return emit([]any{
+				p.ID, p.PostURL, p.Platform, p.PlatformID, p.SourceID, str(p.Actor), str(p.Affiliation),
+				tm(p.Published), p.FirstSeen, tm(p.LastSeenLive), p.State, reason, p.LikelyCorrection,
+				p.Versions, p.ReportIDs, p.Imported, p.Text,
+			})
+		})
+	}}
+}
