@@ -68,7 +68,7 @@ func ReadAt(dir string, pos Position) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := gowarc.NewWarcFileReader(path, pos.Offset, readOptions()...)
+	r, err := newFileReader(path, pos.Offset, readOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("warc: open %s: %w", pos.File, err)
 	}
@@ -101,7 +101,7 @@ func ReadAt(dir string, pos Position) (*Record, error) {
 // without its body; a structural error ends the scan and is returned with
 // the offset where reading failed.
 func Scan(path string, fn func(*Record) error) error {
-	r, err := gowarc.NewWarcFileReader(path, 0, readOptions()...)
+	r, err := newFileReader(path, 0, readOptions()...)
 	if err != nil {
 		return fmt.Errorf("warc: open %s: %w", filepath.Base(path), err)
 	}

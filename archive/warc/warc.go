@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"sync"
 	"time"
 
 	gowarc "github.com/nlnwa/gowarc/v3"
@@ -79,3 +80,20 @@ const (
 	ProfileIdenticalPayload = gowarc.ProfileIdenticalPayloadDigestV1_1
 	ProfileNotModified      = gowarc.ProfileServerNotModifiedV1_1
 )
+
+// libMu serializes the library's constructors: each one resets a global
+// of github.com/google/uuid (EnableRandPool), a data race when records are
+// built or read from several goroutines at once.
+var libMu sync.Mutex
+
+func newRecordBuilder(t gowarc.RecordType, opts ...gowarc.WarcRecordOption) gowarc.WarcRecordBuilder {
+	libMu.Lock()
+	defer libMu.Unlock()
+	return gowarc.NewRecordBuilder(t, opts...)
+}
+
+func newFileReader(path string, offset int64, opts ...gowarc.WarcRecordOption) (*gowarc.WarcFileReader, error) {
+	libMu.Lock()
+	defer libMu.Unlock()
+	return gowarc.NewWarcFileReader(path, offset, opts...)
+}

@@ -50,10 +50,25 @@ type Writer struct {
 	dirt bool // written since the last Sync
 }
 
+// newRecordID returns a random (version 4) UUID URN. The library's default
+// reads a global of github.com/google/uuid that its own constructors write,
+// a data race under concurrent writers; this one shares nothing.
+func newRecordID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return "urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+}
+
 // recordOptions make the library compute block and payload digests, which it
 // leaves off by default.
 func recordOptions() []gowarc.WarcRecordOption {
 	return []gowarc.WarcRecordOption{
+		gowarc.WithRecordIdFunc(newRecordID),
 		gowarc.WithAddMissingDigest(true),
 		gowarc.WithDefaultDigestAlgorithm(digestAlgorithm),
 		gowarc.WithFixContentLength(true),
@@ -259,7 +274,7 @@ func (w *Writer) writeRecord(rec gowarc.WarcRecord) (Position, error) {
 }
 
 func (w *Writer) buildWarcinfo(name string, now time.Time) (gowarc.WarcRecord, error) {
-	b := gowarc.NewRecordBuilder(gowarc.Warcinfo, recordOptions()...)
+	b := newRecordBuilder(gowarc.Warcinfo, recordOptions()...)
 	b.AddWarcHeaderTime(gowarc.WarcDate, now)
 	b.AddWarcHeader(gowarc.WarcFilename, name)
 	b.AddWarcHeader(gowarc.ContentType, gowarc.ApplicationWarcFields)
@@ -303,7 +318,7 @@ func (w *Writer) buildRequest(ex *Exchange) (gowarc.WarcRecord, error) {
 	}
 	blk.WriteString("\r\n")
 
-	b := gowarc.NewRecordBuilder(gowarc.Request, recordOptions()...)
+	b := newRecordBuilder(gowarc.Request, recordOptions()...)
 	w.commonHeaders(b, ex, target)
 	b.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=request")
 	if _, err := b.Write(blk.Bytes()); err != nil {
@@ -339,7 +354,7 @@ func (w *Writer) buildResponse(ex *Exchange, prev *Previous) (gowarc.WarcRecord,
 	blk.WriteString("\r\n")
 	blk.Write(body)
 
-	b := gowarc.NewRecordBuilder(gowarc.Response, recordOptions()...)
+	b := newRecordBuilder(gowarc.Response, recordOptions()...)
 	w.commonHeaders(b, ex, target)
 	b.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
 	if ex.Truncated {
