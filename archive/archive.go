@@ -63,6 +63,8 @@ type Archive struct {
 	w       *warc.Writer
 	lock    *os.File
 	clock   func() time.Time
+	red     *warc.Redactor
+	closed  bool
 	// Recovered lists files a killed writer had left open, sealed at Open.
 	Recovered []warc.Recovered
 }
@@ -80,7 +82,8 @@ func OpenWriter(ctx context.Context, opts Options) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Archive{dir: opts.DataDir, warcDir: filepath.Join(opts.DataDir, WARCDir), lock: lock, clock: opts.Clock}
+	red := warc.NewRedactor(opts.Secrets...)
+	a := &Archive{dir: opts.DataDir, warcDir: filepath.Join(opts.DataDir, WARCDir), lock: lock, clock: opts.Clock, red: red}
 	if err := os.MkdirAll(a.warcDir, 0o755); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("archive: %w", err)
@@ -90,7 +93,7 @@ func OpenWriter(ctx context.Context, opts Options) (*Archive, error) {
 		return nil, err
 	}
 	a.w, err = warc.Open(warc.Options{
-		Dir: a.warcDir, MaxSize: opts.MaxWARCSize, Redactor: warc.NewRedactor(opts.Secrets...),
+		Dir: a.warcDir, MaxSize: opts.MaxWARCSize, Redactor: red,
 		Software: opts.Software, Clock: opts.Clock,
 	})
 	if err != nil {
@@ -113,14 +116,19 @@ func OpenReader(ctx context.Context, dataDir string) (*Archive, error) {
 		}
 		return nil, err
 	}
-	return &Archive{Store: st, dir: dataDir, warcDir: filepath.Join(dataDir, WARCDir), clock: time.Now}, nil
+	return &Archive{Store: st, dir: dataDir, warcDir: filepath.Join(dataDir, WARCDir), clock: time.Now, red: warc.NewRedactor()}, nil
 }
 
 // WARCDir returns the directory holding the WARC files.
 func (a *Archive) WARCDir() string { return a.warcDir }
 
-// Close flushes and closes, in order: WARC writer, database, lock.
+// Close flushes and closes, in order: WARC writer, database, lock. A second
+// Close does nothing.
 func (a *Archive) Close() error {
+	if a.closed {
+		return nil
+	}
+	a.closed = true
 	var errs []error
 	if a.w != nil {
 		errs = append(errs, a.w.Close())
@@ -147,8 +155,10 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 	if a.w == nil {
 		return nil, errors.New("archive: opened read-only")
 	}
+	// Metadata keeps the URL as the record names it: credentials redacted.
+	target := a.red.URL(ex.URL)
 	var prev *warc.Previous
-	last, err := a.Store.LastCapture(ctx, ex.URL)
+	last, err := a.Store.LastCapture(ctx, target)
 	if err == nil {
 		prev = &warc.Previous{RecordID: last.RecordID, TargetURI: last.URL, Date: last.At, PayloadDigest: last.PayloadDigest}
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -159,13 +169,13 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 	}
 	wr, err := a.w.WriteExchange(ex, prev)
 	if err != nil {
-		return nil, fmt.Errorf("archive: %s: %w", ex.URL, err)
+		return nil, fmt.Errorf("archive: %s: %w", target, err)
 	}
 	if err := a.w.Sync(); err != nil {
 		return nil, err
 	}
 	c := &store.Capture{
-		URL: ex.URL, Kind: m.Kind, SourceID: m.SourceID, At: ex.Date, Status: ex.StatusCode,
+		URL: target, Kind: m.Kind, SourceID: m.SourceID, At: ex.Date, Status: ex.StatusCode,
 		ContentType:   ex.Header.Get("Content-Type"),
 		ETag:          ex.Header.Get("ETag"),
 		LastModified:  ex.Header.Get("Last-Modified"),
@@ -198,7 +208,7 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 // RecordFailure keeps a fetch that got no HTTP answer (timeout, reset, DNS):
 // there is nothing for WARC, but the attempt is evidence of its own.
 func (a *Archive) RecordFailure(ctx context.Context, url string, at time.Time, vantage string, m Meta, fail error) (*store.Capture, error) {
-	c := &store.Capture{URL: url, Kind: m.Kind, SourceID: m.SourceID, At: at, Vantage: vantage, Error: fail.Error()}
+	c := &store.Capture{URL: a.red.URL(url), Kind: m.Kind, SourceID: m.SourceID, At: at, Vantage: vantage, Error: a.red.String(fail.Error())}
 	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
 		return nil, err
 	}
@@ -208,5 +218,5 @@ func (a *Archive) RecordFailure(ctx context.Context, url string, at time.Time, v
 // LastCapture returns the newest archived 2xx/3xx answer for url (the base
 // of conditional requests), or store.ErrNotFound.
 func (a *Archive) LastCapture(ctx context.Context, url string) (*store.Capture, error) {
-	return a.Store.LastCapture(ctx, url)
+	return a.Store.LastCapture(ctx, a.red.URL(url))
 }

@@ -194,3 +194,53 @@ func TestArchive_ConditionalAnswerKeepsValidators(t *testing.T) {
 		t.Errorf("same payload after a 304 wrote a %s", third.RecordType)
 	}
 }
+
+func TestArchive_MetadataKeepsNoToken(t *testing.T) {
+	const token = "EAAB-page-token-0123456789"
+	dir := t.TempDir()
+	a, err := OpenWriter(t.Context(), Options{DataDir: dir, Secrets: []string{token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ex("https://graph.example/v19.0/page/posts?access_token="+token, `{"data":[]}`)
+	e.RequestHeader.Set("Authorization", "OAuth "+token)
+	c, err := a.Record(t.Context(), e, Meta{Kind: "listing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(c.URL, token) {
+		t.Errorf("capture URL %s holds the token", c.URL)
+	}
+	if _, err := a.Record(t.Context(), e, Meta{Kind: "listing"}); err != nil {
+		t.Fatal(err)
+	}
+	if last, err := a.LastCapture(t.Context(), e.URL); err != nil || last.RecordType != "revisit" {
+		t.Errorf("the redacted URL no longer finds its last capture: %+v %v", last, err)
+	}
+	if _, err := a.RecordFailure(t.Context(), e.URL, time.Now(), "direct", Meta{Kind: "listing"},
+		fmt.Errorf("Get %q: connection reset", e.URL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	err = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(raw), token) {
+			t.Errorf("%s holds the token", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -256,3 +256,8 @@ func (s *Store) WARCFiles(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// Version returns a version by id, or ErrNotFound.
+func (s *Store) Version(ctx context.Context, id int64) (*Version, error) {
+	return getVersion(ctx, s.rdb, id)
+}

@@ -241,3 +241,21 @@ func (t *Tx) Version(id int64) (*Version, error) { return getVersion(t.ctx, t.tx
 // LastCapture returns the newest capture of url that has a response record
 // (the base for conditional GETs and revisits), or ErrNotFound.
 func (t *Tx) LastCapture(url string) (*Capture, error) { return lastCapture(t.ctx, t.tx, url) }
+
+// VersionCount returns how many versions a post has.
+func (t *Tx) VersionCount(postID string) (int, error) {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM versions WHERE post_id = ?`, postID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: versions of %s: %w", postID, err)
+	}
+	return n, nil
+}
+
+// SetCaptureError notes why an archived answer could not be read (a
+// malformed feed): the bytes stay, the reason is kept beside them.
+func (t *Tx) SetCaptureError(id int64, msg string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE captures SET error = ? WHERE id = ?`, msg, id); err != nil {
+		return fmt.Errorf("store: capture %d error: %w", id, err)
+	}
+	return nil
+}
