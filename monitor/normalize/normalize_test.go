@@ -1,0 +1,171 @@
+package normalize
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"plain", "Hello world", "Hello world"},
+		{"plain lines", "one\n\n\n  two  \n", "one\ntwo"},
+		{"crlf", "one\r\ntwo\rthree", "one\ntwo\nthree"},
+		{"paragraphs", "<p>First para.</p><p>Second <b>bold</b> para.</p>", "First para.\nSecond bold para."},
+		{"br", "line one<br>line two<br/><br />line three", "line one\nline two\nline three"},
+		{"list", "<ul><li>a</li><li>b</li></ul>after", "a\nb\nafter"},
+		{"headings and quotes", "<h1>Title</h1><blockquote>quoted</blockquote>end", "Title\nquoted\nend"},
+		{"table", "<table><tr><td>a</td><td>b</td></tr><tr><th>c</th><td>d</td></tr></table>", "a b\nc d"},
+		{"inline joins words", "re<b>mark</b>able <i>words</i>", "remarkable words"},
+		{"entities", "Tom &amp; Jerry &lt;3 &quot;cheese&quot; &#8230; &#x1F600; &eacute;", "Tom & Jerry <3 \"cheese\" … 😀 é"},
+		{"bare ampersand and lt", "x < y & z > w", "x < y & z > w"},
+		{"nbsp and odd spaces", "a&nbsp;&nbsp;b\u00a0c\u2003d\u3000e\t\tf", "a b c d e f"},
+		{"zero-width space kept", "ចាប់ដៃរួមគ្នា\u200bធ្វើកិច្ច", "ចាប់ដៃរួមគ្នា\u200bធ្វើកិច្ច"},
+		{"zwj and zwnj kept", "a\u200db\u200cc", "a\u200db\u200cc"},
+		{"bom dropped", "\ufeffhello", "hello"},
+		{"controls dropped", "a\x00b\x07c\x1bd\u007fe", "abcde"},
+		{"vertical space breaks lines", "a\vb\fc\u2028d\u2029e", "a\nb\nc\nd\ne"},
+		// U+0085 is NEL, but in feeds it is windows-1252's "…" read as
+		// ISO-8859-1 far more often than a line break.
+		{"nel is an ellipsis", "wait\u0085", "wait…"},
+		{"script and style dropped", "<style>p{color:red}</style>keep<script>alert('x')</script> this", "keep this"},
+		{"unclosed script drops the rest", "before<script>alert(1)<p>never</p>", "before"},
+		{"noscript and iframe dropped", "a<noscript><img src=x></noscript>b<iframe>frame</iframe>c", "abc"},
+		{"comments dropped", "hi<!-- secret -->there<!-- unclosed", "hithere"},
+		{"attribute with angle bracket", `<a href="x" title="a>b">link</a> text`, "link text"},
+		{"event handler", `<img src=x onerror="alert(1)">caption`, "caption"},
+		{"unknown and namespaced tags", "<o:p>word</o:p><custom-el>more</custom-el>", "wordmore"},
+		{"svg text kept", "<svg><text>drawn</text></svg>", "drawn"},
+		{"escaped tag in textarea", "<textarea>&lt;typed&gt; x</textarea>", "x"},
+		{"tag cut by the end", "a<b", "a<b"},
+		{"cut tag keeps its text", "x<y &amp; z", "x<y & z"},
+		{"double-encoded html", "&lt;p&gt;hi&lt;/p&gt;", "hi"},
+		{"double-encoded paragraphs", "&lt;p&gt;one&lt;/p&gt;&lt;p&gt;two &amp;amp; three&lt;/p&gt;", "one\ntwo & three"},
+		{"triple-encoded html", "&amp;lt;p&amp;gt;hi&amp;lt;/p&amp;gt;", "hi"},
+		{"double-encoded ampersand", "AT&amp;amp;T", "AT&T"},
+		{"escaped markup inside markup", "<p>&lt;b&gt;bold&lt;/b&gt; text</p>", "bold text"},
+		{"double-encoded script", "&lt;script&gt;alert(1)&lt;/script&gt;ok", "ok"},
+		{"invalid utf-8", "caf\xe9 \xff\xfe ok", "caf\uFFFD \uFFFD ok"},
+		{"invalid utf-8 in markup", "<p>\xc3</p><p>\xe2\x82</p>", "\uFFFD\n\uFFFD"},
+		{"nfd to nfc", "Cafe\u0301 Ha\u0300 Nô\u0323i", "Caf\u00e9 H\u00e0 N\u1ED9i"},
+		{"nfd via entity", "e&#x301;", "\u00e9"},
+		{"mojibake of utf-8 read as latin-1", "\u00e2\u0080\u00a6 and \u00e2\u0080\u0099", "… and ’"},
+		{"windows-1252 read as latin-1", "\u0093quoted\u0094 \u0096 dash", "“quoted” – dash"},
+		{"latin-1 without c1 kept", "Ã© stays", "Ã© stays"},
+		{"c1 numeric references", "&#147;x&#148;", "“x”"},
+		{"deep escaping defused", "&" + strings.Repeat("amp;", 9) + "lt;b&gt;x", "\uFFFDlt;b>x"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Text(tc.in)
+			if got != tc.want {
+				t.Errorf("Text(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+			}
+			if again := Text(got); again != got {
+				t.Errorf("Text not idempotent: Text(%q) = %q", got, again)
+			}
+		})
+	}
+}
+
+func TestText_NFDBecomesNFC(t *testing.T) {
+	// Vietnamese and Khmer-adjacent Latin transliterations, Korean jamo
+	// and Devanagari nukta forms all have NFD spellings that platforms
+	// emit depending on the poster's keyboard.
+	for _, s := range []string{
+		"Tiếng Việt có dấu", "한국어 텍스트", "क़ ख़ ग़", "Ångström façade naïve",
+	} {
+		nfd := norm.NFD.String(s)
+		if nfd == norm.NFC.String(s) {
+			continue // nothing to decompose: not a useful case
+		}
+		if got, want := Text(nfd), norm.NFC.String(s); got != want {
+			t.Errorf("Text(NFD %q) = %q, want NFC %q", s, got, want)
+		}
+		if Digest(Text(nfd)) != Digest(Text(norm.NFC.String(s))) {
+			t.Errorf("NFD and NFC spellings of %q digest differently", s)
+		}
+	}
+}
+
+var digestRe = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+func TestDigest(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b string // post HTML before and after
+		same bool
+	}{
+		{"identical", "<p>Hello world</p>", "<p>Hello world</p>", true},
+		{"markup only: bold added", "<p>Hello world</p>", "<p>Hello <b>world</b></p>", true},
+		{"markup only: link added", "We met the minister", `We met <a href="/m">the minister</a>`, true},
+		{"doubled spaces", "Hello world", "Hello  world", true},
+		{"added line break", "<p>Hello world</p>", "<p>Hello<br>world</p>", true},
+		{"split paragraph", "<p>one two</p>", "<p>one</p>\n\n<p>two</p>", true},
+		{"nbsp for space", "Hello world", "Hello&nbsp;world", true},
+		{"trailing whitespace", "Hello world", "  Hello world \n", true},
+		{"nfd for nfc", "caf\u00e9", "cafe\u0301", true},
+		{"entity for character", "Tom & Jerry", "Tom &amp; Jerry", true},
+		{"word changed", "<p>Hello world</p>", "<p>Hello there</p>", false},
+		{"word added", "We will win", "We will not win", false},
+		{"punctuation changed", "Vote now.", "Vote now!", false},
+		{"case changed", "hello", "Hello", false},
+		{"zero-width space added", "ចាប់ដៃរួមគ្នាធ្វើ", "ចាប់ដៃរួមគ្នា\u200bធ្វើ", false},
+		{"khmer word changed", "ធនាគារចំនួន១៣០", "ធនាគារចំនួន១៤០", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			da, db := Digest(Text(tc.a)), Digest(Text(tc.b))
+			if !digestRe.MatchString(da) {
+				t.Fatalf("Digest = %q, want sha256:<64 hex>", da)
+			}
+			if (da == db) != tc.same {
+				t.Errorf("digests of %q and %q: equal = %v, want %v", tc.a, tc.b, da == db, tc.same)
+			}
+		})
+	}
+}
+
+func TestDigest_FoldsAllWhitespace(t *testing.T) {
+	want := Digest("a b c")
+	for _, s := range []string{"a b c", " a\tb\nc ", "a\u00a0b\u3000c", "a\r\n\r\nb   c"} {
+		if got := Digest(s); got != want {
+			t.Errorf("Digest(%q) = %s, want %s", s, got, want)
+		}
+	}
+	if Digest("") != "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" {
+		t.Errorf("Digest(\"\") is not the SHA-256 of nothing: %s", Digest(""))
+	}
+}
+
+func FuzzText(f *testing.F) {
+	for _, s := range []string{
+		"", "plain", "<p>a</p><p>b</p>", "&lt;p&gt;hi&lt;/p&gt;", "AT&amp;amp;T",
+		"a<b", "<script>x</script>y", "\xff\xfe<", "e\u0301", "\u00e2\u0080\u00a6",
+		"ចាប់ដៃរួមគ្នា\u200bធ្វើ", "<!--", "&#0;&#x80;&#xD800;", "<textarea>&lt;b&gt;",
+		strings.Repeat("&amp;", 12) + "lt;",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Text(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Text(%q) = %q: invalid UTF-8", s, got)
+		}
+		if !norm.NFC.IsNormalString(got) {
+			t.Fatalf("Text(%q) = %q: not NFC", s, got)
+		}
+		if strings.Contains(got, "\n\n") || strings.HasPrefix(got, "\n") || strings.HasSuffix(got, "\n") {
+			t.Fatalf("Text(%q) = %q: empty line", s, got)
+		}
+		if again := Text(got); again != got {
+			t.Fatalf("not idempotent: Text(%q) = %q, Text of that = %q", s, got, again)
+		}
+	})
+}
