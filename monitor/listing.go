@@ -1,0 +1,239 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/monitor/normalize"
+)
+
+// plannedItem is one listing item with what must be fetched before its
+// metadata is written (media of a new version: archive before metadata).
+type plannedItem struct {
+	item   Item
+	digest string
+	media  []int64
+}
+
+// record writes what a listing shows: new posts, new versions (edits) and
+// the last time each post was seen live. Media of new versions are fetched
+// and archived first, then one transaction writes posts, versions and
+// events together.
+func (p *Pipeline) record(ctx context.Context, src *config.Source, l *Listing, res *SourceResult) error {
+	seen := map[string]bool{}
+	var plan []plannedItem
+	for _, it := range l.Items {
+		if it.PlatformID == "" || seen[it.PlatformID] {
+			continue
+		}
+		seen[it.PlatformID] = true
+		pi := plannedItem{item: it, digest: normalize.Digest(it.Text)}
+		if len(it.Media) > 0 && p.cfg.Fetch.Media.Enabled {
+			changed, err := p.isNewContent(ctx, src.Platform, it.PlatformID, pi.digest)
+			if err != nil {
+				return err
+			}
+			if changed {
+				pi.media = p.fetchMedia(ctx, src, it.Media)
+				res.Media += len(pi.media)
+			}
+		}
+		plan = append(plan, pi)
+	}
+	now := p.clock()
+	return p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+		for _, pi := range plan {
+			kind, err := p.apply(tx, src, l, pi, now)
+			if err != nil {
+				return err
+			}
+			switch kind {
+			case store.EventNew:
+				res.New++
+			case store.EventEdited:
+				res.Edited++
+			}
+		}
+		return nil
+	})
+}
+
+// isNewContent reports whether an item's content is not yet archived as the
+// post's current version.
+func (p *Pipeline) isNewContent(ctx context.Context, platform, id, digest string) (bool, error) {
+	post, err := p.arc.Store.PostByKey(ctx, platform, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if post.CurrentVersion == 0 {
+		return true, nil
+	}
+	v, err := p.arc.Store.Version(ctx, post.CurrentVersion)
+	if err != nil {
+		return false, err
+	}
+	return v.Digest != digest, nil
+}
+
+// apply writes one item inside the listing's transaction and returns the
+// type of the event it caused ("" for none). The decision is taken on the
+// transaction's own reads, so two sources listing one item cannot both
+// insert it.
+func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi plannedItem, now time.Time) (string, error) {
+	it := pi.item
+	post, err := tx.Post(src.Platform, it.PlatformID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	evidence := l.Captures
+	if post == nil {
+		post = &store.Post{
+			Platform: src.Platform, PlatformID: it.PlatformID, SourceID: src.ID, PostURL: it.URL,
+			CanonicalURL: canonicalURL(it.URL), Published: it.Published, FirstSeen: now, LastSeenLive: now,
+			State: store.StateLive,
+		}
+		if err := tx.InsertPost(post); err != nil {
+			return "", err
+		}
+		v, err := p.addVersion(tx, post, pi, l, now)
+		if err != nil {
+			return "", err
+		}
+		post.CurrentVersion = v.ID
+		if err := tx.UpdatePost(post); err != nil {
+			return "", err
+		}
+		return store.EventNew, tx.AddEvent(&store.Event{Type: store.EventNew, At: now, PostID: post.ID, SourceID: src.ID, Evidence: evidence})
+	}
+
+	post.LastSeenLive = now
+	if it.URL != "" {
+		post.PostURL, post.CanonicalURL = it.URL, canonicalURL(it.URL)
+	}
+	if post.Published.IsZero() {
+		post.Published = it.Published
+	}
+	var cur *store.Version
+	if post.CurrentVersion != 0 {
+		if cur, err = tx.Version(post.CurrentVersion); err != nil {
+			return "", err
+		}
+	}
+	if cur != nil && cur.Digest == pi.digest {
+		if err := tx.TouchVersion(cur.ID, now); err != nil {
+			return "", err
+		}
+		return "", tx.UpdatePost(post)
+	}
+	v, err := p.addVersion(tx, post, pi, l, now)
+	if err != nil {
+		return "", err
+	}
+	post.CurrentVersion = v.ID
+	if err := tx.UpdatePost(post); err != nil {
+		return "", err
+	}
+	if cur == nil {
+		return "", nil
+	}
+	n, err := tx.VersionCount(post.ID)
+	if err != nil {
+		return "", err
+	}
+	return store.EventEdited, tx.AddEvent(&store.Event{
+		Type: store.EventEdited, At: now, PostID: post.ID, SourceID: src.ID,
+		Diff: UnifiedDiff(cur.Text, v.Text, n-1, n), Evidence: evidence,
+	})
+}
+
+func (p *Pipeline) addVersion(tx *store.Tx, post *store.Post, pi plannedItem, l *Listing, now time.Time) (*store.Version, error) {
+	v := &store.Version{
+		PostID: post.ID, Digest: pi.digest, Title: pi.item.Title, Text: pi.item.Text, Media: pi.item.Media,
+		FirstSeen: now, LastSeen: now,
+	}
+	if len(l.Captures) > 0 {
+		v.CaptureID = l.Captures[len(l.Captures)-1]
+	}
+	if err := tx.AddVersion(v); err != nil {
+		return nil, err
+	}
+	for _, c := range pi.media {
+		if err := tx.LinkMedia(v.ID, c); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// fetchMedia archives each media URL once: a URL already archived is not
+// fetched again, its capture is reused.
+func (p *Pipeline) fetchMedia(ctx context.Context, src *config.Source, urls []string) []int64 {
+	var ids []int64
+	for _, u := range urls {
+		if c, err := p.arc.LastCapture(ctx, u); err == nil {
+			ids = append(ids, c.ID)
+			continue
+		}
+		resp, err := p.fetch.Fetch(ctx, &FetchRequest{
+			URL: u, Kind: KindMedia, SourceID: src.ID, Vantage: src.Vantage,
+			MaxBody: int64(p.cfg.Fetch.Media.MaxBytes),
+		})
+		if err != nil {
+			p.log.WithFields(logrus.Fields{"source": src.ID, "media": redactURL(u)}).WithError(err).Debug("media not archived")
+			continue
+		}
+		if resp.Capture != nil {
+			ids = append(ids, resp.Evidence()...)
+		}
+	}
+	return ids
+}
+
+// UnifiedDiff is the edit as a unified diff of the normalized texts.
+func UnifiedDiff(from, to string, fromVersion, toVersion int) string {
+	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(strings.TrimSuffix(from, "\n")), B: difflib.SplitLines(strings.TrimSuffix(to, "\n")),
+		FromFile: fmt.Sprintf("version %d", fromVersion), ToFile: fmt.Sprintf("version %d", toVersion),
+		Context: 3,
+	})
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
+// canonicalURL is the form posts are matched by: lowercase scheme and host,
+// no fragment. The reports issue extends it with platform URL forms.
+func canonicalURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	u.Fragment = ""
+	u.RawFragment = ""
+	return u.String()
+}
+
+// redactURL keeps a URL's query out of logs, where tokens may hide.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.RawQuery, u.User, u.Fragment = "", nil, ""
+	return u.String()
+}

@@ -1,0 +1,242 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
+)
+
+// Pipeline runs collection over the configured sources. It is wired once
+// and shared by `snapshot` (one cycle) and `serve` (one job per source): all
+// state lives in the archive, so both give the same results.
+//
+//	schedule → fetch → archive → detect → (index → publish: later stages)
+type Pipeline struct {
+	cfg        *config.Config
+	arc        *archive.Archive
+	fetch      Fetcher
+	collectors map[string]Collector
+	log        *logrus.Entry
+	clock      func() time.Time
+	// workers bounds how many sources are collected at once in a cycle;
+	// the fetcher's per-host limits still apply beneath it.
+	workers int
+
+	// running guards against collecting one source twice at once (a slow
+	// cron job overlapping the next, or snapshot-style cycles in tests).
+	mu      sync.Mutex
+	running map[string]bool
+}
+
+// Options wire a Pipeline.
+type Options struct {
+	Config     *config.Config
+	Archive    *archive.Archive
+	Fetcher    Fetcher
+	Collectors map[string]Collector
+	Log        *logrus.Entry
+	Clock      func() time.Time
+	Workers    int
+}
+
+// New wires a Pipeline.
+func New(o Options) (*Pipeline, error) {
+	if o.Config == nil || o.Archive == nil || o.Fetcher == nil {
+		return nil, errors.New("monitor: pipeline needs config, archive and fetcher")
+	}
+	if o.Log == nil {
+		l := logrus.New()
+		l.SetLevel(logrus.WarnLevel)
+		o.Log = logrus.NewEntry(l)
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Workers <= 0 {
+		o.Workers = 16
+	}
+	return &Pipeline{
+		cfg: o.Config, arc: o.Archive, fetch: o.Fetcher, collectors: o.Collectors,
+		log: o.Log.WithField("component", "pipeline"), clock: o.Clock, workers: o.Workers,
+		running: map[string]bool{},
+	}, nil
+}
+
+// SyncConfig writes the configured actors and sources into the archive;
+// sources the config no longer names are kept, marked inactive.
+func (p *Pipeline) SyncConfig(ctx context.Context) error {
+	return p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+		for _, a := range p.cfg.Actors {
+			if err := tx.UpsertActor(store.Actor{ID: a.ID, Name: a.Name, Affiliation: a.Affiliation, Country: a.Country, Notes: a.Notes}); err != nil {
+				return err
+			}
+		}
+		ids := make([]string, 0, len(p.cfg.Sources))
+		for _, s := range p.cfg.Sources {
+			ids = append(ids, s.ID)
+			if err := tx.UpsertSource(store.Source{ID: s.ID, ActorID: s.Actor, Platform: s.Platform, URL: s.URL, Schedule: s.Schedule, Vantage: s.Vantage}); err != nil {
+				return err
+			}
+		}
+		return tx.DeactivateSourcesExcept(ids)
+	})
+}
+
+// SourceResult counts what one collection of a source found.
+type SourceResult struct {
+	Source      string
+	Items       int
+	New         int
+	Edited      int
+	Media       int
+	NotModified bool
+	Err         error
+}
+
+// CycleResult sums a cycle.
+type CycleResult struct {
+	Sources, Failed, Items, New, Edited, Media, NotModified int
+	Duration                                                time.Duration
+}
+
+func (c *CycleResult) add(r SourceResult) {
+	c.Sources++
+	if r.Err != nil {
+		c.Failed++
+	}
+	c.Items += r.Items
+	c.New += r.New
+	c.Edited += r.Edited
+	c.Media += r.Media
+	if r.NotModified {
+		c.NotModified++
+	}
+}
+
+// Cycle collects every configured source once. Source failures are counted
+// and recorded on the source, not returned: only a failure of the archive
+// itself (or ctx) ends a cycle with an error.
+func (p *Pipeline) Cycle(ctx context.Context) (CycleResult, error) {
+	start := p.clock()
+	var res CycleResult
+	jobs := make(chan *config.Source)
+	results := make(chan SourceResult)
+	var wg sync.WaitGroup
+	var fatalMu sync.Mutex
+	var fatal error
+	for i := 0; i < min(p.workers, max(1, len(p.cfg.Sources))); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for src := range jobs {
+				r, err := p.CollectSource(ctx, src)
+				if err != nil {
+					fatalMu.Lock()
+					fatal = errors.Join(fatal, err)
+					fatalMu.Unlock()
+				}
+				results <- r
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range p.cfg.Sources {
+			select {
+			case jobs <- &p.cfg.Sources[i]:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	for r := range results {
+		res.add(r)
+	}
+	res.Duration = p.clock().Sub(start)
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	p.log.WithFields(logrus.Fields{
+		"sources": res.Sources, "failed": res.Failed, "items": res.Items, "new": res.New,
+		"edited": res.Edited, "media": res.Media, "unchanged": res.NotModified, "took": res.Duration.Round(time.Millisecond),
+	}).Info("cycle done")
+	return res, fatal
+}
+
+// CollectSource reads one source's listing and records what changed. The
+// returned error is an archive failure; the source's own failure is in
+// SourceResult.Err and on the source's health.
+func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (SourceResult, error) {
+	res := SourceResult{Source: src.ID}
+	if !p.claim(src.ID) {
+		res.Err = errors.New("still running from the previous schedule")
+		return res, nil
+	}
+	defer p.release(src.ID)
+	log := p.log.WithFields(logrus.Fields{"source": src.ID, "platform": src.Platform})
+
+	col, ok := p.collectors[src.Platform]
+	if !ok {
+		res.Err = fmt.Errorf("no collector for platform %q in this build", src.Platform)
+		return res, p.attempt(ctx, src.ID, res.Err)
+	}
+	listing, err := col.Collect(ctx, src, p.fetch)
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, nil
+		}
+		res.Err = err
+		var pe *ParseError
+		if errors.As(err, &pe) && pe.CaptureID != 0 {
+			if werr := p.arc.Store.Write(ctx, func(tx *store.Tx) error { return tx.SetCaptureError(pe.CaptureID, pe.Error()) }); werr != nil {
+				return res, werr
+			}
+		}
+		log.WithError(err).Warn("listing failed")
+		return res, p.attempt(ctx, src.ID, err)
+	}
+	res.Items = len(listing.Items)
+	if listing.NotModified {
+		res.NotModified = true
+		return res, p.attempt(ctx, src.ID, nil)
+	}
+	if err := p.record(ctx, src, listing, &res); err != nil {
+		if ctx.Err() != nil {
+			return res, nil
+		}
+		return res, err
+	}
+	if res.New+res.Edited > 0 {
+		log.WithFields(logrus.Fields{"items": res.Items, "new": res.New, "edited": res.Edited, "media": res.Media}).Info("listing changed")
+	}
+	return res, p.attempt(ctx, src.ID, nil)
+}
+
+func (p *Pipeline) claim(id string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.running[id] {
+		return false
+	}
+	p.running[id] = true
+	return true
+}
+
+func (p *Pipeline) release(id string) {
+	p.mu.Lock()
+	delete(p.running, id)
+	p.mu.Unlock()
+}
+
+func (p *Pipeline) attempt(ctx context.Context, id string, fail error) error {
+	return p.arc.Store.Write(ctx, func(tx *store.Tx) error { return tx.SourceAttempt(id, p.clock(), "", fail) })
+}

@@ -1,0 +1,246 @@
+package monitor_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/monitor"
+	"github.com/takedownwatch/takedownwatch/monitor/feed"
+	"github.com/takedownwatch/takedownwatch/monitor/fetch"
+)
+
+func testConfig(t *testing.T, dataDir string) *config.Config {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = dataDir
+	cfg.Fetch.PerHostInterval = 0
+	cfg.Fetch.Timeout = config.Duration(5 * time.Second)
+	cfg.Actors = []config.Actor{
+		{ID: "gov", Name: "Government", Affiliation: "government"},
+		{ID: "opp", Name: "Opposition", Affiliation: "opposition"},
+	}
+	return cfg
+}
+
+func addSource(cfg *config.Config, id, actor, url string) {
+	cfg.Sources = append(cfg.Sources, config.Source{ID: id, Actor: actor, Platform: "feed", URL: url, Schedule: "@every 1m", Vantage: "direct"})
+}
+
+func wire(t *testing.T, cfg *config.Config) (*archive.Archive, *monitor.Pipeline) {
+	t.Helper()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: cfg.DataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	log := logrus.New()
+	log.SetLevel(logrus.WarnLevel)
+	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(logrus.NewEntry(log)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f,
+		Collectors: map[string]monitor.Collector{"feed": feed.New()}, Log: logrus.NewEntry(log)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SyncConfig(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return a, p
+}
+
+func events(t *testing.T, a *archive.Archive) []*store.EventRow {
+	t.Helper()
+	var out []*store.EventRow
+	if err := a.Store.EachEvent(context.Background(), store.Filter{}, func(e *store.EventRow) error {
+		out = append(out, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func countTypes(evs []*store.EventRow) map[string]int {
+	m := map[string]int{}
+	for _, e := range evs {
+		m[e.Type]++
+	}
+	return m
+}
+
+func TestPipeline_NewEditedAndUnchanged(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{Hosts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	gov := sb.AddAccount(0, "gov")
+	opp := sb.AddAccount(1, "opp")
+	gov.SetMedia("flag.png", 2048, "image/png")
+	t0 := time.Now().Add(-time.Hour)
+	g1 := gov.Publish(sandbox.Post{Title: "Statement", HTML: "<p>The ministry <b>announces</b> new rules.</p>", Published: t0, Media: []string{"flag.png"}})
+	gov.Publish(sandbox.Post{Title: "ព័ត៌មាន", HTML: "<p>រាជរដ្ឋាភិបាល​កម្ពុជា</p>", Published: t0.Add(time.Minute)})
+	o1 := opp.Publish(sandbox.Post{Title: "Rally", HTML: `<p>Join us <script>alert(1)</script>tomorrow</p>`, Published: t0})
+
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "gov-feed", "gov", gov.FeedURL())
+	addSource(cfg, "opp-feed", "opp", opp.AtomURL())
+	a, p := wire(t, cfg)
+	ctx := t.Context()
+
+	res, err := p.Cycle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.New != 3 || res.Edited != 0 || res.Failed != 0 || res.Media != 1 {
+		t.Fatalf("first cycle %+v, want 3 new, 1 media", res)
+	}
+	post, err := a.Store.PostByKey(ctx, "feed", gov.PostURL(g1))
+	if err != nil {
+		t.Fatalf("post keyed by its guid: %v", err)
+	}
+	if post.PostURL != gov.PostURL(g1) || post.State != store.StateLive || post.LastSeenLive.IsZero() {
+		t.Errorf("post %+v", post)
+	}
+	vs, _ := a.Store.Versions(ctx, post.ID)
+	if len(vs) != 1 || vs[0].Text != "The ministry announces new rules." {
+		t.Fatalf("versions %+v", vs)
+	}
+
+	// Nothing changed: conditional GETs answer 304, no events.
+	res, err = p.Cycle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.New+res.Edited != 0 || res.NotModified != 2 {
+		t.Fatalf("unchanged cycle %+v, want 2 not modified", res)
+	}
+
+	// Markup- and whitespace-only changes are not edits; a change of words is.
+	gov.Edit(g1, "<p>The   ministry <i>announces</i>\n new rules.</p>")
+	opp.Edit(o1, "<p>Join us on Friday</p>")
+	res, err = p.Cycle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Edited != 1 || res.New != 0 {
+		t.Fatalf("edit cycle %+v, want exactly 1 edited", res)
+	}
+	types := countTypes(events(t, a))
+	if types["new"] != 3 || types["edited"] != 1 {
+		t.Fatalf("events %v", types)
+	}
+	for _, e := range events(t, a) {
+		if e.Type != "edited" {
+			continue
+		}
+		if !strings.Contains(e.Diff, "-Join us tomorrow") || !strings.Contains(e.Diff, "+Join us on Friday") {
+			t.Errorf("diff %q", e.Diff)
+		}
+		if e.Actor != "opp" || e.Affiliation != "opposition" || len(e.Evidence) == 0 {
+			t.Errorf("edited event %+v", e)
+		}
+	}
+	for _, e := range events(t, a) {
+		if e.Type != "edited" {
+			continue
+		}
+		if e.PostURL != opp.PostURL(o1) {
+			t.Errorf("edited post_url %s, want %s", e.PostURL, opp.PostURL(o1))
+		}
+		if vs, _ := a.Store.Versions(ctx, e.PostID); len(vs) != 2 {
+			t.Errorf("%d versions after an edit, want 2", len(vs))
+		}
+	}
+
+	rep, err := a.Verify(ctx, nil)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}
+
+func TestPipeline_BadListingsAreNeverEvidence(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	ok := sb.AddAccount(0, "ok")
+	bad := sb.AddAccount(0, "bad")
+	for i := 0; i < 3; i++ {
+		ok.Publish(sandbox.Post{HTML: fmt.Sprintf("post %d", i)})
+		bad.Publish(sandbox.Post{HTML: fmt.Sprintf("post %d", i)})
+	}
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "ok", "gov", ok.FeedURL())
+	addSource(cfg, "bad", "opp", bad.FeedURL())
+	a, p := wire(t, cfg)
+	ctx := t.Context()
+	if _, err := p.Cycle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ok.Publish(sandbox.Post{HTML: "fresh"})
+	for _, f := range []sandbox.Failure{sandbox.Malformed(), sandbox.Status(503)} {
+		bad.FailNext(1, f)
+		res, err := p.Cycle(ctx)
+		if err != nil {
+			t.Fatalf("%v: cycle returned %v; a source failure must not fail the cycle", f, err)
+		}
+		if res.Failed != 1 {
+			t.Fatalf("%v: %+v, want 1 failed source", f, res)
+		}
+	}
+	srcs, err := a.Store.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		switch s.ID {
+		case "bad":
+			if s.Status != "failing" || s.ConsecutiveFailures != 2 || !strings.Contains(s.LastError, "503") {
+				t.Errorf("bad source health %+v", s)
+			}
+		case "ok":
+			if s.Status != "ok" || s.Posts != 4 {
+				t.Errorf("ok source health %+v", s)
+			}
+		}
+	}
+	// The malformed answer is archived, with the parser's error beside it.
+	var parseErr string
+	a.Store.EachCapture(ctx, func(c *store.Capture) error {
+		if strings.HasPrefix(c.Error, "parse:") {
+			parseErr = c.Error
+		}
+		return nil
+	})
+	if parseErr == "" {
+		t.Error("no capture carries the parse error")
+	}
+	if types := countTypes(events(t, a)); types["new"] != 7 || len(types) != 1 {
+		t.Errorf("events %v, want only 7 new", types)
+	}
+}
+
+func TestUnifiedDiff(t *testing.T) {
+	got := monitor.UnifiedDiff("We reject the law.\nSecond line", "We reject the law today.\nSecond line", 1, 2)
+	want := "--- version 1\n+++ version 2\n@@ -1,2 +1,2 @@\n-We reject the law.\n+We reject the law today.\n Second line\n"
+	if got != want {
+		t.Errorf("diff\n%q\nwant\n%q", got, want)
+	}
+}

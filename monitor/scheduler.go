@@ -1,0 +1,116 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/robfig/cron/v3"
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/config"
+)
+
+// Scheduler runs one cron job per source on the source's schedule.
+type Scheduler struct {
+	cron *cron.Cron
+	p    *Pipeline
+	log  *logrus.Entry
+
+	// ctx is what running jobs collect under; Stop cancels it only after
+	// the drain deadline, so a graceful stop lets running jobs finish.
+	ctx    context.Context
+	cancel context.CancelFunc
+	jobs   sync.WaitGroup
+}
+
+// NewScheduler builds the schedule of every configured source.
+func NewScheduler(p *Pipeline, log *logrus.Entry) (*Scheduler, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Scheduler{p: p, log: log.WithField("component", "scheduler"), ctx: ctx, cancel: cancel}
+	cl := cronLogger{s.log}
+	// SkipIfStillRunning must wrap Recover: the other order leaves the
+	// skip lock held after a panic and disables the job for good.
+	s.cron = cron.New(cron.WithParser(config.CronParser), cron.WithLogger(cl),
+		cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
+	for i := range p.cfg.Sources {
+		src := &p.cfg.Sources[i]
+		sched, err := config.ParseSchedule(src.Schedule)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("scheduler: source %s: %w", src.ID, err)
+		}
+		s.cron.Schedule(sched, s.wrap(func() { s.collect(src) }))
+	}
+	return s, nil
+}
+
+// wrap counts a job as running so Stop can wait for it.
+func (s *Scheduler) wrap(fn func()) cron.Job {
+	return cron.FuncJob(func() {
+		s.jobs.Add(1)
+		defer s.jobs.Done()
+		if s.ctx.Err() != nil {
+			return
+		}
+		fn()
+	})
+}
+
+func (s *Scheduler) collect(src *config.Source) {
+	res, err := s.p.CollectSource(s.ctx, src)
+	if err != nil {
+		s.log.WithError(err).WithField("source", src.ID).Error("archive failure while collecting")
+		return
+	}
+	if res.Err != nil {
+		return // logged by the pipeline and kept on the source's health
+	}
+	s.log.WithFields(logrus.Fields{"source": src.ID, "items": res.Items, "new": res.New, "edited": res.Edited}).Debug("collected")
+}
+
+// Start starts the schedule and, at once, one full cycle, so a fresh
+// daemon does not wait a whole period for its first snapshot.
+func (s *Scheduler) Start() {
+	s.cron.Start()
+	s.jobs.Add(1)
+	go func() {
+		defer s.jobs.Done()
+		if _, err := s.p.Cycle(s.ctx); err != nil && s.ctx.Err() == nil {
+			s.log.WithError(err).Error("first cycle")
+		}
+	}()
+}
+
+// Stop stops scheduling new jobs and waits for running ones; when ctx ends
+// first, running jobs are cancelled and waited for.
+func (s *Scheduler) Stop(ctx context.Context) {
+	stopped := s.cron.Stop()
+	done := make(chan struct{})
+	go func() { <-stopped.Done(); s.jobs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.log.Warn("drain deadline passed: cancelling running collections")
+		s.cancel()
+		<-done
+	}
+	s.cancel()
+}
+
+// cronLogger sends robfig/cron's logs to logrus.
+type cronLogger struct{ log *logrus.Entry }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.WithFields(fields(kv)).Debug(msg) }
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.WithFields(fields(kv)).WithError(err).Error(msg)
+}
+
+func fields(kv []any) logrus.Fields {
+	f := logrus.Fields{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		f[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return f
+}
