@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+)
+
+type demoOpts struct {
+	data     string
+	listen   string
+	interval time.Duration
+	duration time.Duration
+}
+
+func demoCmd() *command {
+	return &command{
+		name: "demo", args: "[--data DIR] [--listen ADDR] [--interval D] [--duration D]",
+		summary: "the daemon against the built-in sandbox platform, with a scripted story\n" +
+			"(posts, an edit, a deletion, a withholding) unfolding in about a minute",
+		flags: func(fs *flag.FlagSet) any {
+			o := &demoOpts{}
+			fs.StringVar(&o.data, "data", "", "data directory (default: a new temporary directory, kept after exit)")
+			fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "HTTP address (port 0: any free port)")
+			fs.DurationVar(&o.interval, "interval", 10*time.Second, "how often each sandbox source is collected (at least 1s)")
+			fs.DurationVar(&o.duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
+			return o
+		},
+		run: runDemo,
+	}
+}
+
+// demoAccount is one sandbox account of the story and the actor behind it.
+type demoAccount struct {
+	host                         int
+	name, actor, actorName, affn string
+	posts                        []sandbox.Post
+}
+
+var demoAccounts = []demoAccount{
+	{0, "pm-office", "pm", "Prime Minister's Office", "government", []sandbox.Post{
+		{Title: "Cabinet meeting", HTML: "<p>The Council of Ministers approved the <b>national budget</b> today.</p>", Media: []string{"cabinet.jpg"}},
+		{Title: "សេចក្តីប្រកាស", HTML: "<p>រាជរដ្ឋាភិបាល​កម្ពុជា​សូម​ជម្រាប​ជូន​ប្រជាពលរដ្ឋ​ទាំងអស់</p>"},
+	}},
+	{0, "press-office", "press", "Government Press Office", "government", []sandbox.Post{
+		{Title: "Press briefing", HTML: "<p>Briefing on the new cybersecurity law at 10:00.</p>"},
+	}},
+	{1, "opposition-party", "opp", "Opposition Party", "opposition", []sandbox.Post{
+		{Title: "Rally", HTML: "<p>Join our peaceful rally on Sunday.</p>"},
+		{Title: "Statement", HTML: "<p>We reject the new law that silences critics.</p>"},
+		{Title: "Report", HTML: "<p>Our members were detained without charge.</p>"},
+	}},
+}
+
+func runDemo(ctx context.Context, e *env, opts any, args []string) error {
+	o := opts.(*demoOpts)
+	if len(args) > 0 {
+		return usagef("demo takes no arguments")
+	}
+	if o.interval < time.Second {
+		return usagef("demo: --interval must be at least 1s (cron's resolution)")
+	}
+	if o.data == "" {
+		dir, err := os.MkdirTemp("", "takedownwatch-demo-")
+		if err != nil {
+			return err
+		}
+		o.data = dir
+	}
+	sb, err := sandbox.New(sandbox.Options{Hosts: 2, ErrorLog: nil})
+	if err != nil {
+		return fmt.Errorf("demo: sandbox: %w", err)
+	}
+	defer sb.Close()
+
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(o.data, "data")
+	cfg.HTTP.Listen = o.listen
+	cfg.Fetch.PerHostInterval = config.Duration(100 * time.Millisecond)
+	accounts := map[string]*sandbox.Account{}
+	start := time.Now().Add(-2 * time.Hour)
+	for _, da := range demoAccounts {
+		acc := sb.AddAccount(da.host, da.name)
+		acc.SetMedia("cabinet.jpg", 48<<10, "image/jpeg")
+		for i, p := range da.posts {
+			p.Published = start.Add(time.Duration(i) * 10 * time.Minute)
+			acc.Publish(p)
+		}
+		accounts[da.name] = acc
+		cfg.Actors = append(cfg.Actors, config.Actor{ID: da.actor, Name: da.actorName, Affiliation: da.affn, Country: "KH"})
+		cfg.Sources = append(cfg.Sources, config.Source{
+			ID: da.name, Actor: da.actor, Platform: "feed", URL: acc.FeedURL(),
+			Schedule: fmt.Sprintf("@every %s", o.interval), Vantage: config.Direct,
+		})
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("demo config: %w", err)
+	}
+	cfgPath := filepath.Join(o.data, "takedownwatch.yaml")
+	if err := writeDemoConfig(cfgPath, cfg); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "demo: sandbox platform on %v; archive in %s\n", sb.Hosts(), cfg.DataDir)
+	fmt.Fprintf(e.stdout, "demo: afterwards, try: takedownwatch export events --format csv --config %s\n", cfgPath)
+
+	if o.duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.duration)
+		defer cancel()
+	}
+	storyLog := e.log.WithField("component", "demo")
+	go tellStory(ctx, storyLog, o.interval, accounts)
+	return serve(ctx, e, cfg, 10*time.Second, nil)
+}
+
+// tellStory changes the sandbox the way the real platforms change, one step
+// per collection interval, and says so in the log.
+func tellStory(ctx context.Context, log *logrus.Entry, every time.Duration, acc map[string]*sandbox.Account) {
+	opp, pm, press := acc["opposition-party"], acc["pm-office"], acc["press-office"]
+	steps := []struct {
+		say string
+		do  func()
+	}{
+		{"the Prime Minister's Office publishes a new post", func() {
+			pm.Publish(sandbox.Post{Title: "Visit", HTML: "<p>The Prime Minister visits flooded provinces.</p>"})
+		}},
+		{"the opposition edits its statement (words change)", func() {
+			opp.Edit("2", "<p>We reject the new law that silences critics and journalists.</p>")
+		}},
+		{"the opposition's report disappears (404)", func() { opp.Delete("3", sandbox.Gone404) }},
+		{"the opposition's rally post is withheld in the country (451)", func() {
+			opp.Withhold("1", "https://authority.example/orders/2026-114")
+		}},
+		{"the press office publishes a post", func() {
+			press.Publish(sandbox.Post{Title: "Update", HTML: "<p>The ministry clarifies the cybersecurity law.</p>"})
+		}},
+	}
+	t := time.NewTimer(every + every/5)
+	defer t.Stop()
+	for i, s := range steps {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.do()
+		log.Infof("story %d/%d: %s", i+1, len(steps), s.say)
+		t.Reset(every)
+	}
+	log.Info("story told; the daemon keeps watching (Ctrl-C stops)")
+}
+
+// writeDemoConfig leaves a config beside the demo's archive, so the read
+// commands can be pointed at it afterwards.
+func writeDemoConfig(path string, cfg *config.Config) error {
+	out := *cfg
+	b, err := yaml.Marshal(&out)
+	if err != nil {
+		return fmt.Errorf("demo: config: %w", err)
+	}
+	header := "# Written by `takedownwatch demo`: the sandbox hosts are gone when the demo stops,\n# but read commands (export, sources, verify) work on the archive.\n"
+	return os.WriteFile(path, append([]byte(header), b...), 0o644)
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/monitor"
+	"github.com/takedownwatch/takedownwatch/web"
+)
+
+type serveOpts struct {
+	listen string
+	drain  time.Duration
+}
+
+func serveCmd() *command {
+	return &command{
+		name: "serve", args: "[--listen ADDR]",
+		summary: "the daemon: scheduler and HTTP server, until SIGINT/SIGTERM (a second signal forces exit)",
+		flags: func(fs *flag.FlagSet) any {
+			o := &serveOpts{}
+			fs.StringVar(&o.listen, "listen", "", "HTTP address (default: http.listen of the config)")
+			fs.DurationVar(&o.drain, "drain", 30*time.Second, "how long running collections may finish on shutdown")
+			return o
+		},
+		run: func(ctx context.Context, e *env, opts any, args []string) error {
+			if len(args) > 0 {
+				return usagef("serve takes no arguments")
+			}
+			cfg, err := e.loadConfig()
+			if err != nil {
+				return err
+			}
+			o := opts.(*serveOpts)
+			if o.listen != "" {
+				cfg.HTTP.Listen = o.listen
+			}
+			return serve(ctx, e, cfg, o.drain, nil)
+		},
+	}
+}
+
+// serve runs the daemon until ctx ends. ready, if not nil, is called with
+// the HTTP address once everything runs.
+func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration, ready func(addr string)) error {
+	n, err := openNode(ctx, cfg, e.log)
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	log := n.log.WithField("component", "serve")
+
+	sched, err := monitor.NewScheduler(n.pipe, n.log)
+	if err != nil {
+		return err
+	}
+	srv, err := web.Listen(cfg.HTTP.Listen, web.New(n.archive.Store, n.log))
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	httpErr := make(chan error, 1)
+	go func() { httpErr <- srv.Serve() }()
+	sched.Start()
+	log.WithFields(logrus.Fields{"listen": "http://" + srv.Addr(), "sources": len(cfg.Sources), "data_dir": cfg.DataDir}).Info("takedownwatch is running")
+	fmt.Fprintf(e.stdout, "takedownwatch listening on http://%s (health: http://%s/healthz); Ctrl-C stops\n", srv.Addr(), srv.Addr())
+	if ready != nil {
+		ready(srv.Addr())
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-httpErr:
+		if err != nil {
+			log.WithError(err).Error("http server failed; stopping")
+		}
+	}
+	log.Info("stopping: scheduler, running collections, HTTP, archive")
+	forceOnSecondSignal(log)
+
+	drainCtx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	sched.Stop(drainCtx)
+	shutCtx, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
+		log.WithError(err).Warn("http shutdown")
+	}
+	if err := n.Close(); err != nil {
+		return fmt.Errorf("closing the archive: %w", err)
+	}
+	log.Info("stopped cleanly")
+	return nil
+}
+
+// forceOnSecondSignal exits at once on another SIGINT/SIGTERM during the
+// graceful stop: the archive's write order keeps that safe.
+func forceOnSecondSignal(log *logrus.Entry) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ch
+		log.Warn("second signal: exiting now")
+		os.Exit(1)
+	}()
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/monitor"
+	"github.com/takedownwatch/takedownwatch/monitor/feed"
+	"github.com/takedownwatch/takedownwatch/monitor/fetch"
+)
+
+// node is one writer process's parts, opened in pipeline order and closed
+// in reverse: fetcher → archive (WARC flush, then database, then lock).
+type node struct {
+	closeOnce sync.Once
+	closeErr  error
+	cfg       *config.Config
+	archive   *archive.Archive
+	fetcher   *fetch.Client
+	pipe      *monitor.Pipeline
+	log       *logrus.Entry
+}
+
+// secrets are every token value the config resolved from the environment:
+// the archive scrubs them from every record.
+func secrets(cfg *config.Config) []string {
+	out := []string{cfg.HTTP.AdminToken.Value(), cfg.HTTP.ReadToken.Value()}
+	for _, s := range cfg.Sources {
+		out = append(out, s.Token.Value())
+	}
+	for _, c := range cfg.ReportChannels {
+		out = append(out, c.Token.Value())
+	}
+	return out
+}
+
+// collectors are the platforms this build can collect.
+func collectors(cfg *config.Config) map[string]monitor.Collector {
+	return map[string]monitor.Collector{
+		"feed": feed.New(feed.WithMaxBody(int64(cfg.Fetch.MaxBody))),
+	}
+}
+
+// openNode opens the archive for writing and wires the pipeline.
+//
+//	schedule → fetch → archive → detect → (index → publish)
+func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger) (*node, error) {
+	entry := logrus.NewEntry(log)
+	a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: secrets(cfg), Software: "takedownwatch " + version})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range a.Recovered {
+		entry.WithFields(logrus.Fields{"component": "archive", "file": r.File, "records": r.Records, "torn_bytes": r.TornBytes, "torn_file": r.TornFile}).
+			Warn("sealed a WARC file a stopped process left open")
+	}
+	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...))
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: collectors(cfg), Log: entry})
+	if err != nil {
+		f.Close()
+		a.Close()
+		return nil, err
+	}
+	if err := p.SyncConfig(ctx); err != nil {
+		f.Close()
+		a.Close()
+		return nil, err
+	}
+	return &node{cfg: cfg, archive: a, fetcher: f, pipe: p, log: entry}, nil
+}
+
+// Close is safe to call more than once.
+func (n *node) Close() error {
+	n.closeOnce.Do(func() {
+		n.fetcher.Close()
+		n.closeErr = n.archive.Close()
+	})
+	return n.closeErr
+}
