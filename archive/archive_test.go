@@ -244,3 +244,25 @@ func TestArchive_MetadataKeepsNoToken(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestArchive_VerifyToleratesRecordInFlight(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	defer a.Close()
+	caps := fill(t, a, 3)
+	// A writer killed (or still busy) halfway through a record.
+	open := filepath.Join(dir, WARCDir, caps[0].WARCFile+warc.OpenSuffix)
+	f, err := os.OpenFile(open, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte{0x1f, 0x8b, 0x08, 0x00, 0x00})
+	f.Close()
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || len(rep.InFlight) != 1 || rep.Captures != 3 {
+		t.Fatalf("report %+v, want ok with one record in flight", rep)
+	}
+}

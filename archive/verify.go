@@ -35,7 +35,10 @@ type VerifyReport struct {
 	Captures     int // captures with records checked
 	Unreferenced int // response/revisit records no capture points to (a crash between WARC and metadata)
 	TornFiles    []string
-	Problems     []Problem
+	// InFlight are unfinished records at the end of files still open for
+	// writing, past everything metadata points to.
+	InFlight []string
+	Problems []Problem
 }
 
 // OK reports whether every check passed.
@@ -129,7 +132,14 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 	})
 	var se *warc.ScanError
 	if errors.As(scanErr, &se) {
-		rep.Problems = append(rep.Problems, Problem{File: file, Offset: se.Offset, Msg: "unreadable: " + se.Err.Error()})
+		if strings.HasSuffix(path, warc.OpenSuffix) && se.Offset >= referencedEnd(captures) {
+			// The file is being written (or awaits recovery by the next
+			// writer): a record in flight is not damage, and no metadata
+			// points there.
+			rep.InFlight = append(rep.InFlight, fmt.Sprintf("%s@%d", file, se.Offset))
+		} else {
+			rep.Problems = append(rep.Problems, Problem{File: file, Offset: se.Offset, Msg: "unreadable: " + se.Err.Error()})
+		}
 	} else if scanErr != nil {
 		return scanErr
 	}
@@ -167,6 +177,15 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 		}
 	}
 	return nil
+}
+
+// referencedEnd is the end of the last record metadata points to.
+func referencedEnd(captures []*store.Capture) int64 {
+	var end int64
+	for _, c := range captures {
+		end = max(end, c.WARCOffset+c.WARCLength, c.RequestOffset+c.RequestLength)
+	}
+	return end
 }
 
 // checkCapture compares a capture's metadata with its records.
