@@ -91,6 +91,9 @@ func verifyCmd() *command {
 			for _, p := range rep.Problems {
 				fmt.Fprintln(e.stdout, "FAIL", p.String())
 			}
+			for _, f := range rep.InFlight {
+				fmt.Fprintln(e.stdout, "note: unfinished record at the end of a file still open for writing (no metadata points to it):", f)
+			}
 			for _, t := range rep.TornFiles {
 				fmt.Fprintln(e.stdout, "note: torn tail kept aside from a crash:", t)
 			}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
+)
+
+// TestDemo_ArchivesAndFindsTheEdit runs the demo's story at its fastest and
+// checks what a newcomer is promised: it listens, archives, finds the edit.
+func TestDemo_ArchivesAndFindsTheEdit(t *testing.T) {
+	dir := t.TempDir()
+	var out, logs bytes.Buffer
+	err := run(t.Context(), []string{"demo", "--data", dir, "--listen", "127.0.0.1:0", "--interval", "1s", "--duration", "7s"}, &out, &logs)
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, logs.String())
+	}
+	if !strings.Contains(out.String(), "listening on http://127.0.0.1:") {
+		t.Errorf("demo did not say where it listens:\n%s", out.String())
+	}
+	for _, want := range []string{"cycle done", "story 2/5", "edited=1"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("logs lack %q:\n%s", want, logs.String())
+		}
+	}
+	a, err := archive.OpenReader(context.Background(), filepath.Join(dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	types := map[string]int{}
+	if err := a.Store.EachEvent(t.Context(), store.Filter{}, func(e *store.EventRow) error {
+		types[e.Type]++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if types["new"] < 6 || types["edited"] != 1 {
+		t.Errorf("events %v, want at least 6 new and 1 edited", types)
+	}
+	// The config the demo leaves behind works for the read commands.
+	if out, _, code := runCLI(t, "verify", "--config", filepath.Join(dir, "takedownwatch.yaml")); code != 0 {
+		t.Errorf("verify with the demo's config: %s", out)
+	}
+}

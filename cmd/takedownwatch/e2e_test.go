@@ -1,0 +1,250 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/testtool"
+)
+
+// saveConfig writes cfg where the CLI can read it.
+func saveConfig(t *testing.T, cfg *config.Config) string {
+	t.Helper()
+	b, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "takedownwatch.yaml")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestExampleConfig_OneCycleOnSandbox runs the shipped example config with
+// every source's host rewritten to the sandbox.
+func TestExampleConfig_OneCycleOnSandbox(t *testing.T) {
+	example := filepath.Join(testtool.Root(t), "examples", "takedownwatch.yaml")
+	if out, _, code := runCLI(t, "config", "check", "--config", example); code != 0 || out != "ok\n" {
+		t.Fatalf("config check of the example: %d %q", code, out)
+	}
+	cfg, err := config.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Sources) == 0 {
+		t.Fatal("example has no sources")
+	}
+	sb, err := sandbox.New(sandbox.Options{Hosts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	for i := range cfg.Sources {
+		acc := sb.AddAccount(i%2, cfg.Sources[i].ID)
+		for j := 0; j < 3; j++ {
+			acc.Publish(sandbox.Post{Title: fmt.Sprintf("post %d", j), HTML: fmt.Sprintf("<p>%s says %d</p>", cfg.Sources[i].Actor, j)})
+		}
+		cfg.Sources[i].URL = acc.FeedURL()
+	}
+	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.Fetch.PerHostInterval = 0
+	path := saveConfig(t, cfg)
+
+	out, errOut, code := runCLI(t, "snapshot", "--config", path, "--log-level", "warn")
+	if code != 0 {
+		t.Fatalf("snapshot: %d %s %s", code, out, errOut)
+	}
+	want := fmt.Sprintf("snapshot: %d sources (0 failed, 0 unchanged), %d items, %d new", len(cfg.Sources), 3*len(cfg.Sources), 3*len(cfg.Sources))
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("snapshot said %q, want prefix %q", out, want)
+	}
+	out, _, code = runCLI(t, "sources", "--config", path)
+	if code != 0 || strings.Count(out, " ok ") != len(cfg.Sources) {
+		t.Errorf("sources:\n%s", out)
+	}
+	if out, _, code := runCLI(t, "verify", "--config", path); code != 0 {
+		t.Errorf("verify: %s", out)
+	}
+}
+
+// buildBinary builds the command once for tests that run it as a process.
+var buildBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "takedownwatch-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "takedownwatch")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func startServe(t *testing.T, bin, cfgPath, addr string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--config", cfgPath, "--listen", addr, "--log-level", "warn")
+	cmd.Stdout, cmd.Stderr = nil, nil
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return cmd
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	t.Fatal("serve did not become healthy")
+	return nil
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	srv, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := srv.Addr().String()
+	srv.Close()
+	return addr
+}
+
+// TestServe_SurvivesKill kills a serving daemon at random moments while
+// it archives; after each kill the archive must verify, every capture must
+// resolve to an intact record, and a restart must carry on.
+func TestServe_SurvivesKill(t *testing.T) {
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := sandbox.New(sandbox.Options{Hosts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.Fetch.PerHostInterval = 0
+	cfg.Actors = []config.Actor{{ID: "a", Name: "A", Affiliation: "government"}}
+	var accounts []*sandbox.Account
+	for i := 0; i < 12; i++ {
+		acc := sb.AddAccount(i%2, fmt.Sprintf("acc%d", i))
+		acc.SetMedia("m.png", 64<<10, "image/png")
+		accounts = append(accounts, acc)
+		cfg.Sources = append(cfg.Sources, config.Source{ID: acc.Name(), Actor: "a", Platform: "feed", URL: acc.FeedURL(), Schedule: "@every 1s", Vantage: "direct"})
+	}
+	cfgPath := saveConfig(t, cfg)
+
+	// Keep the accounts changing so every cycle writes records.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(15 * time.Millisecond):
+			}
+			acc := accounts[i%len(accounts)]
+			media := []string(nil)
+			if i%3 == 0 {
+				acc.SetMedia(fmt.Sprintf("m%d.png", i), 32<<10, "image/png")
+				media = []string{fmt.Sprintf("m%d.png", i)}
+			}
+			acc.Publish(sandbox.Post{HTML: fmt.Sprintf("<p>post %d %s</p>", i, strings.Repeat("words ", 40)), Media: media})
+		}
+	}()
+	defer func() { close(stop); wg.Wait() }()
+
+	kills := 20
+	if testing.Short() {
+		kills = 5
+	}
+	addr := freeAddr(t)
+	lastCaptures := 0
+	for i := 0; i < kills; i++ {
+		cmd := startServe(t, bin, cfgPath, addr)
+		time.Sleep(time.Duration(100+rand.IntN(1400)) * time.Millisecond)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+
+		a, err := archive.OpenReader(t.Context(), cfg.DataDir)
+		if err != nil {
+			t.Fatalf("kill %d: open: %v", i, err)
+		}
+		rep, err := a.Verify(t.Context(), nil)
+		a.Close()
+		if err != nil {
+			t.Fatalf("kill %d: verify: %v", i, err)
+		}
+		if !rep.OK() {
+			t.Fatalf("kill %d: verify failed: %v", i, rep.Problems)
+		}
+		if rep.Captures < lastCaptures {
+			t.Fatalf("kill %d: %d captures, had %d: acknowledged captures lost", i, rep.Captures, lastCaptures)
+		}
+		lastCaptures = rep.Captures
+	}
+	if lastCaptures == 0 {
+		t.Fatal("nothing was archived between kills")
+	}
+	// A last restart seals what the kills left open. Beside it, read
+	// commands work and a second writer refuses at once.
+	cmd := startServe(t, bin, cfgPath, addr)
+	time.Sleep(300 * time.Millisecond)
+	for _, args := range [][]string{
+		{"export", "events", "--format", "jsonl"}, {"sources"}, {"verify"},
+	} {
+		if out, errOut, code := runCLI(t, append(args, "--config", cfgPath)...); code != 0 {
+			t.Errorf("%v beside serve: %d %s %s", args, code, out, errOut)
+		}
+	}
+	start := time.Now()
+	_, errOut, code := runCLI(t, "snapshot", "--config", cfgPath)
+	if code != 1 || !strings.Contains(errOut, "only one writer") {
+		t.Errorf("snapshot beside serve: exit %d, %q", code, errOut)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("snapshot took %s to refuse; it must not wait on the lock", took)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	open, _ := filepath.Glob(filepath.Join(cfg.DataDir, archive.WARCDir, "*.open"))
+	if len(open) != 0 {
+		t.Errorf("files left open after a graceful stop: %v", open)
+	}
+	out, _, code := runCLI(t, "verify", "--config", cfgPath)
+	if code != 0 {
+		t.Fatalf("final verify: %s", out)
+	}
+	t.Logf("%d kills; final: %s", kills, strings.TrimSpace(out))
+}
