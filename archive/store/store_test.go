@@ -1,0 +1,140 @@
+package store
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func openTemp(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "meta.db")
+	s, err := Open(t.Context(), path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, path
+}
+
+func TestOpen_MigratesOnceAndReopens(t *testing.T) {
+	s, path := openTemp(t)
+	v, err := s.SchemaVersion(t.Context())
+	if err != nil || v != latestMigration() || v == 0 {
+		t.Fatalf("schema %d (%v), want %d", v, err, latestMigration())
+	}
+	var mode string
+	if err := s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode %q (%v), want wal", mode, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Reopening applies nothing twice.
+	s, err = Open(t.Context(), path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	s.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n)
+	if n != latestMigration() {
+		t.Errorf("%d migration rows, want %d", n, latestMigration())
+	}
+	s.Close()
+}
+
+func TestOpen_ReadOnly(t *testing.T) {
+	if _, err := Open(t.Context(), filepath.Join(t.TempDir(), "none.db"), true); !errors.Is(err, ErrNoArchive) {
+		t.Fatalf("read-only open of nothing: %v, want ErrNoArchive", err)
+	}
+	w, path := openTemp(t)
+	defer w.Close()
+	r, err := Open(t.Context(), path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.Write(t.Context(), func(*Tx) error { return nil }); err == nil {
+		t.Error("a read-only store accepted a write")
+	}
+}
+
+func TestTx_ForeignKeysAndRollback(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	err := s.Write(t.Context(), func(tx *Tx) error {
+		return tx.UpsertSource(Source{ID: "s", ActorID: "nobody", Platform: "feed", URL: "https://x", Schedule: "@hourly"})
+	})
+	if err == nil {
+		t.Fatal("a source of an unknown actor was accepted: foreign keys are off")
+	}
+	boom := errors.New("boom")
+	err = s.Write(t.Context(), func(tx *Tx) error {
+		if err := tx.UpsertActor(Actor{ID: "a", Name: "A", Affiliation: "government"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+	if c, _ := s.Counts(t.Context()); c.Sources != 0 {
+		t.Errorf("rolled-back transaction left rows")
+	}
+	var actors int
+	s.rdb.QueryRow(`SELECT count(*) FROM actors`).Scan(&actors)
+	if actors != 0 {
+		t.Errorf("rolled-back actor is there")
+	}
+}
+
+func TestPostID_StableAndDistinct(t *testing.T) {
+	a, b := PostID("feed", "https://x/1"), PostID("feed", "https://x/1")
+	if a != b || len(a) != 21 || a[0] != 'p' {
+		t.Fatalf("PostID %q %q", a, b)
+	}
+	if PostID("mastodon", "https://x/1") == a || PostID("feed", "https://x/2") == a {
+		t.Error("different keys share an id")
+	}
+}
+
+func TestSourceAttempt_Health(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	steps := []struct {
+		fail       error
+		wantStatus string
+		wantFails  int
+	}{
+		{errors.New("503"), "failing", 1},
+		{errors.New("timeout"), "failing", 2},
+		{nil, "ok", 0},
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.UpsertActor(Actor{ID: "a", Name: "A", Affiliation: "government"}); err != nil {
+			return err
+		}
+		return tx.UpsertSource(Source{ID: "s", ActorID: "a", Platform: "feed", URL: "https://x", Schedule: "@hourly", Vantage: "direct"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range steps {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		if err := s.Write(ctx, func(tx *Tx) error { return tx.SourceAttempt("s", at, "", st.fail) }); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.Sources(ctx)
+		if err != nil || len(list) != 1 {
+			t.Fatal(list, err)
+		}
+		got := list[0]
+		if got.Status != st.wantStatus || got.ConsecutiveFailures != st.wantFails {
+			t.Errorf("step %d: %s/%d, want %s/%d", i, got.Status, got.ConsecutiveFailures, st.wantStatus, st.wantFails)
+		}
+		if got.LastError != "timeout" && i >= 1 {
+			t.Errorf("step %d: last error %q kept, want the latest", i, got.LastError)
+		}
+	}
+}
