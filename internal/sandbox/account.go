@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ type Account struct {
 	h        *host
 	name     string
 	failures failures
+	postFail postFailures
 
 	mu        sync.RWMutex
 	posts     map[string]*post
@@ -79,28 +81,53 @@ func (a *Account) MediaURL(file string) string {
 	return a.HomeURL() + "/media/" + url.PathEscape(file)
 }
 
-// change runs fn under the write lock and marks every rendering stale.
-func (a *Account) change(fn func()) {
+// change runs fn under the write lock, marks every rendering stale and
+// logs the Action fn returns, stamped with the same clock reading fn got.
+// Logging under the lock keeps the log in the order changes took effect.
+func (a *Account) change(fn func(now time.Time) Action) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	fn()
+	now := a.h.sb.clock()
+	act := fn(now)
 	a.gen++
-	a.changed = a.h.sb.clock()
+	a.changed = now
+	act.At, act.Host, act.Account = now, a.h.index, a.name
+	a.h.sb.actions.add(act)
 }
 
 // Suspend makes the home page, feeds, permalinks and media answer 410.
-func (a *Account) Suspend() { a.change(func() { a.suspended = true }) }
+func (a *Account) Suspend() {
+	a.change(func(time.Time) Action {
+		a.suspended = true
+		return Action{Kind: Suspended}
+	})
+}
 
 // Unsuspend undoes Suspend; posts keep the states they had.
-func (a *Account) Unsuspend() { a.change(func() { a.suspended = false }) }
+func (a *Account) Unsuspend() {
+	a.change(func(time.Time) Action {
+		a.suspended = false
+		return Action{Kind: Unsuspended}
+	})
+}
 
 // SetListingLimit sets the listing window: feeds and the home page show at
 // most n posts, newest first (n <= 0: every live post).
-func (a *Account) SetListingLimit(n int) { a.change(func() { a.limit = n }) }
+func (a *Account) SetListingLimit(n int) {
+	a.change(func(time.Time) Action {
+		a.limit = n
+		return Action{Kind: ListingLimit, Detail: strconv.Itoa(n)}
+	})
+}
 
 // EmptyListing makes feeds and the home page valid but without posts, as a
 // platform does when its listing misbehaves; permalinks are unaffected.
-func (a *Account) EmptyListing(on bool) { a.change(func() { a.empty = on }) }
+func (a *Account) EmptyListing(on bool) {
+	a.change(func(time.Time) Action {
+		a.empty = on
+		return Action{Kind: EmptyListing, Detail: onOff(on)}
+	})
+}
 
 // SetMedia makes file servable at MediaURL(file): size deterministic bytes
 // (see MediaBytes) of contentType. Posts naming file get its size and type
@@ -109,17 +136,37 @@ func (a *Account) SetMedia(file string, size int, contentType string) {
 	if file == "" || strings.ContainsAny(file, "/?#") || size < 0 {
 		panic(fmt.Sprintf("sandbox: bad media file %q of size %d", file, size))
 	}
-	a.change(func() {
-		a.media[file] = mediaFile{size: size, contentType: contentType, modified: a.h.sb.clock()}
+	a.change(func(now time.Time) Action {
+		a.media[file] = mediaFile{size: size, contentType: contentType, modified: now}
+		return Action{Kind: MediaSet, Detail: file}
 	})
 }
 
 // FailNext makes the next n requests to the account's paths fail with f
-// (n < 0: until ClearFailures). Failures queue behind earlier ones.
+// (n < 0: until ClearFailures). Failures queue behind earlier ones; see
+// FailHost for how the queues of hosts, posts and accounts combine.
 func (a *Account) FailNext(n int, f Failure) { a.failures.add(n, f) }
 
-// ClearFailures drops the account's queued failures.
-func (a *Account) ClearFailures() { a.failures.clear() }
+// FailPost makes the next n requests for post id's permalink fail with f
+// (n < 0: until ClearFailures), whatever the post's state; other paths of
+// the account are unaffected. Failures queue behind earlier ones of the
+// same post; see FailHost for how they combine with the others. The queue
+// belongs to the id, so it survives a Publish that replaces the post.
+func (a *Account) FailPost(id string, n int, f Failure) {
+	a.mu.RLock()
+	_, ok := a.posts[id]
+	a.mu.RUnlock()
+	if !ok {
+		panic(fmt.Sprintf("sandbox: account %q has no post %q", a.name, id))
+	}
+	a.postFail.add(id, n, f)
+}
+
+// ClearFailures drops the queued failures of the account and its posts.
+func (a *Account) ClearFailures() {
+	a.failures.clear()
+	a.postFail.clear()
+}
 
 // listing returns the posts a listing shows, newest first. Caller holds mu.
 func (a *Account) listing() []*post {
@@ -128,7 +175,7 @@ func (a *Account) listing() []*post {
 	}
 	var list []*post
 	for _, p := range a.posts {
-		if p.state == stateLive {
+		if p.state == stateLive && !p.hidden {
 			list = append(list, p)
 		}
 	}

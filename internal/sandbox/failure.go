@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// Failure is a transient misbehaviour, queued on an account (FailNext) or
-// a whole host (FailHost). Make one with Status, TooMany, Slow, Reset or
-// Malformed.
+// Failure is a transient misbehaviour, queued on one post's permalink
+// (FailPost), an account (FailNext) or a whole host (FailHost). Make one
+// with Status, TooMany, Slow, Reset or Malformed.
 type Failure struct {
 	kind   failureKind
 	status int
@@ -170,4 +170,48 @@ func (fs *failures) clear() {
 	fs.mu.Lock()
 	fs.q = nil
 	fs.mu.Unlock()
+}
+
+// postFailures are the failure queues of an account's permalinks, by post
+// id. They have their own lock: queueing a failure changes no page.
+type postFailures struct {
+	mu sync.Mutex
+	m  map[string]*failures
+}
+
+func (pf *postFailures) add(id string, n int, f Failure) {
+	if n == 0 {
+		return
+	}
+	if f.kind == 0 {
+		panic(errZeroFailure)
+	}
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	fs := pf.m[id]
+	if fs == nil {
+		if pf.m == nil {
+			pf.m = make(map[string]*failures)
+		}
+		fs = &failures{}
+		pf.m[id] = fs
+	}
+	fs.add(n, f)
+}
+
+// next takes the failure for one request of post id, if any is queued.
+func (pf *postFailures) next(id string) (Failure, bool) {
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	fs := pf.m[id]
+	if fs == nil {
+		return Failure{}, false
+	}
+	return fs.next()
+}
+
+func (pf *postFailures) clear() {
+	pf.mu.Lock()
+	pf.m = nil
+	pf.mu.Unlock()
 }

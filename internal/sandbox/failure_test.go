@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,6 +154,147 @@ func TestFailures_Queue(t *testing.T) {
 			tc.script()
 			if got := statuses(tc.n); !slices.Equal(got, tc.want) {
 				t.Errorf("statuses = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAccount_FailPost(t *testing.T) {
+	const connErr = -1 // no HTTP answer at all
+	tests := []struct {
+		name   string
+		script func(sb *sandbox.Sandbox, a *sandbox.Account, id string)
+		// requests name what is fetched in turn: "post" (the failing
+		// permalink), "other" (another post's), "feed", "home", "media".
+		requests []string
+		want     []int
+	}{
+		{
+			name:     "only that permalink, n times",
+			script:   func(_ *sandbox.Sandbox, a *sandbox.Account, id string) { a.FailPost(id, 2, sandbox.Status(503)) },
+			requests: []string{"other", "feed", "home", "media", "post", "other", "post", "post"},
+			want:     []int{200, 200, 200, 200, 503, 200, 503, 200},
+		},
+		{
+			name: "in order",
+			script: func(_ *sandbox.Sandbox, a *sandbox.Account, id string) {
+				a.FailPost(id, 1, sandbox.Status(502))
+				a.FailPost(id, 1, sandbox.TooMany(time.Second))
+				a.FailPost(id, 1, sandbox.Status(504))
+			},
+			requests: []string{"post", "post", "post", "post"},
+			want:     []int{502, 429, 504, 200},
+		},
+		{
+			name: "host, then post, then account",
+			script: func(sb *sandbox.Sandbox, a *sandbox.Account, id string) {
+				a.FailNext(1, sandbox.Status(500))
+				a.FailPost(id, 1, sandbox.Status(503))
+				sb.FailHost(0, 1, sandbox.Status(502))
+			},
+			requests: []string{"post", "post", "post", "post"},
+			want:     []int{502, 503, 500, 200},
+		},
+		{
+			name: "account failures go to other paths first",
+			script: func(_ *sandbox.Sandbox, a *sandbox.Account, id string) {
+				a.FailPost(id, 1, sandbox.Status(503))
+				a.FailNext(1, sandbox.Status(500))
+			},
+			requests: []string{"feed", "post", "post"},
+			want:     []int{500, 503, 200},
+		},
+		{
+			name: "slow goes on to its answer",
+			script: func(_ *sandbox.Sandbox, a *sandbox.Account, id string) {
+				a.FailPost(id, 1, sandbox.Slow(20*time.Millisecond))
+			},
+			requests: []string{"post", "post"},
+			want:     []int{200, 200},
+		},
+		{
+			name:     "reset",
+			script:   func(_ *sandbox.Sandbox, a *sandbox.Account, id string) { a.FailPost(id, 1, sandbox.Reset()) },
+			requests: []string{"other", "post", "post"},
+			want:     []int{200, connErr, 200},
+		},
+		{
+			name: "whatever the state",
+			script: func(_ *sandbox.Sandbox, a *sandbox.Account, id string) {
+				a.Delete(id, sandbox.Gone410)
+				a.FailPost(id, 1, sandbox.Status(503))
+			},
+			requests: []string{"post", "post"},
+			want:     []int{503, 410},
+		},
+		{
+			name: "until the account clears",
+			script: func(_ *sandbox.Sandbox, a *sandbox.Account, id string) {
+				a.FailPost(id, -1, sandbox.Status(503))
+			},
+			requests: []string{"post", "post", "post", "clear-account", "post"},
+			want:     []int{503, 503, 503, 0, 200},
+		},
+		{
+			name: "until the sandbox clears",
+			script: func(_ *sandbox.Sandbox, a *sandbox.Account, id string) {
+				a.FailPost(id, -1, sandbox.Status(503))
+			},
+			requests: []string{"post", "clear-sandbox", "post"},
+			want:     []int{503, 0, 200},
+		},
+		{
+			name: "survives republish",
+			script: func(_ *sandbox.Sandbox, a *sandbox.Account, id string) {
+				a.FailPost(id, 1, sandbox.Status(503))
+				a.Publish(sandbox.Post{ID: id, HTML: "again"})
+			},
+			requests: []string{"post", "post"},
+			want:     []int{503, 200},
+		},
+		{
+			name:     "zero is nothing",
+			script:   func(_ *sandbox.Sandbox, a *sandbox.Account, id string) { a.FailPost(id, 0, sandbox.Status(503)) },
+			requests: []string{"post"},
+			want:     []int{200},
+		},
+	}
+	sb := newSandbox(t, sandbox.Options{})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sb.ClearFailures()
+			a := sb.AddAccount(0, strings.ReplaceAll(tc.name, " ", "-"))
+			a.SetMedia("m.jpg", 10, "image/jpeg")
+			id := a.Publish(sandbox.Post{HTML: "<p>target</p>"})
+			other := a.Publish(sandbox.Post{HTML: "<p>other</p>"})
+			tc.script(sb, a, id)
+			urls := map[string]string{
+				"post": a.PostURL(id), "other": a.PostURL(other),
+				"feed": a.FeedURL(), "home": a.HomeURL(), "media": a.MediaURL("m.jpg"),
+			}
+			var got []int
+			for _, r := range tc.requests {
+				switch r {
+				case "clear-account":
+					a.ClearFailures()
+					got = append(got, 0)
+					continue
+				case "clear-sandbox":
+					sb.ClearFailures()
+					got = append(got, 0)
+					continue
+				}
+				// A client per request: a Reset on a reused connection
+				// would be retried by the Transport.
+				resp, _, err := do(t.Context(), newClient(t), urls[r], nil)
+				if err != nil {
+					got = append(got, connErr)
+					continue
+				}
+				got = append(got, resp.StatusCode)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("statuses of %v = %v, want %v", tc.requests, got, tc.want)
 			}
 		})
 	}

@@ -66,8 +66,8 @@ func (h *host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer h.sb.leave()
-	h.stats.arrive(r, h.sb.seq.Add(1))
-	defer h.stats.depart()
+	epoch := h.stats.arrive(r, h.sb.seq.Add(1))
+	defer h.stats.depart(epoch)
 	if f, ok := h.failures.next(); ok && h.sb.fail(w, r, f) {
 		return
 	}
@@ -77,11 +77,26 @@ func (h *host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // withAccount resolves the {name} wildcard and applies the account's
 // failures before the platform handler sees the request.
 func (h *host) withAccount(next func(http.ResponseWriter, *http.Request, *Account)) http.HandlerFunc {
+	return h.accountHandler(false, next)
+}
+
+// withPost is withAccount for a post's permalink, whose pattern has an
+// {id} wildcard: the post's failures come before the account's.
+func (h *host) withPost(next func(http.ResponseWriter, *http.Request, *Account)) http.HandlerFunc {
+	return h.accountHandler(true, next)
+}
+
+func (h *host) accountHandler(permalink bool, next func(http.ResponseWriter, *http.Request, *Account)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := h.account(r.PathValue("name"))
 		if a == nil {
 			notFound(w)
 			return
+		}
+		if permalink {
+			if f, ok := a.postFail.next(r.PathValue("id")); ok && h.sb.fail(w, r, f) {
+				return
+			}
 		}
 		if f, ok := a.failures.next(); ok && h.sb.fail(w, r, f) {
 			return

@@ -46,6 +46,11 @@ func TestConcurrentScripting(t *testing.T) {
 			sb.Stats(a.Host())
 		},
 		func(a *sandbox.Account, id string) { a.Post(id) },
+		func(a *sandbox.Account, id string) { a.Status(id) },
+		func(a *sandbox.Account, id string) { a.HideFromListing(id, rand.IntN(2) == 0) },
+		func(a *sandbox.Account, id string) { a.FailPost(id, 1, sandbox.Status(503)) },
+		func(*sandbox.Account, string) { sb.Log() },
+		func(*sandbox.Account, string) { sb.ResetLog() },
 	}
 
 	var wg sync.WaitGroup

@@ -43,6 +43,8 @@ type Sandbox struct {
 	hosts []*host
 	seq   atomic.Uint64 // orders requests across hosts for LastRequest
 
+	actions actionLog // what scripts did, for Log
+
 	// done is closed by Close so stalled handlers return at once.
 	done      chan struct{}
 	closeOnce sync.Once
@@ -122,16 +124,23 @@ func (sb *Sandbox) host(i int) *host {
 
 // FailHost makes the next n requests to host fail with f, whatever their
 // path (n < 0: until ClearFailures). Failures queue behind earlier ones.
+//
+// A request meets the queues in a fixed order: its host's (FailHost),
+// then, for a permalink, its post's (FailPost), then its account's
+// (FailNext). It takes at most one failure from each queue and
+// stops at the first that answers for it; a Slow that ran its course lets
+// it go on to the next queue, then to its normal answer.
 func (sb *Sandbox) FailHost(host int, n int, f Failure) {
 	sb.host(host).failures.add(n, f)
 }
 
-// ClearFailures drops every queued failure, of hosts and accounts alike.
+// ClearFailures drops every queued failure, of hosts, accounts and posts
+// alike.
 func (sb *Sandbox) ClearFailures() {
 	for _, h := range sb.hosts {
 		h.failures.clear()
 		for _, a := range h.accountList() {
-			a.failures.clear()
+			a.ClearFailures()
 		}
 	}
 }

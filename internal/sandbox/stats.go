@@ -24,6 +24,9 @@ type hostStats struct {
 	maxInFlight int
 	arrivals    []time.Time
 	paths       map[string]*pathStats
+	// epoch counts ResetStats calls: a request that arrived before the
+	// latest one no longer counts as in flight.
+	epoch uint64
 }
 
 type pathStats struct {
@@ -32,7 +35,8 @@ type pathStats struct {
 	header http.Header
 }
 
-func (s *hostStats) arrive(r *http.Request, seq uint64) {
+// arrive counts r and returns the epoch depart must be given.
+func (s *hostStats) arrive(r *http.Request, seq uint64) uint64 {
 	now := time.Now()
 	header := r.Header.Clone()
 	s.mu.Lock()
@@ -51,11 +55,14 @@ func (s *hostStats) arrive(r *http.Request, seq uint64) {
 	}
 	ps.count++
 	ps.seq, ps.header = seq, header
+	return s.epoch
 }
 
-func (s *hostStats) depart() {
+func (s *hostStats) depart(epoch uint64) {
 	s.mu.Lock()
-	s.inFlight--
+	if epoch == s.epoch {
+		s.inFlight--
+	}
 	s.mu.Unlock()
 }
 
@@ -68,12 +75,15 @@ func (sb *Sandbox) Stats(host int) HostStats {
 }
 
 // ResetStats forgets every count, arrival and recorded header. Requests in
-// flight still finish normally; MaxInFlight starts again from what follows.
+// flight still finish normally but no longer count: MaxInFlight starts
+// again from what follows.
 func (sb *Sandbox) ResetStats() {
 	for _, h := range sb.hosts {
 		s := &h.stats
 		s.mu.Lock()
 		s.requests, s.maxInFlight, s.arrivals, s.paths = 0, 0, nil, nil
+		s.inFlight = 0
+		s.epoch++
 		s.mu.Unlock()
 	}
 }

@@ -28,7 +28,7 @@ func (h *host) webRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", h.serveIndex)
 	mux.HandleFunc("GET /login", serveLogin)
 	mux.HandleFunc("GET /{name}", h.withAccount(serveHome))
-	mux.HandleFunc("GET /{name}/posts/{id}", h.withAccount(h.servePermalink))
+	mux.HandleFunc("GET /{name}/posts/{id}", h.withPost(h.servePermalink))
 }
 
 // serveIndex lists the host's accounts, so a person running demo can click.
