@@ -21,6 +21,26 @@ type Source struct {
 	// Cursor is collector state that must survive restarts (e.g. an
 	// account's platform id), opaque to the store.
 	Cursor string
+	// Account-level answers awaiting confirmation, and the confirmed loss.
+	Pending      Pending
+	GoneAt       time.Time
+	GoneDetail   string
+	LastSeenLive time.Time
+	// MissingSince is the first account-level answer of the current
+	// streak of removal-class answers (the end of the loss bracket).
+	MissingSince time.Time
+}
+
+// Pending is a removal-class (or restricted) answer awaiting confirmation:
+// its class, how many answers counted (at least the confirm interval
+// apart), when the last one counted, the platform's words, and the
+// captures the answers rest on.
+type Pending struct {
+	Class    string
+	Count    int
+	At       time.Time
+	Detail   string
+	Evidence []int64
 }
 
 // Capture is one fetch of a URL and where its records are.
@@ -81,6 +101,11 @@ type Post struct {
 	CurrentVersion   int64
 	NextCheckAt      time.Time
 	CheckStep        int
+	Pending          Pending
+	// Transients counts transient answers in a row, for the backoff.
+	Transients int
+	// RemovalEvent is the event that recorded the current removal.
+	RemovalEvent int64
 }
 
 // Version is one distinct normalized content of a post.

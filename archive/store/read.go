@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // PostID derives a post's id from its key, so the same post gets the same id
@@ -19,19 +20,24 @@ func PostID(platform, platformID string) string {
 }
 
 const postColumns = `id, platform, platform_id, source_id, post_url, canonical_url, published, first_seen, last_seen_live,
-    state, reason, detail, first_seen_missing, likely_correction, imported, current_version, next_check_at, check_step`
+    state, reason, detail, first_seen_missing, likely_correction, imported, current_version, next_check_at, check_step,
+    pending_class, pending_count, pending_at, pending_detail, pending_evidence, transients, removal_event`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanPost(row scanner) (*Post, error) {
 	var p Post
-	var published, firstSeen, lastLive, missing, next, reason, detail sql.NullString
-	var version sql.NullInt64
+	var published, firstSeen, lastLive, missing, next, reason, detail, pendingAt sql.NullString
+	var version, removal sql.NullInt64
+	var evidence string
 	err := row.Scan(&p.ID, &p.Platform, &p.PlatformID, &p.SourceID, &p.PostURL, &p.CanonicalURL, &published, &firstSeen,
-		&lastLive, &p.State, &reason, &detail, &missing, &p.LikelyCorrection, &p.Imported, &version, &next, &p.CheckStep)
+		&lastLive, &p.State, &reason, &detail, &missing, &p.LikelyCorrection, &p.Imported, &version, &next, &p.CheckStep,
+		&p.Pending.Class, &p.Pending.Count, &pendingAt, &p.Pending.Detail, &evidence, &p.Transients, &removal)
 	if err != nil {
 		return nil, err
 	}
+	p.Pending.At, p.RemovalEvent = parseTime(pendingAt), removal.Int64
+	_ = json.Unmarshal([]byte(evidence), &p.Pending.Evidence)
 	p.Published, p.FirstSeen, p.LastSeenLive = parseTime(published), parseTime(firstSeen), parseTime(lastLive)
 	p.FirstSeenMissing, p.NextCheckAt = parseTime(missing), parseTime(next)
 	p.Reason, p.Detail, p.CurrentVersion = reason.String, detail.String, version.Int64
@@ -175,17 +181,41 @@ type SourceHealth struct {
 	ActorName string
 	Posts     int
 	Removals  int
+	Backlog   int
 }
 
-// Sources returns every source, active first, then by id.
+const sourceColumns = `s.id, s.actor_id, s.platform, s.url, s.schedule, s.vantage, s.active, s.status, s.last_attempt,
+    s.last_success, coalesce(s.last_error, ''), s.last_error_at, s.consecutive_failures, s.cursor, s.pending_class,
+    s.pending_count, s.pending_at, s.pending_detail, s.pending_evidence, s.gone_at, s.gone_detail, s.last_seen_live,
+    s.missing_since`
+
+func scanSource(row scanner, extra ...any) (*Source, error) {
+	var s Source
+	var attempt, success, errAt, pendingAt, goneAt, lastLive, missing sql.NullString
+	var evidence string
+	dest := []any{&s.ID, &s.ActorID, &s.Platform, &s.URL, &s.Schedule, &s.Vantage, &s.Active, &s.Status, &attempt,
+		&success, &s.LastError, &errAt, &s.ConsecutiveFailures, &s.Cursor, &s.Pending.Class, &s.Pending.Count,
+		&pendingAt, &s.Pending.Detail, &evidence, &goneAt, &s.GoneDetail, &lastLive, &missing}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	s.LastAttempt, s.LastSuccess, s.LastErrorAt = parseTime(attempt), parseTime(success), parseTime(errAt)
+	s.Pending.At, s.GoneAt, s.LastSeenLive = parseTime(pendingAt), parseTime(goneAt), parseTime(lastLive)
+	s.MissingSince = parseTime(missing)
+	_ = json.Unmarshal([]byte(evidence), &s.Pending.Evidence)
+	return &s, nil
+}
+
+// Sources returns every source, active first, then by id, with its health,
+// its posts and removals, and its backlog: posts whose re-check is due.
 func (s *Store) Sources(ctx context.Context) ([]SourceHealth, error) {
 	rows, err := s.rdb.QueryContext(ctx, `
-SELECT s.id, s.actor_id, s.platform, s.url, s.schedule, s.vantage, s.active, s.status, s.last_attempt, s.last_success,
-    coalesce(s.last_error, ''), s.last_error_at, s.consecutive_failures, s.cursor, coalesce(a.name, ''),
+SELECT `+sourceColumns+`, coalesce(a.name, ''),
     (SELECT count(*) FROM posts p WHERE p.source_id = s.id),
-    (SELECT count(*) FROM posts p WHERE p.source_id = s.id AND p.state = 'removed')
+    (SELECT count(*) FROM posts p WHERE p.source_id = s.id AND p.state = 'removed'),
+    (SELECT count(*) FROM posts p WHERE p.source_id = s.id AND p.next_check_at <= ?)
 FROM sources s LEFT JOIN actors a ON a.id = s.actor_id
-ORDER BY s.active DESC, s.id`)
+ORDER BY s.active DESC, s.id`, formatTime(time.Now()))
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
 	}
@@ -193,12 +223,11 @@ ORDER BY s.active DESC, s.id`)
 	var out []SourceHealth
 	for rows.Next() {
 		var h SourceHealth
-		var attempt, success, errAt sql.NullString
-		if err := rows.Scan(&h.ID, &h.ActorID, &h.Platform, &h.URL, &h.Schedule, &h.Vantage, &h.Active, &h.Status,
-			&attempt, &success, &h.LastError, &errAt, &h.ConsecutiveFailures, &h.Cursor, &h.ActorName, &h.Posts, &h.Removals); err != nil {
+		src, err := scanSource(rows, &h.ActorName, &h.Posts, &h.Removals, &h.Backlog)
+		if err != nil {
 			return nil, fmt.Errorf("store: sources: %w", err)
 		}
-		h.LastAttempt, h.LastSuccess, h.LastErrorAt = parseTime(attempt), parseTime(success), parseTime(errAt)
+		h.Source = *src
 		out = append(out, h)
 	}
 	return out, rows.Err()
@@ -260,4 +289,70 @@ func (s *Store) WARCFiles(ctx context.Context) ([]string, error) {
 // Version returns a version by id, or ErrNotFound.
 func (s *Store) Version(ctx context.Context, id int64) (*Version, error) {
 	return getVersion(ctx, s.rdb, id)
+}
+
+// checkablePosts is the condition of posts on the re-check schedule (an
+// account_gone removal has none until the account returns), and not of a
+// source whose account answer is pending or confirmed gone: the account
+// decides first.
+const checkablePosts = `p.state IN ('live', 'suspect', 'removed', 'restricted')
+    AND p.next_check_at IS NOT NULL
+    AND s.status <> 'gone' AND s.pending_class = '' AND s.active = 1`
+
+// DuePosts returns up to limit posts whose re-check is due at now, oldest
+// due first, and how many are due in all (the backlog).
+func (s *Store) DuePosts(ctx context.Context, now time.Time, limit int) ([]*Post, int, error) {
+	var total int
+	if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM posts p JOIN sources s ON s.id = p.source_id
+WHERE `+checkablePosts+` AND p.next_check_at <= ?`, formatTime(now)).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: due posts: %w", err)
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+prefixed("p.", postColumns)+` FROM posts p JOIN sources s ON s.id = p.source_id
+WHERE `+checkablePosts+` AND p.next_check_at <= ? ORDER BY p.next_check_at, p.id LIMIT ?`, formatTime(now), limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: due posts: %w", err)
+	}
+	defer rows.Close()
+	var out []*Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: due posts: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// Source returns a source by id, or ErrNotFound.
+func (s *Store) Source(ctx context.Context, id string) (*Source, error) {
+	return getSource(ctx, s.rdb, id)
+}
+
+func getSource(ctx context.Context, q querier, id string) (*Source, error) {
+	src, err := scanSource(q.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: source %s: %w", id, err)
+	}
+	return src, nil
+}
+
+func postsWhere(ctx context.Context, q querier, where string, args ...any) ([]*Post, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+postColumns+` FROM posts WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: posts: %w", err)
+	}
+	defer rows.Close()
+	var out []*Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: posts: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }

@@ -83,7 +83,9 @@ func (t *Tx) SourceAttempt(id string, at time.Time, status string, fail error) e
 		if status == "" {
 			status = "failing"
 		}
-		_, err = t.tx.ExecContext(t.ctx, `UPDATE sources SET last_attempt = ?, last_error = ?, last_error_at = ?, status = ?,
+		// A gone account stays gone while its listing keeps failing.
+		_, err = t.tx.ExecContext(t.ctx, `UPDATE sources SET last_attempt = ?, last_error = ?, last_error_at = ?,
+    status = CASE WHEN status = 'gone' THEN 'gone' ELSE ? END,
     consecutive_failures = consecutive_failures + 1 WHERE id = ?`,
 			formatTime(at), fail.Error(), formatTime(at), status, id)
 	}
@@ -136,32 +138,38 @@ func (t *Tx) InsertPost(p *Post) error {
 	if p.State == "" {
 		p.State = StateLive
 	}
-	_, err := t.tx.ExecContext(t.ctx, `
-INSERT INTO posts (id, platform, platform_id, source_id, post_url, canonical_url, published, first_seen, last_seen_live,
-    state, reason, detail, first_seen_missing, likely_correction, imported, current_version, next_check_at, check_step)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.Platform, p.PlatformID, p.SourceID, p.PostURL, p.CanonicalURL, nullTime(p.Published), formatTime(p.FirstSeen),
-		nullTime(p.LastSeenLive), p.State, nullString(p.Reason), nullString(p.Detail), nullTime(p.FirstSeenMissing),
-		p.LikelyCorrection, p.Imported, nullInt(p.CurrentVersion), nullTime(p.NextCheckAt), p.CheckStep)
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO posts (id, platform, platform_id, source_id, post_url, canonical_url, first_seen, imported)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Platform, p.PlatformID, p.SourceID, p.PostURL, p.CanonicalURL, formatTime(p.FirstSeen), p.Imported)
 	if err != nil {
 		return fmt.Errorf("store: insert post %s/%s: %w", p.Platform, p.PlatformID, err)
 	}
-	return nil
+	return t.UpdatePost(p)
 }
 
 // UpdatePost writes every mutable field of p.
 func (t *Tx) UpdatePost(p *Post) error {
+	evidence, _ := json.Marshal(nonNilInts(p.Pending.Evidence))
 	_, err := t.tx.ExecContext(t.ctx, `
 UPDATE posts SET post_url = ?, canonical_url = ?, published = ?, last_seen_live = ?, state = ?, reason = ?, detail = ?,
-    first_seen_missing = ?, likely_correction = ?, current_version = ?, next_check_at = ?, check_step = ?
+    first_seen_missing = ?, likely_correction = ?, current_version = ?, next_check_at = ?, check_step = ?,
+    pending_class = ?, pending_count = ?, pending_at = ?, pending_detail = ?, pending_evidence = ?, transients = ?,
+    removal_event = ?
 WHERE id = ?`,
 		p.PostURL, p.CanonicalURL, nullTime(p.Published), nullTime(p.LastSeenLive), p.State, nullString(p.Reason),
 		nullString(p.Detail), nullTime(p.FirstSeenMissing), p.LikelyCorrection, nullInt(p.CurrentVersion),
-		nullTime(p.NextCheckAt), p.CheckStep, p.ID)
+		nullTime(p.NextCheckAt), p.CheckStep, p.Pending.Class, p.Pending.Count, nullTime(p.Pending.At), p.Pending.Detail,
+		string(evidence), p.Transients, nullInt(p.RemovalEvent), p.ID)
 	if err != nil {
 		return fmt.Errorf("store: update post %s: %w", p.ID, err)
 	}
 	return nil
+}
+
+func nonNilInts(s []int64) []int64 {
+	if s == nil {
+		return []int64{}
+	}
+	return s
 }
 
 // AddVersion records a new distinct content of a post and sets v.ID.
@@ -256,6 +264,100 @@ func (t *Tx) VersionCount(postID string) (int, error) {
 func (t *Tx) SetCaptureError(id int64, msg string) error {
 	if _, err := t.tx.ExecContext(t.ctx, `UPDATE captures SET error = ? WHERE id = ?`, msg, id); err != nil {
 		return fmt.Errorf("store: capture %d error: %w", id, err)
+	}
+	return nil
+}
+
+// Source returns a source by id inside the transaction.
+func (t *Tx) Source(id string) (*Source, error) { return getSource(t.ctx, t.tx, id) }
+
+// UpdateSourceTrack writes a source's account-level detector fields.
+func (t *Tx) UpdateSourceTrack(s *Source) error {
+	evidence, _ := json.Marshal(nonNilInts(s.Pending.Evidence))
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE sources SET pending_class = ?, pending_count = ?, pending_at = ?,
+    pending_detail = ?, pending_evidence = ?, gone_at = ?, gone_detail = ?, last_seen_live = ?, missing_since = ?,
+    status = CASE WHEN ? THEN 'gone' WHEN status = 'gone' THEN 'ok' ELSE status END
+WHERE id = ?`,
+		s.Pending.Class, s.Pending.Count, nullTime(s.Pending.At), s.Pending.Detail, string(evidence), nullTime(s.GoneAt),
+		s.GoneDetail, nullTime(s.LastSeenLive), nullTime(s.MissingSince), !s.GoneAt.IsZero(), s.ID)
+	if err != nil {
+		return fmt.Errorf("store: source %s track: %w", s.ID, err)
+	}
+	return nil
+}
+
+// PostsOfSource returns a source's posts in the given states.
+func (t *Tx) PostsOfSource(sourceID string, states ...string) ([]*Post, error) {
+	list, _ := json.Marshal(states)
+	return postsWhere(t.ctx, t.tx, `source_id = ? AND state IN (SELECT value FROM json_each(?)) ORDER BY first_seen, id`, sourceID, string(list))
+}
+
+// PostsFirstSeen returns a source's posts first seen in [from, to], with
+// the text of their current version, for likely-correction matching.
+func (t *Tx) PostsFirstSeen(sourceID string, from, to time.Time) ([]*Post, []string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+prefixed("p.", postColumns)+`, coalesce(v.text, '')
+FROM posts p LEFT JOIN versions v ON v.id = p.current_version
+WHERE p.source_id = ? AND p.first_seen >= ? AND p.first_seen <= ? ORDER BY p.first_seen`, sourceID, formatTime(from), formatTime(to))
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: posts first seen: %w", err)
+	}
+	defer rows.Close()
+	var posts []*Post
+	var texts []string
+	for rows.Next() {
+		var text string
+		p, err := scanPost(multiScanner{rows, []any{&text}})
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: posts first seen: %w", err)
+		}
+		posts, texts = append(posts, p), append(texts, text)
+	}
+	return posts, texts, rows.Err()
+}
+
+// RemovedBetween returns a source's posts removed (not with account_gone)
+// whose removal was first seen in [from, to], with their current text.
+func (t *Tx) RemovedBetween(sourceID string, from, to time.Time) ([]*Post, []string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+prefixed("p.", postColumns)+`, coalesce(v.text, '')
+FROM posts p LEFT JOIN versions v ON v.id = p.current_version
+WHERE p.source_id = ? AND p.state = 'removed' AND p.reason <> 'account_gone'
+    AND p.first_seen_missing >= ? AND p.first_seen_missing <= ?`, sourceID, formatTime(from), formatTime(to))
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: removed posts: %w", err)
+	}
+	defer rows.Close()
+	var posts []*Post
+	var texts []string
+	for rows.Next() {
+		var text string
+		p, err := scanPost(multiScanner{rows, []any{&text}})
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: removed posts: %w", err)
+		}
+		posts, texts = append(posts, p), append(texts, text)
+	}
+	return posts, texts, rows.Err()
+}
+
+// MarkLikelyCorrection flags a post and the event of its removal.
+func (t *Tx) MarkLikelyCorrection(postID string, eventID int64) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET likely_correction = 1 WHERE id = ?`, postID); err != nil {
+		return fmt.Errorf("store: likely correction %s: %w", postID, err)
+	}
+	if eventID != 0 {
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE events SET likely_correction = 1 WHERE id = ?`, eventID); err != nil {
+			return fmt.Errorf("store: likely correction of event %d: %w", eventID, err)
+		}
+	}
+	return nil
+}
+
+// ScheduleSourcePosts makes a source's posts removed with a reason due for
+// a check at once (an account that came back).
+func (t *Tx) ScheduleSourcePosts(sourceID, reason string, at time.Time) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET next_check_at = ? WHERE source_id = ? AND state = 'removed' AND reason = ?`,
+		formatTime(at), sourceID, reason); err != nil {
+		return fmt.Errorf("store: schedule posts of %s: %w", sourceID, err)
 	}
 	return nil
 }
