@@ -51,19 +51,29 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, l *Listing, r
 	}
 	now := p.clock()
 	return p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+		if err := p.recordAccount(tx, src.ID, Answer{Class: ClassLive}, now, res); err != nil {
+			return err
+		}
 		for _, pi := range plan {
-			kind, err := p.apply(tx, src, l, pi, now)
+			kinds, err := p.apply(tx, src, l, pi, now)
 			if err != nil {
 				return err
 			}
-			switch kind {
-			case store.EventNew:
-				res.New++
-			case store.EventEdited:
-				res.Edited++
+			for _, kind := range kinds {
+				switch kind {
+				case store.EventNew:
+					res.New++
+				case store.EventEdited:
+					res.Edited++
+				case store.EventRestored:
+					res.Restored++
+				}
 			}
 		}
-		return nil
+		if err := p.markMissing(tx, src.ID, l, now); err != nil {
+			return err
+		}
+		return tx.SourceAttempt(src.ID, now, "", nil)
 	})
 }
 
@@ -88,37 +98,46 @@ func (p *Pipeline) isNewContent(ctx context.Context, platform, id, digest string
 }
 
 // apply writes one item inside the listing's transaction and returns the
-// type of the event it caused ("" for none). The decision is taken on the
+// types of the events it caused. The decision is taken on the
 // transaction's own reads, so two sources listing one item cannot both
 // insert it.
-func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi plannedItem, now time.Time) (string, error) {
+func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi plannedItem, now time.Time) ([]string, error) {
 	it := pi.item
 	post, err := tx.Post(src.Platform, it.PlatformID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return "", err
+		return nil, err
 	}
 	evidence := l.Captures
 	if post == nil {
 		post = &store.Post{
 			Platform: src.Platform, PlatformID: it.PlatformID, SourceID: src.ID, PostURL: it.URL,
-			CanonicalURL: canonicalURL(it.URL), Published: it.Published, FirstSeen: now, LastSeenLive: now,
-			State: store.StateLive,
+			CanonicalURL: canonicalURL(it.URL), Published: it.Published, FirstSeen: now,
 		}
+		p.life.FirstSeen(post, now)
 		if err := tx.InsertPost(post); err != nil {
-			return "", err
+			return nil, err
 		}
 		v, err := p.addVersion(tx, post, pi, l, now)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		post.CurrentVersion = v.ID
 		if err := tx.UpdatePost(post); err != nil {
-			return "", err
+			return nil, err
 		}
-		return store.EventNew, tx.AddEvent(&store.Event{Type: store.EventNew, At: now, PostID: post.ID, SourceID: src.ID, Evidence: evidence})
+		if err := p.correctsRemoval(tx, src.ID, v.Text, now); err != nil {
+			return nil, err
+		}
+		return []string{store.EventNew}, tx.AddEvent(&store.Event{Type: store.EventNew, At: now, PostID: post.ID, SourceID: src.ID, Evidence: evidence})
 	}
 
-	post.LastSeenLive = now
+	var kinds []string
+	if tr := p.life.Seen(post, now, evidence); tr.Event != "" {
+		if err := tx.AddEvent(&store.Event{Type: tr.Event, At: now, PostID: post.ID, SourceID: src.ID, Detail: tr.Detail, Evidence: evidence}); err != nil {
+			return nil, err
+		}
+		kinds = append(kinds, tr.Event)
+	}
 	if it.URL != "" {
 		post.PostURL, post.CanonicalURL = it.URL, canonicalURL(it.URL)
 	}
@@ -128,31 +147,31 @@ func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi planne
 	var cur *store.Version
 	if post.CurrentVersion != 0 {
 		if cur, err = tx.Version(post.CurrentVersion); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	if cur != nil && cur.Digest == pi.digest {
 		if err := tx.TouchVersion(cur.ID, now); err != nil {
-			return "", err
+			return nil, err
 		}
-		return "", tx.UpdatePost(post)
+		return kinds, tx.UpdatePost(post)
 	}
 	v, err := p.addVersion(tx, post, pi, l, now)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	post.CurrentVersion = v.ID
 	if err := tx.UpdatePost(post); err != nil {
-		return "", err
+		return nil, err
 	}
 	if cur == nil {
-		return "", nil
+		return kinds, nil
 	}
 	n, err := tx.VersionCount(post.ID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return store.EventEdited, tx.AddEvent(&store.Event{
+	return append(kinds, store.EventEdited), tx.AddEvent(&store.Event{
 		Type: store.EventEdited, At: now, PostID: post.ID, SourceID: src.ID,
 		Diff: UnifiedDiff(cur.Text, v.Text, n-1, n), Evidence: evidence,
 	})

@@ -24,6 +24,8 @@ type Pipeline struct {
 	arc        *archive.Archive
 	fetch      Fetcher
 	collectors map[string]Collector
+	checkers   map[string]Checker
+	life       Lifecycle
 	log        *logrus.Entry
 	clock      func() time.Time
 	// workers bounds how many sources are collected at once in a cycle;
@@ -42,9 +44,11 @@ type Options struct {
 	Archive    *archive.Archive
 	Fetcher    Fetcher
 	Collectors map[string]Collector
-	Log        *logrus.Entry
-	Clock      func() time.Time
-	Workers    int
+	// Checkers check single posts, per platform.
+	Checkers map[string]Checker
+	Log      *logrus.Entry
+	Clock    func() time.Time
+	Workers  int
 }
 
 // New wires a Pipeline.
@@ -63,8 +67,13 @@ func New(o Options) (*Pipeline, error) {
 	if o.Workers <= 0 {
 		o.Workers = 16
 	}
+	d := o.Config.Detector
+	life := Lifecycle{ConfirmChecks: d.ConfirmChecks, ConfirmInterval: d.ConfirmInterval.D()}
+	for _, r := range d.Recheck {
+		life.Recheck = append(life.Recheck, r.D())
+	}
 	return &Pipeline{
-		cfg: o.Config, arc: o.Archive, fetch: o.Fetcher, collectors: o.Collectors,
+		cfg: o.Config, arc: o.Archive, fetch: o.Fetcher, collectors: o.Collectors, checkers: o.Checkers, life: life,
 		log: o.Log.WithField("component", "pipeline"), clock: o.Clock, workers: o.Workers,
 		running: map[string]bool{},
 	}, nil
@@ -97,6 +106,8 @@ type SourceResult struct {
 	New         int
 	Edited      int
 	Media       int
+	Restored    int
+	Removed     int // account_gone removals
 	NotModified bool
 	Err         error
 }
@@ -104,7 +115,10 @@ type SourceResult struct {
 // CycleResult sums a cycle.
 type CycleResult struct {
 	Sources, Failed, Items, New, Edited, Media, NotModified int
-	Duration                                                time.Duration
+	// AccountRemovals are posts removed with their account.
+	AccountRemovals int
+	Checks          CheckResult
+	Duration        time.Duration
 }
 
 func (c *CycleResult) add(r SourceResult) {
@@ -116,6 +130,8 @@ func (c *CycleResult) add(r SourceResult) {
 	c.New += r.New
 	c.Edited += r.Edited
 	c.Media += r.Media
+	c.AccountRemovals += r.Removed
+	c.Checks.Restored += r.Restored
 	if r.NotModified {
 		c.NotModified++
 	}
@@ -161,13 +177,25 @@ func (p *Pipeline) Cycle(ctx context.Context) (CycleResult, error) {
 	for r := range results {
 		res.add(r)
 	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	// Listings and account answers first, then the posts' own checks.
+	checks, err := p.Checks(ctx, p.cfg.Detector.CheckBudget)
+	restoredByListing := res.Checks.Restored
+	res.Checks = checks
+	res.Checks.Restored += restoredByListing
+	fatal = errors.Join(fatal, err)
 	res.Duration = p.clock().Sub(start)
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
 	p.log.WithFields(logrus.Fields{
 		"sources": res.Sources, "failed": res.Failed, "items": res.Items, "new": res.New,
-		"edited": res.Edited, "media": res.Media, "unchanged": res.NotModified, "took": res.Duration.Round(time.Millisecond),
+		"edited": res.Edited, "media": res.Media, "unchanged": res.NotModified,
+		"checked": res.Checks.Checked, "removed": res.Checks.Removed + res.AccountRemovals,
+		"restricted": res.Checks.Restricted, "restored": res.Checks.Restored, "backlog": res.Checks.Backlog - res.Checks.Checked,
+		"took": res.Duration.Round(time.Millisecond),
 	}).Info("cycle done")
 	return res, fatal
 }
@@ -195,19 +223,34 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 			return res, nil
 		}
 		res.Err = err
-		var pe *ParseError
-		if errors.As(err, &pe) && pe.CaptureID != 0 {
-			if werr := p.arc.Store.Write(ctx, func(tx *store.Tx) error { return tx.SetCaptureError(pe.CaptureID, pe.Error()) }); werr != nil {
-				return res, werr
+		now := p.clock()
+		werr := p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+			var pe *ParseError
+			if errors.As(err, &pe) && pe.CaptureID != 0 {
+				if err := tx.SetCaptureError(pe.CaptureID, pe.Error()); err != nil {
+					return err
+				}
 			}
-		}
+			if a, ok := accountAnswer(err); ok {
+				if err := p.recordAccount(tx, src.ID, a, now, &res); err != nil {
+					return err
+				}
+			}
+			return tx.SourceAttempt(src.ID, now, "", err)
+		})
 		log.WithError(err).Warn("listing failed")
-		return res, p.attempt(ctx, src.ID, err)
+		return res, werr
 	}
 	res.Items = len(listing.Items)
 	if listing.NotModified {
 		res.NotModified = true
-		return res, p.attempt(ctx, src.ID, nil)
+		now := p.clock()
+		return res, p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+			if err := p.recordAccount(tx, src.ID, Answer{Class: ClassLive}, now, &res); err != nil {
+				return err
+			}
+			return tx.SourceAttempt(src.ID, now, "", nil)
+		})
 	}
 	if err := p.record(ctx, src, listing, &res); err != nil {
 		if ctx.Err() != nil {
@@ -215,10 +258,10 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 		}
 		return res, err
 	}
-	if res.New+res.Edited > 0 {
-		log.WithFields(logrus.Fields{"items": res.Items, "new": res.New, "edited": res.Edited, "media": res.Media}).Info("listing changed")
+	if res.New+res.Edited+res.Restored > 0 {
+		log.WithFields(logrus.Fields{"items": res.Items, "new": res.New, "edited": res.Edited, "restored": res.Restored, "media": res.Media}).Info("listing changed")
 	}
-	return res, p.attempt(ctx, src.ID, nil)
+	return res, nil
 }
 
 func (p *Pipeline) claim(id string) bool {

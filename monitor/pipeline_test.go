@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,25 +36,50 @@ func addSource(cfg *config.Config, id, actor, url string) {
 	cfg.Sources = append(cfg.Sources, config.Source{ID: id, Actor: actor, Platform: "feed", URL: url, Schedule: "@every 1m", Vantage: "direct"})
 }
 
+// fakeClock is the injectable clock of detector tests: time moves only
+// when the test says so.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
 func wire(t *testing.T, cfg *config.Config) (*archive.Archive, *monitor.Pipeline) {
+	t.Helper()
+	return wireClock(t, cfg, time.Now)
+}
+
+func wireClock(t *testing.T, cfg *config.Config, clock func() time.Time) (*archive.Archive, *monitor.Pipeline) {
 	t.Helper()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: cfg.DataDir})
+	a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: cfg.DataDir, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
 	log := logrus.New()
-	log.SetLevel(logrus.WarnLevel)
-	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(logrus.NewEntry(log)))
+	log.SetLevel(logrus.ErrorLevel)
+	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(logrus.NewEntry(log)), fetch.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
 	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f,
-		Collectors: map[string]monitor.Collector{"feed": feed.New()}, Log: logrus.NewEntry(log)})
+		Collectors: map[string]monitor.Collector{"feed": feed.New()},
+		Checkers:   map[string]monitor.Checker{"feed": monitor.PermalinkChecker{}}, Log: logrus.NewEntry(log), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

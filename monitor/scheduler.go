@@ -42,7 +42,29 @@ func NewScheduler(p *Pipeline, log *logrus.Entry) (*Scheduler, error) {
 		}
 		s.cron.Schedule(sched, s.wrap(func() { s.collect(src) }))
 	}
+	// Permalink checks run on the default schedule, after the listings
+	// that fall due at the same minute have had their turn.
+	checks, err := config.ParseSchedule(p.cfg.DefaultSchedule)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("scheduler: default_schedule: %w", err)
+	}
+	s.cron.Schedule(checks, s.wrap(s.check))
 	return s, nil
+}
+
+func (s *Scheduler) check() {
+	res, err := s.p.Checks(s.ctx, s.p.cfg.Detector.CheckBudget)
+	if err != nil {
+		if s.ctx.Err() == nil {
+			s.log.WithError(err).Error("archive failure while checking posts")
+		}
+		return
+	}
+	if res.Checked > 0 {
+		s.log.WithFields(logrus.Fields{"checked": res.Checked, "removed": res.Removed, "restricted": res.Restricted,
+			"restored": res.Restored, "transient": res.Transient, "backlog": res.Backlog - res.Checked}).Info("checks done")
+	}
 }
 
 // wrap counts a job as running so Stop can wait for it.

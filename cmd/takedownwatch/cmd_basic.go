@@ -123,7 +123,7 @@ func sourcesCmd() *command {
 				return err
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "SOURCE\tACTOR\tPLATFORM\tSTATE\tLAST SUCCESS\tFAILURES\tPOSTS\tREMOVED\tLAST ERROR")
+			fmt.Fprintln(tw, "SOURCE\tACTOR\tPLATFORM\tSTATE\tLAST SUCCESS\tFAILURES\tPOSTS\tREMOVED\tBACKLOG\tLAST ERROR")
 			seen := map[string]bool{}
 			if archive.Exists(cfg.DataDir) {
 				a, err := archive.OpenReader(ctx, cfg.DataDir)
@@ -141,13 +141,16 @@ func sourcesCmd() *command {
 					if !s.Active {
 						state = "inactive"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", s.ID, s.ActorID, s.Platform, state,
-						orDash(s.LastSuccess), s.ConsecutiveFailures, s.Posts, s.Removals, oneLine(s.LastError, 80))
+					if s.Pending.Class != "" && state != "gone" {
+						state += " (account " + s.Pending.Class + "?)"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.ID, s.ActorID, s.Platform, state,
+						orDash(s.LastSuccess), s.ConsecutiveFailures, s.Posts, s.Removals, s.Backlog, oneLine(s.LastError, 80))
 				}
 			}
 			for _, s := range cfg.Sources {
 				if !seen[s.ID] {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", s.ID, s.Actor, s.Platform, "never run", "-", 0, 0, 0, "")
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.ID, s.Actor, s.Platform, "never run", "-", 0, 0, 0, 0, "")
 				}
 			}
 			return tw.Flush()

@@ -46,6 +46,11 @@ func collectors(cfg *config.Config) map[string]monitor.Collector {
 	}
 }
 
+// checkers are the platforms whose single posts this build can check.
+func checkers() map[string]monitor.Checker {
+	return map[string]monitor.Checker{"feed": monitor.PermalinkChecker{}}
+}
+
 // openNode opens the archive for writing and wires the pipeline.
 //
 //	schedule → fetch → archive → detect → (index → publish)
@@ -64,7 +69,7 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger) (*nod
 		a.Close()
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
-	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: collectors(cfg), Log: entry})
+	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: collectors(cfg), Checkers: checkers(), Log: entry})
 	if err != nil {
 		f.Close()
 		a.Close()
