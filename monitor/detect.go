@@ -250,13 +250,12 @@ func (p *Pipeline) checkPost(ctx context.Context, post *store.Post) (CheckResult
 		}
 		return tx.UpdatePost(cur)
 	})
-	if err == nil && tr(res) {
-		p.log.WithFields(logrus.Fields{"post": post.ID, "source": post.SourceID, "class": a.Class, "detail": a.Detail}).Info("post state changed")
+	if err == nil && res.Removed+res.Restricted+res.Restored > 0 {
+		p.log.WithFields(logrus.Fields{"post": post.ID, "source": post.SourceID, "url": redactURL(post.PostURL),
+			"answer": a.Class, "detail": a.Detail}).Info("post state changed")
 	}
 	return res, err
 }
-
-func tr(r CheckResult) bool { return r.Removed+r.Restricted+r.Restored > 0 }
 
 func (p *Pipeline) source(id string) *config.Source {
 	for i := range p.cfg.Sources {

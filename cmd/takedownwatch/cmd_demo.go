@@ -26,7 +26,7 @@ func demoCmd() *command {
 	return &command{
 		name: "demo", args: "[--data DIR] [--listen ADDR] [--interval D] [--duration D]",
 		summary: "the daemon against the built-in sandbox platform, with a scripted story\n" +
-			"(posts, an edit, a deletion, a withholding) unfolding in about a minute",
+			"(posts, an edit, deletions, a withholding and its lifting) unfolding in a few minutes",
 		flags: func(fs *flag.FlagSet) any {
 			o := &demoOpts{}
 			fs.StringVar(&o.data, "data", "", "data directory (default: a new temporary directory, kept after exit)")
@@ -58,6 +58,7 @@ var demoAccounts = []demoAccount{
 		{Title: "Rally", HTML: "<p>Join our peaceful rally on Sunday.</p>"},
 		{Title: "Statement", HTML: "<p>We reject the new law that silences critics.</p>"},
 		{Title: "Report", HTML: "<p>Our members were detained without charge.</p>"},
+		{Title: "Press freedom", HTML: "<p>Independent radio stations must be allowed to broadcast again.</p>"},
 	}},
 }
 
@@ -86,6 +87,13 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 	cfg.DataDir = filepath.Join(o.data, "data")
 	cfg.HTTP.Listen = o.listen
 	cfg.Fetch.PerHostInterval = config.Duration(100 * time.Millisecond)
+	// The story runs in minutes, so the detector's clock does too: checks
+	// every interval, a removal confirmed by two answers an interval apart.
+	cfg.DefaultSchedule = fmt.Sprintf("@every %s", o.interval)
+	cfg.Detector.ConfirmInterval = config.Duration(o.interval)
+	cfg.Detector.Recheck = []config.Duration{config.Duration(3 * o.interval), config.Duration(6 * o.interval)}
+	cfg.Detector.RecheckReported = []config.Duration{config.Duration(o.interval)}
+	cfg.Detector.CorrectionWindow = config.Duration(3 * o.interval)
 	accounts := map[string]*sandbox.Account{}
 	start := time.Now().Add(-2 * time.Hour)
 	for _, da := range demoAccounts {
@@ -137,12 +145,17 @@ func tellStory(ctx context.Context, log *logrus.Entry, every time.Duration, acc 
 			opp.Edit("2", "<p>We reject the new law that silences critics and journalists.</p>")
 		}},
 		{"the opposition's report disappears (404)", func() { opp.Delete("3", sandbox.Gone404) }},
-		{"the opposition's rally post is withheld in the country (451)", func() {
-			opp.Withhold("1", "https://authority.example/orders/2026-114")
+		{"the opposition's post on press freedom is withheld in the country (451)", func() {
+			opp.Withhold("4", "https://authority.example/orders/2026-114")
 		}},
 		{"the press office publishes a post", func() {
 			press.Publish(sandbox.Post{Title: "Update", HTML: "<p>The ministry clarifies the cybersecurity law.</p>"})
 		}},
+		{"the opposition deletes its edited statement (410)", func() { opp.Delete("2", sandbox.Gone410) }},
+		{"the opposition publishes a new statement", func() {
+			opp.Publish(sandbox.Post{Title: "Appeal", HTML: "<p>We appeal the order against our post.</p>"})
+		}},
+		{"the withholding is lifted: the post on press freedom is back", func() { opp.Restore("4") }},
 	}
 	t := time.NewTimer(every + every/5)
 	defer t.Stop()

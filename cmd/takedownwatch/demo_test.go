@@ -11,19 +11,20 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 )
 
-// TestDemo_ArchivesAndFindsTheEdit runs the demo's story at its fastest and
-// checks what a newcomer is promised: it listens, archives, finds the edit.
-func TestDemo_ArchivesAndFindsTheEdit(t *testing.T) {
+// TestDemo_StoryIsDetected runs the demo's story at its fastest and
+// checks what a newcomer is promised: it listens, archives, and reports the
+// edit, the deletions, the withholding and its lifting.
+func TestDemo_StoryIsDetected(t *testing.T) {
 	dir := t.TempDir()
 	var out, logs bytes.Buffer
-	err := run(t.Context(), []string{"demo", "--data", dir, "--listen", "127.0.0.1:0", "--interval", "1s", "--duration", "7s"}, &out, &logs)
+	err := run(t.Context(), []string{"demo", "--data", dir, "--listen", "127.0.0.1:0", "--interval", "1s", "--duration", "13s"}, &out, &logs)
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, logs.String())
 	}
 	if !strings.Contains(out.String(), "listening on http://127.0.0.1:") {
 		t.Errorf("demo did not say where it listens:\n%s", out.String())
 	}
-	for _, want := range []string{"cycle done", "story 2/5", "edited=1"} {
+	for _, want := range []string{"cycle done", "story 8/8", "edited=1"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("logs lack %q:\n%s", want, logs.String())
 		}
@@ -33,15 +34,21 @@ func TestDemo_ArchivesAndFindsTheEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	types := map[string]int{}
+	types, reasons := map[string]int{}, map[string]int{}
 	if err := a.Store.EachEvent(t.Context(), store.Filter{}, func(e *store.EventRow) error {
 		types[e.Type]++
+		if e.Type == store.EventRemoved {
+			reasons[e.Reason]++
+		}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if types["new"] < 6 || types["edited"] != 1 {
-		t.Errorf("events %v, want at least 6 new and 1 edited", types)
+	if types["new"] < 9 || types["edited"] != 1 || types["restored"] != 1 {
+		t.Errorf("events %v, want at least 9 new, 1 edited, 1 restored", types)
+	}
+	if reasons["deleted"] != 2 || reasons["withheld_legal"] != 1 {
+		t.Errorf("removals by reason %v, want 2 deleted and 1 withheld_legal", reasons)
 	}
 	// The config the demo leaves behind works for the read commands.
 	if out, _, code := runCLI(t, "verify", "--config", filepath.Join(dir, "takedownwatch.yaml")); code != 0 {
