@@ -24,6 +24,14 @@ func accountAnswer(err error) (Answer, bool) {
 	if err == nil {
 		return Answer{Class: ClassLive}, true
 	}
+	var ag *AccountGoneError
+	if errors.As(err, &ag) {
+		a := Answer{Class: ClassAccountGone, Detail: ag.Detail}
+		if ag.CaptureID != 0 {
+			a.Evidence = []int64{ag.CaptureID}
+		}
+		return a, true
+	}
 	var se *StatusError
 	if errors.As(err, &se) && (se.StatusCode == http.StatusNotFound || se.StatusCode == http.StatusGone) {
 		a := Answer{Class: ClassAccountGone, Detail: strconv.Itoa(se.StatusCode)}

@@ -113,6 +113,23 @@ type Item struct {
 	Media []string
 }
 
+// Metric is one account metric at a snapshot, by its normalized name:
+// followers, following, posts, subscribers, likes.
+type Metric struct {
+	Name  string
+	Value float64
+}
+
+// Normalized metric names (Graph fan_count is likes, followers_count is
+// followers; Mastodon statuses_count and Bluesky postsCount are posts).
+const (
+	MetricFollowers   = "followers"
+	MetricFollowing   = "following"
+	MetricPosts       = "posts"
+	MetricSubscribers = "subscribers"
+	MetricLikes       = "likes"
+)
+
 // Listing is what a source's recent posts look like now.
 type Listing struct {
 	Items []Item
@@ -120,14 +137,40 @@ type Listing struct {
 	NotModified bool
 	// Captures are the archived answers the listing was read from.
 	Captures []int64
+	// Metrics of the account at this snapshot, if the platform shows any.
+	Metrics []Metric
+	// Cursor is state the collector wants back next time (an account's
+	// platform id, say); "" keeps what was kept before.
+	Cursor string
+}
+
+// CollectOptions are what a collection may vary.
+type CollectOptions struct {
+	// Cursor is the Listing.Cursor kept from the last collection.
+	Cursor string
+	// Pages is how many pages of the listing to read: 1 normally, more
+	// for a new source's backfill (snapshot --backfill N).
+	Pages int
 }
 
 // Collector reads a source's listing on one platform.
 type Collector interface {
 	// Collect fetches and parses the source's recent posts. A listing
 	// that cannot be read is an error; it is never evidence of removal.
-	Collect(ctx context.Context, src *config.Source, f Fetcher) (*Listing, error)
+	Collect(ctx context.Context, src *config.Source, f Fetcher, opt CollectOptions) (*Listing, error)
 }
+
+// AccountGoneError is a platform saying, in an answer that is otherwise
+// fine (200), that the account itself is gone: Mastodon's suspended:true,
+// Bluesky's takendown repo status. It is an account-level removal-class
+// answer, confirmed like a 404 on the listing.
+type AccountGoneError struct {
+	// Detail is the platform's own word ("suspended", "takendown", …).
+	Detail    string
+	CaptureID int64
+}
+
+func (e *AccountGoneError) Error() string { return "account gone: " + e.Detail }
 
 // ParseError is a listing that was fetched and archived but could not be
 // read: the capture keeps the bytes, the error says why.

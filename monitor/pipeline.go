@@ -31,6 +31,8 @@ type Pipeline struct {
 	// workers bounds how many sources are collected at once in a cycle;
 	// the fetcher's per-host limits still apply beneath it.
 	workers int
+	// backfill is how many listing pages a new source reads.
+	backfill int
 
 	// running guards against collecting one source twice at once (a slow
 	// cron job overlapping the next, or snapshot-style cycles in tests).
@@ -49,6 +51,9 @@ type Options struct {
 	Log      *logrus.Entry
 	Clock    func() time.Time
 	Workers  int
+	// Backfill is how many listing pages a source never collected before
+	// reads (snapshot --backfill N); 0 or 1 reads one.
+	Backfill int
 }
 
 // New wires a Pipeline.
@@ -74,7 +79,7 @@ func New(o Options) (*Pipeline, error) {
 	}
 	return &Pipeline{
 		cfg: o.Config, arc: o.Archive, fetch: o.Fetcher, collectors: o.Collectors, checkers: o.Checkers, life: life,
-		log: o.Log.WithField("component", "pipeline"), clock: o.Clock, workers: o.Workers,
+		log: o.Log.WithField("component", "pipeline"), clock: o.Clock, workers: o.Workers, backfill: o.Backfill,
 		running: map[string]bool{},
 	}, nil
 }
@@ -217,7 +222,16 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 		res.Err = fmt.Errorf("no collector for platform %q in this build", src.Platform)
 		return res, p.attempt(ctx, src.ID, res.Err)
 	}
-	listing, err := col.Collect(ctx, src, p.fetch)
+	opt := CollectOptions{Pages: 1}
+	if row, err := p.arc.Store.Source(ctx, src.ID); err == nil {
+		opt.Cursor = row.Cursor
+		if row.LastSuccess.IsZero() && p.backfill > 1 {
+			opt.Pages = p.backfill // a new source: read deeper once
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return res, err
+	}
+	listing, err := col.Collect(ctx, src, p.fetch, opt)
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, nil

@@ -53,7 +53,8 @@ func New(opts ...Option) *Collector {
 // *monitor.StatusError for a non-2xx answer, a *monitor.ParseError for a
 // body that is not a readable feed (or was cut at the size cap). None of
 // them is evidence that any post is gone.
-func (c *Collector) Collect(ctx context.Context, src *config.Source, f monitor.Fetcher) (*monitor.Listing, error) {
+// A feed has one page: opt.Pages and opt.Cursor do not apply.
+func (c *Collector) Collect(ctx context.Context, src *config.Source, f monitor.Fetcher, _ monitor.CollectOptions) (*monitor.Listing, error) {
 	resp, err := f.Fetch(ctx, &monitor.FetchRequest{
 		URL:         src.URL,
 		Kind:        monitor.KindListing,

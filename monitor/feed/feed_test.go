@@ -50,7 +50,7 @@ func source(a *sandbox.Account, url string) *config.Source {
 
 func collect(t *testing.T, f monitor.Fetcher, src *config.Source) *monitor.Listing {
 	t.Helper()
-	l, err := New().Collect(t.Context(), src, f)
+	l, err := New().Collect(t.Context(), src, f, monitor.CollectOptions{})
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
@@ -238,7 +238,7 @@ func TestCollector_Collect_Errors(t *testing.T) {
 			a := sb.AddAccount(0, "carol-"+tc.name)
 			a.Publish(sandbox.Post{HTML: "hi"})
 			tc.script(a)
-			l, err := New().Collect(t.Context(), source(a, a.FeedURL()), newHTTPFetcher(t))
+			l, err := New().Collect(t.Context(), source(a, a.FeedURL()), newHTTPFetcher(t), monitor.CollectOptions{})
 			if l != nil || err == nil {
 				t.Fatalf("Collect = %+v, %v; want an error", l, err)
 			}
@@ -264,7 +264,7 @@ func TestCollector_Collect_Request(t *testing.T) {
 		return &monitor.FetchResponse{URL: req.URL, StatusCode: 200, Body: []byte(`<rss><channel></channel></rss>`)}, nil
 	}}
 	src := &config.Source{ID: "gov-feed", Platform: "feed", URL: "https://gov.example/rss", Vantage: "proxy-kh"}
-	if _, err := New(WithMaxBody(1<<20)).Collect(t.Context(), src, f); err != nil {
+	if _, err := New(WithMaxBody(1<<20)).Collect(t.Context(), src, f, monitor.CollectOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got.URL != src.URL || got.Kind != monitor.KindListing || got.SourceID != "gov-feed" ||
@@ -340,7 +340,7 @@ func TestCollector_Collect_Answers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			l, err := New().Collect(t.Context(), src, tc.f)
+			l, err := New().Collect(t.Context(), src, tc.f, monitor.CollectOptions{})
 			tc.check(t, l, err)
 		})
 	}

@@ -58,7 +58,7 @@ func TestCollector_Collect_Fixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			src := &config.Source{ID: "fixture", URL: "http://fixtures.invalid/" + name}
-			l, err := New().Collect(t.Context(), src, serve(body, fixtureContentType(body)))
+			l, err := New().Collect(t.Context(), src, serve(body, fixtureContentType(body)), monitor.CollectOptions{})
 			want, bad := unreadable[name]
 			switch {
 			case err == nil && !bad:
