@@ -17,6 +17,7 @@ import (
 // cycles of `every`.
 type detRig struct {
 	t     *testing.T
+	plat  *platform
 	sb    *sandbox.Sandbox
 	clock *fakeClock
 	cfg   *config.Config
@@ -41,13 +42,15 @@ func newDetRig(t *testing.T, hosts int, tune func(*config.Config)) *detRig {
 	if tune != nil {
 		tune(cfg)
 	}
-	return &detRig{t: t, sb: sb, clock: clock, cfg: cfg, every: 15 * time.Minute}
+	return &detRig{t: t, plat: platforms["feed"], sb: sb, clock: clock, cfg: cfg, every: 15 * time.Minute}
 }
 
-// account adds a sandbox account and its feed source.
+// account adds a sandbox account and its source on the rig's platform.
 func (r *detRig) account(host int, name, actor string) *sandbox.Account {
 	acc := r.sb.AddAccount(host, name)
-	addSource(r.cfg, name, actor, acc.FeedURL())
+	src := r.plat.source(acc)
+	src.ID, src.Actor, src.Schedule, src.Vantage = name, actor, "@every 1m", config.Direct
+	r.cfg.Sources = append(r.cfg.Sources, src)
 	return acc
 }
 
@@ -69,7 +72,7 @@ func (r *detRig) cycle() monitor.CycleResult {
 
 func (r *detRig) post(acc *sandbox.Account, id string) *store.Post {
 	r.t.Helper()
-	p, err := r.arc.Store.PostByKey(r.t.Context(), "feed", acc.PostURL(id))
+	p, err := r.arc.Store.PostByURL(r.t.Context(), r.plat.postURL(acc, id))
 	if err != nil {
 		r.t.Fatalf("post %s: %v", id, err)
 	}
@@ -303,7 +306,7 @@ func TestDetector_LikelyCorrection(t *testing.T) {
 		t.Fatalf("%d removals, want 2", len(removed))
 	}
 	for _, e := range removed {
-		want := e.PostURL == acc.PostURL(typo)
+		want := e.PostURL == r.plat.postURL(acc, typo)
 		if e.LikelyCorrection != want {
 			t.Errorf("removal of %s: likely_correction %v, want %v", e.PostURL, e.LikelyCorrection, want)
 		}

@@ -15,7 +15,6 @@ import (
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/monitor"
-	"github.com/takedownwatch/takedownwatch/monitor/feed"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
 )
 
@@ -78,8 +77,7 @@ func wireClock(t *testing.T, cfg *config.Config, clock func() time.Time) (*archi
 	}
 	t.Cleanup(func() { f.Close() })
 	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f,
-		Collectors: map[string]monitor.Collector{"feed": feed.New()},
-		Checkers:   map[string]monitor.Checker{"feed": monitor.PermalinkChecker{}}, Log: logrus.NewEntry(log), Clock: clock})
+		Collectors: testCollectors(), Checkers: testCheckers(), Log: logrus.NewEntry(log), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,11 +25,13 @@ func TestDetector_RandomScenarios(t *testing.T) {
 	if testing.Short() {
 		seeds = seeds[:2]
 	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
-			t.Parallel()
-			runScenario(t, seed)
-		})
+	for _, name := range platformNames() {
+		for _, seed := range seeds {
+			t.Run(fmt.Sprintf("%s seed %d", name, seed), func(t *testing.T) {
+				t.Parallel()
+				runScenario(t, platforms[name], seed)
+			})
+		}
 	}
 }
 
@@ -70,12 +72,13 @@ type scenario struct {
 
 func key(acc *sandbox.Account, id string) string { return acc.Name() + "/" + id }
 
-func runScenario(t *testing.T, seed uint64) {
+func runScenario(t *testing.T, plat *platform, seed uint64) {
 	r := newDetRig(t, 2, func(c *config.Config) {
 		c.Fetch.Timeout = config.Duration(250 * time.Millisecond)
 		c.Detector.Recheck = []config.Duration{config.Duration(30 * time.Minute), config.Duration(time.Hour)}
 		c.Detector.CorrectionWindow = 0
 	})
+	r.plat = plat
 	s := &scenario{t: t, rng: rand.New(rand.NewPCG(seed, seed*7919)), r: r,
 		live: map[*sandbox.Account][]string{}, removed: map[string]int{},
 		hidden: map[*sandbox.Account]string{}, glitched: map[*sandbox.Account]bool{},
@@ -212,7 +215,8 @@ func (s *scenario) act(round int) {
 		case quiet:
 		case x < 2:
 			if id, ok := s.pick(acc, s.rng.IntN(2) == 0); ok {
-				mode := []sandbox.DeleteMode{sandbox.Gone404, sandbox.Gone410, sandbox.Soft404, sandbox.RedirectHome}[s.rng.IntN(4)]
+				modes := s.r.plat.deleteModes
+				mode := modes[s.rng.IntN(len(modes))]
 				acc.Delete(id, mode)
 				s.removed[key(acc, id)] = round
 			}
@@ -221,7 +225,7 @@ func (s *scenario) act(round int) {
 				acc.Withhold(id, "https://authority.example/orders/"+id)
 				s.removed[key(acc, id)] = round
 			}
-		case x < 4:
+		case x < 4 && s.r.plat.restricts:
 			if id, ok := s.pick(acc, false); ok {
 				acc.Restrict(id, []sandbox.RestrictMode{sandbox.Forbidden403, sandbox.LoginRedirect}[s.rng.IntN(2)])
 				s.removed[key(acc, id)] = round
@@ -307,7 +311,7 @@ type truth struct {
 	wsEdits    int // whitespace-only edits
 }
 
-func deriveTruth(log []sandbox.Action) map[string]*truth {
+func deriveTruth(log []sandbox.Action, plat *platform) map[string]*truth {
 	out := map[string]*truth{}
 	get := func(a sandbox.Action) *truth {
 		k := a.Account + "/" + a.Post
@@ -343,7 +347,7 @@ func deriveTruth(log []sandbox.Action) map[string]*truth {
 			tr.removed, tr.everGone = "deleted", true
 		case sandbox.Withheld:
 			tr := get(a)
-			tr.removed, tr.everGone = "withheld_legal", true
+			tr.removed, tr.everGone = plat.withheld, true
 		case sandbox.Restricted:
 			tr := get(a)
 			tr.restricted, tr.everGone = true, true
@@ -376,13 +380,13 @@ func stripTags(s string) string {
 
 func (s *scenario) judge() {
 	t := s.t
-	truths := deriveTruth(s.r.sb.Log())
+	truths := deriveTruth(s.r.sb.Log(), s.r.plat)
 	byURL := map[string]string{}
 	for _, acc := range s.accounts {
 		for k := range truths {
 			name, id, _ := strings.Cut(k, "/")
 			if name == acc.Name() {
-				byURL[acc.PostURL(id)] = k
+				byURL[s.r.plat.postURL(acc, id)] = k
 			}
 		}
 	}

@@ -356,3 +356,8 @@ func postsWhere(ctx context.Context, q querier, where string, args ...any) ([]*P
 	}
 	return out, rows.Err()
 }
+
+// PostByURL returns the post whose permalink is url, or ErrNotFound.
+func (s *Store) PostByURL(ctx context.Context, url string) (*Post, error) {
+	return getPost(ctx, s.rdb, `post_url = ? ORDER BY first_seen LIMIT 1`, url)
+}

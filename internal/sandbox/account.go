@@ -34,6 +34,7 @@ type Account struct {
 	empty     bool
 	suspended bool
 	media     map[string]mediaFile
+	metrics   map[string]int64
 	created   time.Time
 	// gen counts changes: a cached rendering is fresh only at the current
 	// gen, so one change invalidates every page of the account in O(1).
@@ -52,6 +53,7 @@ func newAccount(h *host, name string) *Account {
 		nextID:  1,
 		limit:   DefaultListingLimit,
 		media:   make(map[string]mediaFile),
+		metrics: make(map[string]int64),
 		created: now,
 		gen:     1,
 		changed: now,

@@ -24,6 +24,7 @@ const (
 	EmptyListing                            // EmptyListing, account-level; Detail is "on" or "off"
 	HiddenFromListing                       // HideFromListing; Detail is "on" or "off"
 	MediaSet                                // SetMedia, account-level; Detail is the file name
+	MetricSet                               // SetMetric, account-level; Detail is "name=value"
 )
 
 var actionKindNames = [...]string{
@@ -39,6 +40,7 @@ var actionKindNames = [...]string{
 	EmptyListing:      "EmptyListing",
 	HiddenFromListing: "HiddenFromListing",
 	MediaSet:          "MediaSet",
+	MetricSet:         "MetricSet",
 }
 
 func (k ActionKind) String() string {

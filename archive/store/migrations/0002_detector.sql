@@ -21,3 +21,5 @@ ALTER TABLE sources ADD COLUMN last_seen_live TEXT;
 ALTER TABLE sources ADD COLUMN missing_since TEXT;
 
 CREATE INDEX posts_state_due ON posts(state, next_check_at);
+
+CREATE INDEX posts_url ON posts(post_url);
