@@ -84,3 +84,15 @@ func Posts(st *store.Store, f store.Filter, idsOnly bool) Table {
 		})
 	}}
 }
+
+// MetricColumns are the columns of `export metrics`, in order.
+var MetricColumns = []string{"source", "actor", "platform", "at", "name", "value"}
+
+// Metrics is the account metrics time series of st.
+func Metrics(st *store.Store, f store.Filter) Table {
+	return Table{Columns: MetricColumns, Rows: func(ctx context.Context, emit func([]any) error) error {
+		return st.EachMetric(ctx, f, func(m *store.MetricRow) error {
+			return emit([]any{m.Source, str(m.Actor), str(m.Platform), m.At, m.Name, m.Value})
+		})
+	}}
+}

@@ -24,6 +24,8 @@ type detRig struct {
 	arc   *archive.Archive
 	pipe  *monitor.Pipeline
 	every time.Duration
+	// collectors replace the registered platforms' ones in this rig.
+	collectors map[string]monitor.Collector
 }
 
 func newDetRig(t *testing.T, hosts int, tune func(*config.Config)) *detRig {
@@ -55,7 +57,7 @@ func (r *detRig) account(host int, name, actor string) *sandbox.Account {
 }
 
 func (r *detRig) start() {
-	r.arc, r.pipe = wireClock(r.t, r.cfg, r.clock.Now)
+	r.arc, r.pipe = wireClock(r.t, r.cfg, r.clock.Now, r.collectors)
 }
 
 // cycle advances the clock by one period (except the first time) and runs

@@ -73,6 +73,14 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, l *Listing, r
 		if err := p.markMissing(tx, src.ID, l, now); err != nil {
 			return err
 		}
+		if err := p.recordMetrics(tx, src.ID, l, now, res); err != nil {
+			return err
+		}
+		if l.Cursor != "" {
+			if err := tx.SetSourceCursor(src.ID, l.Cursor); err != nil {
+				return err
+			}
+		}
 		return tx.SourceAttempt(src.ID, now, "", nil)
 	})
 }
@@ -255,4 +263,39 @@ func redactURL(raw string) string {
 	}
 	u.RawQuery, u.User, u.Fragment = "", nil, ""
 	return u.String()
+}
+
+// metricHistory is how many earlier values of a metric the anomaly rule
+// weighs.
+const metricHistory = 30
+
+// recordMetrics keeps the account's metrics as a time series and tells of
+// a jump (metrics_anomaly with {name, from, to}).
+func (p *Pipeline) recordMetrics(tx *store.Tx, srcID string, l *Listing, now time.Time, res *SourceResult) error {
+	if len(l.Metrics) == 0 {
+		return nil
+	}
+	rule := AnomalyRule{MinChangePct: p.cfg.Detector.MetricsAnomaly.MinChangePct, RobustZ: p.cfg.Detector.MetricsAnomaly.RobustZ}
+	values := make([]store.MetricValue, 0, len(l.Metrics))
+	for _, m := range l.Metrics {
+		hist, err := tx.MetricHistory(srcID, m.Name, metricHistory)
+		if err != nil {
+			return err
+		}
+		if rule.Anomalous(hist, m.Value) {
+			from := hist[len(hist)-1]
+			if err := tx.AddEvent(&store.Event{Type: store.EventMetricsAnomaly, At: now, SourceID: srcID,
+				Metric: &store.Metric{Name: m.Name, From: from, To: m.Value}, Evidence: l.Captures}); err != nil {
+				return err
+			}
+			res.Anomalies++
+			p.log.WithFields(logrus.Fields{"source": srcID, "metric": m.Name, "from": from, "to": m.Value}).Warn("metrics anomaly")
+		}
+		values = append(values, store.MetricValue{Name: m.Name, Value: m.Value})
+	}
+	var capture int64
+	if len(l.Captures) > 0 {
+		capture = l.Captures[len(l.Captures)-1]
+	}
+	return tx.AddMetrics(srcID, now, capture, values)
 }

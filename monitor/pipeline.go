@@ -113,6 +113,7 @@ type SourceResult struct {
 	Media       int
 	Restored    int
 	Removed     int // account_gone removals
+	Anomalies   int // metrics_anomaly events
 	NotModified bool
 	Err         error
 }
@@ -122,6 +123,7 @@ type CycleResult struct {
 	Sources, Failed, Items, New, Edited, Media, NotModified int
 	// AccountRemovals are posts removed with their account.
 	AccountRemovals int
+	Anomalies       int
 	Checks          CheckResult
 	Duration        time.Duration
 }
@@ -136,6 +138,7 @@ func (c *CycleResult) add(r SourceResult) {
 	c.Edited += r.Edited
 	c.Media += r.Media
 	c.AccountRemovals += r.Removed
+	c.Anomalies += r.Anomalies
 	c.Checks.Restored += r.Restored
 	if r.NotModified {
 		c.NotModified++
@@ -200,7 +203,8 @@ func (p *Pipeline) Cycle(ctx context.Context) (CycleResult, error) {
 		"edited": res.Edited, "media": res.Media, "unchanged": res.NotModified,
 		"checked": res.Checks.Checked, "removed": res.Checks.Removed + res.AccountRemovals,
 		"restricted": res.Checks.Restricted, "restored": res.Checks.Restored, "backlog": res.Checks.Backlog - res.Checks.Checked,
-		"took": res.Duration.Round(time.Millisecond),
+		"anomalies": res.Anomalies,
+		"took":      res.Duration.Round(time.Millisecond),
 	}).Info("cycle done")
 	return res, fatal
 }

@@ -56,10 +56,12 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 func wire(t *testing.T, cfg *config.Config) (*archive.Archive, *monitor.Pipeline) {
 	t.Helper()
-	return wireClock(t, cfg, time.Now)
+	return wireClock(t, cfg, time.Now, nil)
 }
 
-func wireClock(t *testing.T, cfg *config.Config, clock func() time.Time) (*archive.Archive, *monitor.Pipeline) {
+// wireClock wires a pipeline on the clock; collectors in over replace the
+// registered platforms' ones.
+func wireClock(t *testing.T, cfg *config.Config, clock func() time.Time, over map[string]monitor.Collector) (*archive.Archive, *monitor.Pipeline) {
 	t.Helper()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -77,7 +79,7 @@ func wireClock(t *testing.T, cfg *config.Config, clock func() time.Time) (*archi
 	}
 	t.Cleanup(func() { f.Close() })
 	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f,
-		Collectors: testCollectors(), Checkers: testCheckers(), Log: logrus.NewEntry(log), Clock: clock})
+		Collectors: testCollectors(over), Checkers: testCheckers(), Log: logrus.NewEntry(log), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

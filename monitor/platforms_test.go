@@ -42,10 +42,13 @@ func platformNames() []string {
 	return names
 }
 
-func testCollectors() map[string]monitor.Collector {
+func testCollectors(over map[string]monitor.Collector) map[string]monitor.Collector {
 	m := map[string]monitor.Collector{}
 	for n, p := range platforms {
 		m[n] = p.collector
+	}
+	for n, c := range over {
+		m[n] = c
 	}
 	return m
 }

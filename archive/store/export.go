@@ -178,3 +178,38 @@ func splitSorted(s, sep string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// MetricRow is one metric value with its source's actor and platform.
+type MetricRow struct {
+	Source, Actor, Platform string
+	At                      time.Time
+	Name                    string
+	Value                   float64
+}
+
+// EachMetric streams metric values by source, name and time.
+func (s *Store) EachMetric(ctx context.Context, f Filter, fn func(*MetricRow) error) error {
+	where, args := f.where("m.at")
+	rows, err := s.rdb.QueryContext(ctx, `
+SELECT m.source_id, coalesce(s.actor_id, ''), coalesce(s.platform, ''), m.at, m.name, m.value
+FROM metrics m
+LEFT JOIN sources s ON s.id = m.source_id
+LEFT JOIN actors a ON a.id = s.actor_id`+where+`
+ORDER BY m.source_id, m.name, m.at`, args...)
+	if err != nil {
+		return fmt.Errorf("store: metrics: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r MetricRow
+		var at sql.NullString
+		if err := rows.Scan(&r.Source, &r.Actor, &r.Platform, &at, &r.Name, &r.Value); err != nil {
+			return fmt.Errorf("store: metrics: %w", err)
+		}
+		r.At = parseTime(at)
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -157,3 +157,9 @@ type Event struct {
 	ParentID int64
 	Evidence []int64
 }
+
+// MetricValue is one account metric at one snapshot.
+type MetricValue struct {
+	Name  string
+	Value float64
+}

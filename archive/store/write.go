@@ -361,3 +361,35 @@ func (t *Tx) ScheduleSourcePosts(sourceID, reason string, at time.Time) error {
 	}
 	return nil
 }
+
+// AddMetrics records account metrics of a source at a snapshot.
+func (t *Tx) AddMetrics(sourceID string, at time.Time, captureID int64, values []MetricValue) error {
+	for _, m := range values {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO metrics (source_id, at, name, value, capture_id) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (source_id, name, at) DO UPDATE SET value = excluded.value, capture_id = excluded.capture_id`,
+			sourceID, formatTime(at), m.Name, m.Value, nullInt(captureID)); err != nil {
+			return fmt.Errorf("store: metric %s of %s: %w", m.Name, sourceID, err)
+		}
+	}
+	return nil
+}
+
+// MetricHistory returns up to n latest values of a source's metric, oldest
+// first.
+func (t *Tx) MetricHistory(sourceID, name string, n int) ([]float64, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT value FROM (SELECT value, at FROM metrics WHERE source_id = ? AND name = ?
+ORDER BY at DESC LIMIT ?) ORDER BY at`, sourceID, name, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: metric history %s of %s: %w", name, sourceID, err)
+	}
+	defer rows.Close()
+	var out []float64
+	for rows.Next() {
+		var v float64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

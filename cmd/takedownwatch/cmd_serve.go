@@ -52,7 +52,7 @@ func serveCmd() *command {
 // serve runs the daemon until ctx ends. ready, if not nil, is called with
 // the HTTP address once everything runs.
 func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration, ready func(addr string)) error {
-	n, err := openNode(ctx, cfg, e.log)
+	n, err := openNode(ctx, cfg, e.log, 1)
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,8 @@ func seedArchive(t *testing.T, dataDir string) {
 		must(tx.AddEvent(&store.Event{Type: "metrics_anomaly", At: t0.Add(4 * time.Hour), SourceID: "hs-feed",
 			Metric: &store.Metric{Name: "followers", From: 1000, To: 1500.5}}))
 		must(tx.AddEvent(&store.Event{Type: "account_gone", At: t0.Add(5 * time.Hour), SourceID: "hs-feed", Detail: "suspended"}))
+		must(tx.AddMetrics("hs-feed", t0, c.ID, []store.MetricValue{{Name: "followers", Value: 1000}, {Name: "posts", Value: 12}}))
+		must(tx.AddMetrics("hs-feed", t0.Add(time.Hour), 0, []store.MetricValue{{Name: "followers", Value: 1500.5}}))
 		return nil
 	})
 	if err != nil {
@@ -91,6 +93,7 @@ func TestExport_CSVAndJSONLCarrySameColumns(t *testing.T) {
 		{"events", export.EventColumns, nil},
 		{"posts", export.PostColumns, nil},
 		{"posts", export.PostIDColumns, []string{"--ids-only"}},
+		{"metrics", export.MetricColumns, nil},
 	} {
 		t.Run(kind.name+strings.Join(kind.args, ""), func(t *testing.T) {
 			csvOut, errOut, code := runCLI(t, append([]string{"export", kind.name, "--format", "csv", "--config", cfg}, kind.args...)...)

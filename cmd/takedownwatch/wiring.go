@@ -54,7 +54,7 @@ func checkers() map[string]monitor.Checker {
 // openNode opens the archive for writing and wires the pipeline.
 //
 //	schedule → fetch → archive → detect → (index → publish)
-func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger) (*node, error) {
+func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backfill int) (*node, error) {
 	entry := logrus.NewEntry(log)
 	a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: secrets(cfg), Software: "takedownwatch " + version})
 	if err != nil {
@@ -69,7 +69,7 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger) (*nod
 		a.Close()
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
-	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: collectors(cfg), Checkers: checkers(), Log: entry})
+	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: collectors(cfg), Checkers: checkers(), Log: entry, Backfill: backfill})
 	if err != nil {
 		f.Close()
 		a.Close()
