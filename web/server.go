@@ -1,5 +1,5 @@
-// Package web serves takedownwatch over HTTP: health and metrics now; the
-// JSON API, feeds, evidence pages and Memento as those parts land.
+// Package web serves takedownwatch over HTTP: health, the change feeds,
+// and (as those parts land) the JSON API, evidence pages and Memento.
 package web
 
 import (
@@ -13,6 +13,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/feeds"
 )
 
 // Counter is what the health check reads from the archive.
@@ -22,16 +23,41 @@ type Counter interface {
 
 // Handler holds what the HTTP side depends on.
 type Handler struct {
-	store Counter
-	log   *logrus.Entry
-	start time.Time
-	mux   *http.ServeMux
+	store  Counter
+	feeds  feeds.Source
+	search feeds.Searcher
+	site   feeds.Site
+	plats  []string
+	log    *logrus.Entry
+	start  time.Time
+	mux    *http.ServeMux
+}
+
+// Options are the Handler's dependencies.
+type Options struct {
+	// Store answers the health check and the feeds (an *store.Store).
+	Store interface {
+		Counter
+		feeds.Source
+	}
+	// Search serves saved-search feeds; nil answers them 503.
+	Search feeds.Searcher
+	// Site is http.base_url, for absolute links.
+	Site feeds.Site
+	// Platforms are the platforms of the configured sources (OPML).
+	Platforms []string
+	Log       *logrus.Entry
 }
 
 // New returns the HTTP handler.
-func New(st Counter, log *logrus.Entry) *Handler {
-	h := &Handler{store: st, log: log.WithField("component", "web"), start: time.Now(), mux: http.NewServeMux()}
+func New(o Options) *Handler {
+	h := &Handler{store: o.Store, feeds: o.Store, search: o.Search, site: o.Site, plats: o.Platforms,
+		log: o.Log.WithField("component", "web"), start: time.Now(), mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET /healthz", h.healthz)
+	// Feed paths end in ".rss" etc., which ServeMux wildcards cannot
+	// express: the rest of the path is parsed by hand.
+	h.mux.HandleFunc("GET /feeds/", h.feed)
+	h.mux.HandleFunc("GET /feeds.opml", h.opml)
 	return h
 }
 
@@ -62,14 +88,14 @@ type Server struct {
 	ln  net.Listener
 }
 
-// Listen binds addr and returns a Server ready to Serve.
-func Listen(addr string, h http.Handler) (*Server, error) {
+// Listen binds addr; Serve then answers with a handler, so the handler can
+// be built knowing the address (a port chosen by the kernel).
+func Listen(addr string) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	return &Server{ln: ln, srv: &http.Server{
-		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -80,8 +106,9 @@ func Listen(addr string, h http.Handler) (*Server, error) {
 // Addr returns the address the server listens on.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-// Serve serves until Shutdown.
-func (s *Server) Serve() error {
+// Serve serves h until Shutdown.
+func (s *Server) Serve(h http.Handler) error {
+	s.srv.Handler = h
 	if err := s.srv.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -11,11 +11,13 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/feeds"
 )
 
 type fakeCounter struct {
 	counts store.Counts
 	err    error
+	feeds.Source
 }
 
 func (f fakeCounter) Counts(context.Context) (store.Counts, error) { return f.counts, f.err }
@@ -32,7 +34,7 @@ func TestHandler_Healthz(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := New(tt.st, logrus.NewEntry(logrus.New()))
+			h := New(Options{Store: tt.st, Log: logrus.NewEntry(logrus.New())})
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
 			if rec.Code != tt.wantStatus {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -46,59 +48,164 @@ func (f Filter) where(timeExpr string) (string, []any) {
 type EventRow struct {
 	Event
 	PostURL, Platform, PlatformID string
-	Actor, Affiliation            string
+	Actor, Affiliation, ActorName string
 	ReportIDs                     []string
+	// Folded counts the removals an account_gone event stands for.
+	Folded int
 	// ReportLag is first_seen_missing minus the earliest filing among the
 	// post's reports, for removals of reported posts; nil otherwise.
 	ReportLag *time.Duration
 }
 
-// EachEvent streams events in id order.
-func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) error) error {
-	where, args := f.where("e.at")
-	rows, err := s.rdb.QueryContext(ctx, `
+// eventSelect reads events with what exports and feeds show of them.
+const eventSelect = `
 SELECT e.id, e.type, e.at, coalesce(e.post_id, ''), coalesce(e.source_id, ''), coalesce(e.reason, ''),
     coalesce(e.detail, ''), e.likely_correction, e.last_seen_live, e.first_seen_missing, coalesce(e.diff, ''),
     e.metric_name, e.metric_from, e.metric_to, coalesce(e.parent_id, 0),
     coalesce(p.post_url, ''), coalesce(p.platform, s.platform, ''), coalesce(p.platform_id, ''),
-    coalesce(s.actor_id, ''), coalesce(a.affiliation, ''),
+    coalesce(s.actor_id, ''), coalesce(a.affiliation, ''), coalesce(a.name, ''),
     (SELECT group_concat(capture_id) FROM event_evidence ev WHERE ev.event_id = e.id),
     (SELECT group_concat(rt.report_id, char(31)) FROM report_targets rt WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL),
-    (SELECT min(r.filed_at) FROM report_targets rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL)
+    (SELECT min(r.filed_at) FROM report_targets rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL),
+    (SELECT count(*) FROM events c WHERE c.parent_id = e.id)
 FROM events e
 LEFT JOIN posts p ON p.id = e.post_id
 LEFT JOIN sources s ON s.id = coalesce(e.source_id, p.source_id)
-LEFT JOIN actors a ON a.id = s.actor_id`+where+`
-ORDER BY e.id`, args...)
+LEFT JOIN actors a ON a.id = s.actor_id`
+
+func scanEvent(rows *sql.Rows) (*EventRow, error) {
+	var r EventRow
+	var at, live, missing, evidence, reports, firstFiled sql.NullString
+	var mname sql.NullString
+	var mfrom, mto sql.NullFloat64
+	if err := rows.Scan(&r.ID, &r.Type, &at, &r.PostID, &r.SourceID, &r.Reason, &r.Detail, &r.LikelyCorrection,
+		&live, &missing, &r.Diff, &mname, &mfrom, &mto, &r.ParentID, &r.PostURL, &r.Platform, &r.PlatformID,
+		&r.Actor, &r.Affiliation, &r.ActorName, &evidence, &reports, &firstFiled, &r.Folded); err != nil {
+		return nil, err
+	}
+	r.At, r.LastSeenLive, r.FirstSeenMissing = parseTime(at), parseTime(live), parseTime(missing)
+	if mname.Valid {
+		r.Metric = &Metric{Name: mname.String, From: mfrom.Float64, To: mto.Float64}
+	}
+	r.Evidence = splitInts(evidence.String)
+	r.ReportIDs = splitSorted(reports.String, "\x1f")
+	if filed := parseTime(firstFiled); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
+		lag := r.FirstSeenMissing.Sub(filed)
+		r.ReportLag = &lag
+	}
+	return &r, nil
+}
+
+// EachEvent streams events in id order.
+func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) error) error {
+	where, args := f.where("e.at")
+	rows, err := s.rdb.QueryContext(ctx, eventSelect+where+` ORDER BY e.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: events: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r EventRow
-		var at, live, missing, evidence, reports, firstFiled sql.NullString
-		var mname sql.NullString
-		var mfrom, mto sql.NullFloat64
-		if err := rows.Scan(&r.ID, &r.Type, &at, &r.PostID, &r.SourceID, &r.Reason, &r.Detail, &r.LikelyCorrection,
-			&live, &missing, &r.Diff, &mname, &mfrom, &mto, &r.ParentID, &r.PostURL, &r.Platform, &r.PlatformID,
-			&r.Actor, &r.Affiliation, &evidence, &reports, &firstFiled); err != nil {
+		r, err := scanEvent(rows)
+		if err != nil {
 			return fmt.Errorf("store: events: %w", err)
 		}
-		r.At, r.LastSeenLive, r.FirstSeenMissing = parseTime(at), parseTime(live), parseTime(missing)
-		if mname.Valid {
-			r.Metric = &Metric{Name: mname.String, From: mfrom.Float64, To: mto.Float64}
-		}
-		r.Evidence = splitInts(evidence.String)
-		r.ReportIDs = splitSorted(reports.String, "\x1f")
-		if filed := parseTime(firstFiled); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
-			lag := r.FirstSeenMissing.Sub(filed)
-			r.ReportLag = &lag
-		}
-		if err := fn(&r); err != nil {
+		if err := fn(r); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// EventQuery selects events for feeds and the API.
+type EventQuery struct {
+	Types                        []string // none: every type
+	Actor, Affiliation, Platform string
+	Reason                       string   // removals with this reason
+	PostIDs                      []string // only events of these posts (a saved search)
+	// Fold leaves out removals folded into an account_gone event: the
+	// account's event stands for them.
+	Fold bool
+	// NoCorrections leaves out removals that are likely corrections.
+	NoCorrections bool
+	// After pages forward from an event id (ascending order); without it
+	// the newest events come first.
+	After int64
+	Limit int
+}
+
+// Events returns the events q selects.
+func (s *Store) Events(ctx context.Context, q EventQuery) ([]*EventRow, error) {
+	var conds []string
+	var args []any
+	if len(q.Types) > 0 {
+		b, _ := json.Marshal(q.Types)
+		conds, args = append(conds, "e.type IN (SELECT value FROM json_each(?))"), append(args, string(b))
+	}
+	if q.Actor != "" {
+		conds, args = append(conds, "s.actor_id = ?"), append(args, q.Actor)
+	}
+	if q.Affiliation != "" {
+		conds, args = append(conds, "a.affiliation = ?"), append(args, q.Affiliation)
+	}
+	if q.Platform != "" {
+		conds, args = append(conds, "s.platform = ?"), append(args, q.Platform)
+	}
+	if q.Reason != "" {
+		conds, args = append(conds, "e.reason = ?"), append(args, q.Reason)
+	}
+	if q.PostIDs != nil {
+		b, _ := json.Marshal(q.PostIDs)
+		conds, args = append(conds, "e.post_id IN (SELECT value FROM json_each(?))"), append(args, string(b))
+	}
+	if q.Fold {
+		conds = append(conds, "e.parent_id IS NULL")
+	}
+	if q.NoCorrections {
+		conds = append(conds, "e.likely_correction = 0")
+	}
+	order := " ORDER BY e.id DESC"
+	if q.After > 0 {
+		conds, args = append(conds, "e.id > ?"), append(args, q.After)
+		order = " ORDER BY e.id"
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.rdb.QueryContext(ctx, eventSelect+where+order+" LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	var out []*EventRow
+	for rows.Next() {
+		r, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: events: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// TextAt returns a post's text as archived at a time: the newest version
+// first seen by then (else the first version).
+func (s *Store) TextAt(ctx context.Context, postID string, at time.Time) (string, error) {
+	var text string
+	err := s.rdb.QueryRowContext(ctx, `SELECT text FROM versions WHERE post_id = ?
+ORDER BY (first_seen <= ?) DESC, CASE WHEN first_seen <= ? THEN first_seen END DESC, id LIMIT 1`,
+		postID, formatTime(at), formatTime(at)).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: text of %s: %w", postID, err)
+	}
+	return text, nil
 }
 
 // PostRow is one post with what an export shows of it.

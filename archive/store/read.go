@@ -361,3 +361,21 @@ func postsWhere(ctx context.Context, q querier, where string, args ...any) ([]*P
 func (s *Store) PostByURL(ctx context.Context, url string) (*Post, error) {
 	return getPost(ctx, s.rdb, `post_url = ? ORDER BY first_seen LIMIT 1`, url)
 }
+
+// Actors returns every actor, by id.
+func (s *Store) Actors(ctx context.Context) ([]Actor, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT id, name, affiliation, country, notes FROM actors ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: actors: %w", err)
+	}
+	defer rows.Close()
+	var out []Actor
+	for rows.Next() {
+		var a Actor
+		if err := rows.Scan(&a.ID, &a.Name, &a.Affiliation, &a.Country, &a.Notes); err != nil {
+			return nil, fmt.Errorf("store: actors: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -127,7 +127,7 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 	}
 	storyLog := e.log.WithField("component", "demo")
 	go tellStory(ctx, storyLog, o.interval, accounts)
-	return serve(ctx, e, cfg, 10*time.Second, nil)
+	return serve(ctx, e, cfg, 10*time.Second, true)
 }
 
 // tellStory changes the sandbox the way the real platforms change, one step

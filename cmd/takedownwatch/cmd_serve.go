@@ -44,14 +44,15 @@ func serveCmd() *command {
 			if o.listen != "" {
 				cfg.HTTP.Listen = o.listen
 			}
-			return serve(ctx, e, cfg, o.drain, nil)
+			return serve(ctx, e, cfg, o.drain, false)
 		},
 	}
 }
 
-// serve runs the daemon until ctx ends. ready, if not nil, is called with
-// the HTTP address once everything runs.
-func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration, ready func(addr string)) error {
+// serve runs the daemon until ctx ends. baseFromListener sets http.base_url
+// to the address actually bound (the demo's port may be chosen by the
+// kernel).
+func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration, baseFromListener bool) error {
 	n, err := openNode(ctx, cfg, e.log, 1)
 	if err != nil {
 		return err
@@ -63,18 +64,19 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if err != nil {
 		return err
 	}
-	srv, err := web.Listen(cfg.HTTP.Listen, web.New(n.archive.Store, n.log))
+	srv, err := web.Listen(cfg.HTTP.Listen)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
+	if baseFromListener {
+		cfg.HTTP.BaseURL = "http://" + srv.Addr()
+	}
+	handler := web.New(webOptions(cfg, n.archive.Store, n.log))
 	httpErr := make(chan error, 1)
-	go func() { httpErr <- srv.Serve() }()
+	go func() { httpErr <- srv.Serve(handler) }()
 	sched.Start()
 	log.WithFields(logrus.Fields{"listen": "http://" + srv.Addr(), "sources": len(cfg.Sources), "data_dir": cfg.DataDir}).Info("takedownwatch is running")
 	fmt.Fprintf(e.stdout, "takedownwatch listening on http://%s (health: http://%s/healthz); Ctrl-C stops\n", srv.Addr(), srv.Addr())
-	if ready != nil {
-		ready(srv.Addr())
-	}
 
 	select {
 	case <-ctx.Done():

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmcdole/gofeed"
+
 	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/archive/warc"
@@ -242,5 +244,29 @@ func csvFromJSON(raw json.RawMessage) string {
 		return strings.Join(parts, ";")
 	default:
 		return string(raw)
+	}
+}
+
+func TestFeed_Command(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	cfg := writeConfig(t, dir, "data_dir: "+data+"\nhttp: {base_url: \"https://watch.example.org\"}\n")
+	seedArchive(t, data)
+	for _, format := range []string{"rss", "atom", "json"} {
+		out, errOut, code := runCLI(t, "feed", "removals", "--format", format, "--config", cfg)
+		if code != 0 {
+			t.Fatalf("%s: %d %s", format, code, errOut)
+		}
+		f, err := gofeed.NewParser().ParseString(out)
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		// The removal and the account's loss (no per-post removals folded).
+		if len(f.Items) != 2 || !strings.HasPrefix(f.Items[0].GUID, "tag:watch.example.org,2026:event/") {
+			t.Errorf("%s: %d items, first id %q", format, len(f.Items), f.Items[0].GUID)
+		}
+	}
+	if _, _, code := runCLI(t, "feed", "actors/nobody", "--config", cfg); code != 2 {
+		t.Errorf("unknown feed: exit %d, want 2", code)
 	}
 }

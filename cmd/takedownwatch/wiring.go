@@ -3,15 +3,20 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/feeds"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/feed"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
+	"github.com/takedownwatch/takedownwatch/web"
 )
 
 // node is one writer process's parts, opened in pipeline order and closed
@@ -90,4 +95,21 @@ func (n *node) Close() error {
 		n.closeErr = n.archive.Close()
 	})
 	return n.closeErr
+}
+
+// feedEpoch stands in for the update time of an empty feed.
+var feedEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// webOptions wires the HTTP side's dependencies.
+func webOptions(cfg *config.Config, st *store.Store, log *logrus.Entry) web.Options {
+	seen := map[string]bool{}
+	var plats []string
+	for _, s := range cfg.Sources {
+		if !seen[s.Platform] {
+			seen[s.Platform] = true
+			plats = append(plats, s.Platform)
+		}
+	}
+	sort.Strings(plats)
+	return web.Options{Store: st, Site: feeds.Site{BaseURL: cfg.HTTP.BaseURL, Epoch: feedEpoch}, Platforms: plats, Log: log}
 }

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/feeds"
+)
+
+type feedOpts struct {
+	format, out, q string
+	states         stringList
+	limit          int
+	corrections    bool
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return "" }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func feedCmd() *command {
+	return &command{
+		name: "feed", args: "NAME --format rss|atom|json [--out FILE] [--limit N] [--corrections]",
+		summary: "write one feed, as served under /feeds/NAME.EXT (e.g. removals, actors/hun-sen), for static hosting",
+		flags: func(fs *flag.FlagSet) any {
+			o := &feedOpts{}
+			fs.StringVar(&o.format, "format", "atom", "rss, atom or json")
+			fs.StringVar(&o.out, "out", "", "write to `FILE` instead of stdout")
+			fs.IntVar(&o.limit, "limit", feeds.DefaultLimit, "items, at most 500")
+			fs.BoolVar(&o.corrections, "corrections", false, "keep likely corrections in removal feeds")
+			fs.StringVar(&o.q, "q", "", "saved search: the query (NAME search)")
+			fs.Var(&o.states, "state", "saved search: a post state (repeatable)")
+			return o
+		},
+		run: func(ctx context.Context, e *env, opts any, args []string) error {
+			o := opts.(*feedOpts)
+			if len(args) != 1 {
+				return usagef("feed: name one feed (events, removals, actors/ID, affiliations/NAME, platforms/NAME, reasons/REASON)")
+			}
+			format, err := feeds.ParseFormat(o.format)
+			if err != nil {
+				return usagef("feed: --format: %v", err)
+			}
+			if o.limit < 1 || o.limit > feeds.MaxLimit {
+				return usagef("feed: --limit must be 1 to %d", feeds.MaxLimit)
+			}
+			cfg, err := e.loadConfig()
+			if err != nil {
+				return err
+			}
+			a, err := archive.OpenReader(ctx, cfg.DataDir)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			f, err := feeds.Build(ctx, a.Store, nil, args[0],
+				feeds.Params{Limit: o.limit, Corrections: o.corrections, Q: o.q, States: o.states})
+			if errors.Is(err, feeds.ErrUnknown) {
+				return usagef("feed: no feed named %q", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			site := feeds.Site{BaseURL: cfg.HTTP.BaseURL, Epoch: feedEpoch}
+			return writeOut(o.out, e.stdout, func(w io.Writer) error { return site.Render(w, format, f) })
+		},
+	}
+}

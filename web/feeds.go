@@ -1,0 +1,96 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/feeds"
+)
+
+// feedCache is how long readers and proxies may keep a feed.
+const feedCache = "public, max-age=300"
+
+// feed serves /feeds/NAME.EXT, NAME possibly with slashes (actors/hun-sen).
+func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, "/feeds/")
+	dot := strings.LastIndexByte(rest, '.')
+	if dot <= 0 {
+		http.NotFound(w, r)
+		return
+	}
+	format, err := feeds.ParseFormat(rest[dot+1:])
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	p := feeds.Params{Limit: feeds.DefaultLimit, Corrections: q.Get("corrections") == "1", Q: q.Get("q"), States: q["state"]}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			http.Error(w, "limit: a positive number, at most "+strconv.Itoa(feeds.MaxLimit), http.StatusBadRequest)
+			return
+		}
+		p.Limit = min(n, feeds.MaxLimit)
+	}
+	f, err := feeds.Build(r.Context(), h.feeds, h.search, rest[:dot], p)
+	switch {
+	case errors.Is(err, feeds.ErrUnknown):
+		http.NotFound(w, r)
+		return
+	case errors.Is(err, feeds.ErrNoSearch):
+		http.Error(w, "search is not available on this server", http.StatusServiceUnavailable)
+		return
+	case err != nil:
+		h.log.WithError(err).Error("feed")
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var b bytes.Buffer
+	if err := h.site.Render(&b, format, f); err != nil {
+		h.log.WithError(err).Error("render feed")
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	serveBytes(w, r, format.ContentType(), f.Updated(), b.Bytes())
+}
+
+// opml serves the list of every feed, for a reader to import at once.
+func (h *Handler) opml(w http.ResponseWriter, r *http.Request) {
+	refs, err := feeds.All(r.Context(), h.feeds, h.plats)
+	if err != nil {
+		h.log.WithError(err).Error("opml")
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	format := feeds.RSS
+	if v := r.URL.Query().Get("format"); v != "" {
+		if format, err = feeds.ParseFormat(v); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	var b bytes.Buffer
+	if err := h.site.OPML(&b, refs, format); err != nil {
+		h.log.WithError(err).Error("opml")
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	serveBytes(w, r, "text/x-opml; charset=utf-8", time.Time{}, b.Bytes())
+}
+
+// serveBytes answers with validators (a strong ETag of the bytes and
+// Last-Modified), so conditional requests get 304.
+func serveBytes(w http.ResponseWriter, r *http.Request, contentType string, modified time.Time, body []byte) {
+	sum := sha256.Sum256(body)
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", feedCache)
+	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
+}

@@ -1,0 +1,225 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/feeds"
+	"github.com/takedownwatch/takedownwatch/internal/testtool"
+)
+
+// seed writes actors, sources, posts and events the feeds read.
+func seed(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "meta.db"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	t0 := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	err = st.Write(t.Context(), func(tx *store.Tx) error {
+		for _, a := range []store.Actor{{ID: "gov", Name: "Government", Affiliation: "government"}, {ID: "opp", Name: "Opposition", Affiliation: "opposition"}} {
+			if err := tx.UpsertActor(a); err != nil {
+				return err
+			}
+			if err := tx.UpsertSource(store.Source{ID: a.ID + "-src", ActorID: a.ID, Platform: "feed", URL: "https://x/" + a.ID, Schedule: "@hourly", Vantage: "direct"}); err != nil {
+				return err
+			}
+		}
+		add := func(src, id, text string, events ...store.Event) {
+			p := &store.Post{Platform: "feed", PlatformID: id, SourceID: src, PostURL: "https://x/" + id, CanonicalURL: "https://x/" + id, FirstSeen: t0, LastSeenLive: t0, State: "live"}
+			if err := tx.InsertPost(p); err != nil {
+				t.Fatal(err)
+			}
+			v := &store.Version{PostID: p.ID, Digest: "d" + id, Text: text, FirstSeen: t0, LastSeen: t0}
+			if err := tx.AddVersion(v); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range events {
+				e.PostID, e.SourceID = p.ID, src
+				if err := tx.AddEvent(&e); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		add("opp-src", "1", "Join the rally on Sunday", store.Event{Type: "new", At: t0},
+			store.Event{Type: "removed", At: t0.Add(2 * time.Hour), Reason: "withheld_legal", Detail: "451"})
+		add("opp-src", "2", "We reject the law", store.Event{Type: "new", At: t0},
+			store.Event{Type: "removed", At: t0.Add(3 * time.Hour), Reason: "deleted", Detail: "404", LikelyCorrection: true})
+		add("gov-src", "3", "Budget approved", store.Event{Type: "new", At: t0})
+		gone := &store.Event{Type: "account_gone", At: t0.Add(4 * time.Hour), SourceID: "gov-src", Detail: "suspended"}
+		if err := tx.AddEvent(gone); err != nil {
+			return err
+		}
+		return tx.AddEvent(&store.Event{Type: "removed", At: t0.Add(4 * time.Hour), SourceID: "gov-src", PostID: store.PostID("feed", "3"),
+			Reason: "account_gone", ParentID: gone.ID})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+type fakeSearch struct{ ids []string }
+
+func (f fakeSearch) PostIDs(context.Context, string, []string, int) ([]string, error) {
+	return f.ids, nil
+}
+
+func newTestServer(t *testing.T, search feeds.Searcher) (*httptest.Server, *store.Store) {
+	t.Helper()
+	st := seed(t)
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	srv.Config.Handler = New(Options{Store: st, Search: search, Site: feeds.Site{BaseURL: srv.URL}, Platforms: []string{"feed"},
+		Log: logrus.NewEntry(logrus.New())})
+	return srv, st
+}
+
+func get(t *testing.T, url string, header http.Header) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(b)
+}
+
+func TestFeeds_HTTP(t *testing.T) {
+	srv, _ := newTestServer(t, fakeSearch{ids: []string{store.PostID("feed", "1")}})
+	tests := []struct {
+		path       string
+		status     int
+		ctype      string
+		items      int
+		wantInBody string
+	}{
+		{"/feeds/events.rss", 200, "application/rss+xml; charset=utf-8", 6, ""},
+		{"/feeds/removals.atom", 200, "application/atom+xml; charset=utf-8", 2, "Account gone (suspended): Government — 1 posts removed with it"},
+		{"/feeds/removals.json?corrections=1", 200, "application/feed+json; charset=utf-8", 3, ""},
+		{"/feeds/actors/opp.rss", 200, "application/rss+xml; charset=utf-8", 4, ""},
+		{"/feeds/affiliations/government.json", 200, "application/feed+json; charset=utf-8", 2, ""},
+		{"/feeds/platforms/feed.atom", 200, "application/atom+xml; charset=utf-8", 6, ""},
+		{"/feeds/reasons/withheld_legal.rss", 200, "application/rss+xml; charset=utf-8", 1, "withheld for legal reasons"},
+		{"/feeds/reasons/account_gone.rss", 200, "application/rss+xml; charset=utf-8", 1, ""},
+		{"/feeds/search.rss?q=rally&state=removed", 200, "application/rss+xml; charset=utf-8", 1, "rally"},
+		{"/feeds/events.rss?limit=2", 200, "application/rss+xml; charset=utf-8", 2, ""},
+		{"/feeds/events.rss?limit=abc", 400, "", 0, ""},
+		{"/feeds/events.xml", 404, "", 0, ""},
+		{"/feeds/actors/nobody.rss", 404, "", 0, ""},
+		{"/feeds/affiliations/aliens.rss", 404, "", 0, ""},
+		{"/feeds/.rss", 404, "", 0, ""},
+	}
+	p := gofeed.NewParser()
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := get(t, srv.URL+tt.path, nil)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if tt.status != 200 {
+				return
+			}
+			if got := resp.Header.Get("Content-Type"); got != tt.ctype {
+				t.Errorf("Content-Type %q, want %q", got, tt.ctype)
+			}
+			if resp.Header.Get("ETag") == "" || resp.Header.Get("Last-Modified") == "" || resp.Header.Get("Cache-Control") == "" {
+				t.Errorf("validators missing: %v", resp.Header)
+			}
+			f, err := p.ParseString(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) != tt.items {
+				t.Errorf("%d items, want %d", len(f.Items), tt.items)
+			}
+			if !strings.Contains(body, tt.wantInBody) {
+				t.Errorf("body lacks %q", tt.wantInBody)
+			}
+		})
+	}
+}
+
+func TestFeeds_ConditionalGet(t *testing.T) {
+	srv, _ := newTestServer(t, nil)
+	resp, _ := get(t, srv.URL+"/feeds/removals.rss", nil)
+	etag, modified := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+	for _, h := range []http.Header{{"If-None-Match": {etag}}, {"If-Modified-Since": {modified}}} {
+		resp, body := get(t, srv.URL+"/feeds/removals.rss", h)
+		if resp.StatusCode != http.StatusNotModified || body != "" {
+			t.Errorf("%v: status %d, want 304", h, resp.StatusCode)
+		}
+	}
+	if resp, _ := get(t, srv.URL+"/feeds/search.rss?q=x", nil); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("saved search without an index: %d, want 503", resp.StatusCode)
+	}
+}
+
+func TestFeeds_OPML(t *testing.T) {
+	srv, _ := newTestServer(t, nil)
+	resp, body := get(t, srv.URL+"/feeds.opml", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, `xmlUrl="`+srv.URL+`/feeds/actors/opp.rss"`) {
+		t.Fatalf("opml: %d\n%s", resp.StatusCode, body)
+	}
+	for _, want := range []string{"/feeds/events.rss", "/feeds/removals.rss", "/feeds/affiliations/civil_society.rss", "/feeds/platforms/feed.rss", "/feeds/reasons/account_gone.rss"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("opml lacks %s", want)
+		}
+	}
+}
+
+// TestFeeds_Newsboat has Debian's newsboat read a served feed headless and
+// import the OPML list.
+func TestFeeds_Newsboat(t *testing.T) {
+	newsboat := testtool.Tool(t, "newsboat", "apt-get install newsboat")
+	srv, _ := newTestServer(t, nil)
+	dir := t.TempDir()
+	urls := filepath.Join(dir, "urls")
+	if err := os.WriteFile(urls, []byte(srv.URL+"/feeds/events.atom\n"+srv.URL+"/feeds/removals.rss\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) string {
+		cmd := exec.Command(newsboat, args...)
+		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("newsboat %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	out := run("-u", urls, "-c", filepath.Join(dir, "cache.db"), "-x", "reload", "print-unread")
+	// The removals are events too, with the same ids: newsboat counts each
+	// article once.
+	if !strings.Contains(out, "6 unread articles") {
+		t.Errorf("newsboat: %q, want 6 unread articles", out)
+	}
+	_, opml := get(t, srv.URL+"/feeds.opml", nil)
+	opmlPath := filepath.Join(dir, "feeds.opml")
+	os.WriteFile(opmlPath, []byte(opml), 0o644)
+	imported := filepath.Join(dir, "imported")
+	run("-u", imported, "-c", filepath.Join(dir, "cache2.db"), "-i", opmlPath)
+	got, _ := os.ReadFile(imported)
+	if !strings.Contains(string(got), srv.URL+"/feeds/actors/gov.rss") || strings.Count(string(got), "\n") < 10 {
+		t.Errorf("newsboat imported:\n%s", got)
+	}
+}
