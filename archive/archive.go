@@ -146,6 +146,11 @@ func (a *Archive) Close() error {
 type Meta struct {
 	Kind     string // listing | permalink | media | report | account
 	SourceID string
+	// Last is the newest archived answer of the same URL when the caller
+	// already looked it up (LastKnown; nil: there is none), saving Record
+	// the same query.
+	Last      *store.Capture
+	LastKnown bool
 }
 
 // Record archives one exchange: the WARC records are written and synced,
@@ -158,11 +163,17 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 	// Metadata keeps the URL as the record names it: credentials redacted.
 	target := a.red.URL(ex.URL)
 	var prev *warc.Previous
-	last, err := a.Store.LastCapture(ctx, target)
-	if err == nil {
-		prev = &warc.Previous{RecordID: last.RecordID, TargetURI: last.URL, Date: last.At, PayloadDigest: last.PayloadDigest}
-	} else if !errors.Is(err, store.ErrNotFound) {
+	last, err := m.Last, error(nil)
+	if !m.LastKnown {
+		if last, err = a.Store.LastCapture(ctx, target); errors.Is(err, store.ErrNotFound) {
+			last, err = nil, nil
+		}
+	}
+	if err != nil {
 		return nil, err
+	}
+	if last != nil {
+		prev = &warc.Previous{RecordID: last.RecordID, TargetURI: last.URL, Date: last.At, PayloadDigest: last.PayloadDigest}
 	}
 	if ex.Date.IsZero() {
 		ex.Date = a.clock()

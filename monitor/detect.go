@@ -47,15 +47,14 @@ func accountAnswer(err error) (Answer, bool) {
 // A confirmed loss emits one account_gone event and a removal with reason
 // account_gone for each live or suspect post of the source; an account
 // that answers again has its posts re-checked (restorations follow).
-func (p *Pipeline) recordAccount(tx *store.Tx, srcID string, a Answer, now time.Time, res *SourceResult) error {
-	s, err := tx.Source(srcID)
-	if err != nil {
-		return err
-	}
+//
+// s is the source's row as read at the start of the collection (nothing
+// else writes it meanwhile: one collection of a source runs at a time).
+func (p *Pipeline) recordAccount(tx *store.Tx, s *store.Source, a Answer, now time.Time, res *SourceResult) error {
+	srcID := s.ID
 	if a.Class == ClassLive {
-		if s.Pending.Class == "" && s.GoneAt.IsZero() && !s.LastSeenLive.IsZero() {
-			s.LastSeenLive = now
-			return tx.UpdateSourceTrack(s)
+		if s.Pending.Class == "" && s.GoneAt.IsZero() {
+			return nil // the usual case; SourceAttempt notes the sighting
 		}
 		if !s.GoneAt.IsZero() {
 			p.log.WithField("source", srcID).Info("account answers again: re-checking its posts")

@@ -28,7 +28,7 @@ type plannedItem struct {
 // the last time each post was seen live. Media of new versions are fetched
 // and archived first, then one transaction writes posts, versions and
 // events together.
-func (p *Pipeline) record(ctx context.Context, src *config.Source, l *Listing, res *SourceResult) error {
+func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.Source, l *Listing, res *SourceResult) error {
 	seen := map[string]bool{}
 	var plan []plannedItem
 	for _, it := range l.Items {
@@ -51,7 +51,7 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, l *Listing, r
 	}
 	now := p.clock()
 	return p.arc.Store.Write(ctx, func(tx *store.Tx) error {
-		if err := p.recordAccount(tx, src.ID, Answer{Class: ClassLive}, now, res); err != nil {
+		if err := p.recordAccount(tx, row, Answer{Class: ClassLive}, now, res); err != nil {
 			return err
 		}
 		for _, pi := range plan {

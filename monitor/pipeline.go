@@ -226,14 +226,13 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 		res.Err = fmt.Errorf("no collector for platform %q in this build", src.Platform)
 		return res, p.attempt(ctx, src.ID, res.Err)
 	}
-	opt := CollectOptions{Pages: 1}
-	if row, err := p.arc.Store.Source(ctx, src.ID); err == nil {
-		opt.Cursor = row.Cursor
-		if row.LastSuccess.IsZero() && p.backfill > 1 {
-			opt.Pages = p.backfill // a new source: read deeper once
-		}
-	} else if !errors.Is(err, store.ErrNotFound) {
+	row, err := p.arc.Store.Source(ctx, src.ID)
+	if err != nil {
 		return res, err
+	}
+	opt := CollectOptions{Pages: 1, Cursor: row.Cursor}
+	if row.LastSuccess.IsZero() && p.backfill > 1 {
+		opt.Pages = p.backfill // a new source: read deeper once
 	}
 	listing, err := col.Collect(ctx, src, p.fetch, opt)
 	if err != nil {
@@ -250,7 +249,7 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 				}
 			}
 			if a, ok := accountAnswer(err); ok {
-				if err := p.recordAccount(tx, src.ID, a, now, &res); err != nil {
+				if err := p.recordAccount(tx, row, a, now, &res); err != nil {
 					return err
 				}
 			}
@@ -264,13 +263,13 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 		res.NotModified = true
 		now := p.clock()
 		return res, p.arc.Store.Write(ctx, func(tx *store.Tx) error {
-			if err := p.recordAccount(tx, src.ID, Answer{Class: ClassLive}, now, &res); err != nil {
+			if err := p.recordAccount(tx, row, Answer{Class: ClassLive}, now, &res); err != nil {
 				return err
 			}
 			return tx.SourceAttempt(src.ID, now, "", nil)
 		})
 	}
-	if err := p.record(ctx, src, listing, &res); err != nil {
+	if err := p.record(ctx, src, row, listing, &res); err != nil {
 		if ctx.Err() != nil {
 			return res, nil
 		}

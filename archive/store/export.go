@@ -99,7 +99,7 @@ func scanEvent(rows *sql.Rows) (*EventRow, error) {
 // EachEvent streams events in id order.
 func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) error) error {
 	where, args := f.where("e.at")
-	rows, err := s.rdb.QueryContext(ctx, eventSelect+where+` ORDER BY e.id`, args...)
+	rows, err := s.r.QueryContext(ctx, eventSelect+where+` ORDER BY e.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: events: %w", err)
 	}
@@ -176,7 +176,7 @@ func (s *Store) Events(ctx context.Context, q EventQuery) ([]*EventRow, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.rdb.QueryContext(ctx, eventSelect+where+order+" LIMIT ?", append(args, limit)...)
+	rows, err := s.r.QueryContext(ctx, eventSelect+where+order+" LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
 	}
@@ -196,7 +196,7 @@ func (s *Store) Events(ctx context.Context, q EventQuery) ([]*EventRow, error) {
 // first seen by then (else the first version).
 func (s *Store) TextAt(ctx context.Context, postID string, at time.Time) (string, error) {
 	var text string
-	err := s.rdb.QueryRowContext(ctx, `SELECT text FROM versions WHERE post_id = ?
+	err := s.r.QueryRowContext(ctx, `SELECT text FROM versions WHERE post_id = ?
 ORDER BY (first_seen <= ?) DESC, CASE WHEN first_seen <= ? THEN first_seen END DESC, id LIMIT 1`,
 		postID, formatTime(at), formatTime(at)).Scan(&text)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -220,7 +220,7 @@ type PostRow struct {
 // EachPost streams posts ordered by first sight.
 func (s *Store) EachPost(ctx context.Context, f Filter, fn func(*PostRow) error) error {
 	where, args := f.where("coalesce(p.published, p.first_seen)")
-	rows, err := s.rdb.QueryContext(ctx, `
+	rows, err := s.r.QueryContext(ctx, `
 SELECT `+prefixed("p.", postColumns)+`, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''),
     (SELECT count(*) FROM versions v WHERE v.post_id = p.id),
     (SELECT group_concat(rt.report_id, char(31)) FROM report_targets rt WHERE rt.post_id = p.id),
@@ -297,7 +297,7 @@ type MetricRow struct {
 // EachMetric streams metric values by source, name and time.
 func (s *Store) EachMetric(ctx context.Context, f Filter, fn func(*MetricRow) error) error {
 	where, args := f.where("m.at")
-	rows, err := s.rdb.QueryContext(ctx, `
+	rows, err := s.r.QueryContext(ctx, `
 SELECT m.source_id, coalesce(s.actor_id, ''), coalesce(s.platform, ''), m.at, m.name, m.value
 FROM metrics m
 LEFT JOIN sources s ON s.id = m.source_id

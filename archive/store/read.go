@@ -57,12 +57,12 @@ func getPost(ctx context.Context, q querier, where string, args ...any) (*Post, 
 
 // Post returns a post by id, or ErrNotFound.
 func (s *Store) Post(ctx context.Context, id string) (*Post, error) {
-	return getPost(ctx, s.rdb, `id = ?`, id)
+	return getPost(ctx, s.r, `id = ?`, id)
 }
 
 // PostByKey returns a post by its platform key, or ErrNotFound.
 func (s *Store) PostByKey(ctx context.Context, platform, platformID string) (*Post, error) {
-	return getPost(ctx, s.rdb, `platform = ? AND platform_id = ?`, platform, platformID)
+	return getPost(ctx, s.r, `platform = ? AND platform_id = ?`, platform, platformID)
 }
 
 func scanVersion(row scanner) (*Version, error) {
@@ -93,7 +93,7 @@ func getVersion(ctx context.Context, q querier, id int64) (*Version, error) {
 
 // Versions returns every version of a post, oldest first.
 func (s *Store) Versions(ctx context.Context, postID string) ([]*Version, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+versionColumns+` FROM versions WHERE post_id = ? ORDER BY id`, postID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+versionColumns+` FROM versions WHERE post_id = ? ORDER BY id`, postID)
 	if err != nil {
 		return nil, fmt.Errorf("store: versions of %s: %w", postID, err)
 	}
@@ -129,7 +129,7 @@ func scanCapture(row scanner) (*Capture, error) {
 
 // Capture returns a capture by id, or ErrNotFound.
 func (s *Store) Capture(ctx context.Context, id int64) (*Capture, error) {
-	c, err := scanCapture(s.rdb.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE id = ?`, id))
+	c, err := scanCapture(s.r.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -153,12 +153,12 @@ WHERE url = ? AND warc_file <> '' AND status BETWEEN 200 AND 399 ORDER BY at DES
 
 // LastCapture returns the newest capture of url with a 2xx/3xx record.
 func (s *Store) LastCapture(ctx context.Context, url string) (*Capture, error) {
-	return lastCapture(ctx, s.rdb, url)
+	return lastCapture(ctx, s.r, url)
 }
 
 // EachCapture calls fn for every capture that has records, in file order.
 func (s *Store) EachCapture(ctx context.Context, fn func(*Capture) error) error {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file <> '' ORDER BY warc_file, warc_offset`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file <> '' ORDER BY warc_file, warc_offset`)
 	if err != nil {
 		return fmt.Errorf("store: captures: %w", err)
 	}
@@ -209,7 +209,7 @@ func scanSource(row scanner, extra ...any) (*Source, error) {
 // Sources returns every source, active first, then by id, with its health,
 // its posts and removals, and its backlog: posts whose re-check is due.
 func (s *Store) Sources(ctx context.Context) ([]SourceHealth, error) {
-	rows, err := s.rdb.QueryContext(ctx, `
+	rows, err := s.r.QueryContext(ctx, `
 SELECT `+sourceColumns+`, coalesce(a.name, ''),
     (SELECT count(*) FROM posts p WHERE p.source_id = s.id),
     (SELECT count(*) FROM posts p WHERE p.source_id = s.id AND p.state = 'removed'),
@@ -241,7 +241,7 @@ type Counts struct {
 // Counts returns the number of rows of the main tables.
 func (s *Store) Counts(ctx context.Context) (Counts, error) {
 	var c Counts
-	err := s.rdb.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM posts),
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM posts),
     (SELECT count(*) FROM versions), (SELECT count(*) FROM captures), (SELECT count(*) FROM events)`).
 		Scan(&c.Sources, &c.Posts, &c.Versions, &c.Captures, &c.Events)
 	if err != nil {
@@ -252,7 +252,7 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 
 // CapturesInFile returns the captures whose records are in one WARC file.
 func (s *Store) CapturesInFile(ctx context.Context, file string) ([]*Capture, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file = ? ORDER BY warc_offset`, file)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file = ? ORDER BY warc_offset`, file)
 	if err != nil {
 		return nil, fmt.Errorf("store: captures in %s: %w", file, err)
 	}
@@ -270,7 +270,7 @@ func (s *Store) CapturesInFile(ctx context.Context, file string) ([]*Capture, er
 
 // WARCFiles returns every WARC file metadata points into.
 func (s *Store) WARCFiles(ctx context.Context) ([]string, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT warc_file FROM captures WHERE warc_file <> '' ORDER BY warc_file`)
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT warc_file FROM captures WHERE warc_file <> '' ORDER BY warc_file`)
 	if err != nil {
 		return nil, fmt.Errorf("store: warc files: %w", err)
 	}
@@ -288,7 +288,7 @@ func (s *Store) WARCFiles(ctx context.Context) ([]string, error) {
 
 // Version returns a version by id, or ErrNotFound.
 func (s *Store) Version(ctx context.Context, id int64) (*Version, error) {
-	return getVersion(ctx, s.rdb, id)
+	return getVersion(ctx, s.r, id)
 }
 
 // checkablePosts is the condition of posts on the re-check schedule (an
@@ -303,11 +303,11 @@ const checkablePosts = `p.state IN ('live', 'suspect', 'removed', 'restricted')
 // due first, and how many are due in all (the backlog).
 func (s *Store) DuePosts(ctx context.Context, now time.Time, limit int) ([]*Post, int, error) {
 	var total int
-	if err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM posts p JOIN sources s ON s.id = p.source_id
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM posts p JOIN sources s ON s.id = p.source_id
 WHERE `+checkablePosts+` AND p.next_check_at <= ?`, formatTime(now)).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: due posts: %w", err)
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+prefixed("p.", postColumns)+` FROM posts p JOIN sources s ON s.id = p.source_id
+	rows, err := s.r.QueryContext(ctx, `SELECT `+prefixed("p.", postColumns)+` FROM posts p JOIN sources s ON s.id = p.source_id
 WHERE `+checkablePosts+` AND p.next_check_at <= ? ORDER BY p.next_check_at, p.id LIMIT ?`, formatTime(now), limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: due posts: %w", err)
@@ -326,7 +326,7 @@ WHERE `+checkablePosts+` AND p.next_check_at <= ? ORDER BY p.next_check_at, p.id
 
 // Source returns a source by id, or ErrNotFound.
 func (s *Store) Source(ctx context.Context, id string) (*Source, error) {
-	return getSource(ctx, s.rdb, id)
+	return getSource(ctx, s.r, id)
 }
 
 func getSource(ctx context.Context, q querier, id string) (*Source, error) {
@@ -359,12 +359,12 @@ func postsWhere(ctx context.Context, q querier, where string, args ...any) ([]*P
 
 // PostByURL returns the post whose permalink is url, or ErrNotFound.
 func (s *Store) PostByURL(ctx context.Context, url string) (*Post, error) {
-	return getPost(ctx, s.rdb, `post_url = ? ORDER BY first_seen LIMIT 1`, url)
+	return getPost(ctx, s.r, `post_url = ? ORDER BY first_seen LIMIT 1`, url)
 }
 
 // Actors returns every actor, by id.
 func (s *Store) Actors(ctx context.Context) ([]Actor, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT id, name, affiliation, country, notes FROM actors ORDER BY id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, affiliation, country, notes FROM actors ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: actors: %w", err)
 	}

@@ -34,8 +34,11 @@ var ErrNoArchive = errors.New("no archive database")
 // SQLite's single writer never waits on itself; read-only Stores (the read
 // commands beside a running daemon) have a small pool.
 type Store struct {
-	db       *sql.DB // the writer (one connection) or, read-only, the pool
-	rdb      *sql.DB // reads
+	db  *sql.DB // the writer (one connection) or, read-only, the pool
+	rdb *sql.DB // reads
+	// r reads and w writes through prepared statements.
+	r        readQ
+	ws       *stmts
 	readOnly bool
 	path     string
 }
@@ -66,6 +69,7 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	s := &Store{db: db, rdb: db, readOnly: readOnly, path: path}
 	if readOnly {
 		db.SetMaxOpenConns(4)
+		db.SetMaxIdleConns(4)
 	} else {
 		db.SetMaxOpenConns(1)
 	}
@@ -90,6 +94,8 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
 		s.rdb.SetMaxOpenConns(4)
+		// Keep them all: a reopened connection parses the schema again.
+		s.rdb.SetMaxIdleConns(4)
 	} else if v, err := s.SchemaVersion(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -97,11 +103,19 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %s is at schema %d, this binary needs %d: run a writer (snapshot or serve) once to migrate", path, v, latestMigration())
 	}
+	s.r = readQ{newStmts(s.rdb)}
+	s.ws = newStmts(s.db)
 	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.ws != nil {
+		s.ws.close()
+	}
+	if s.r.c != nil && s.rdb != s.db {
+		s.r.c.close()
+	}
 	if s.rdb != s.db {
 		s.rdb.Close()
 	}

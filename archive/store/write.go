@@ -20,7 +20,7 @@ type querier interface {
 // together or not at all.
 type Tx struct {
 	ctx context.Context
-	tx  *sql.Tx
+	tx  txQ
 }
 
 // Write runs fn in a transaction and commits it when fn returns nil.
@@ -28,7 +28,10 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
 	if s.readOnly {
 		return errors.New("store: opened read-only")
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: tx}) })
+	err := s.inTx(ctx, func(tx *sql.Tx) error { return fn(&Tx{ctx: ctx, tx: txQ{tx: tx, c: s.ws}}) })
+	// The connection is free again: prepare what the transaction ran raw.
+	s.ws.flush(ctx)
+	return err
 }
 
 // UpsertActor adds or updates an actor from the config.
@@ -77,8 +80,10 @@ func (t *Tx) SourceAttempt(id string, at time.Time, status string, fail error) e
 		if status == "" {
 			status = "ok"
 		}
-		_, err = t.tx.ExecContext(t.ctx, `UPDATE sources SET last_attempt = ?, last_success = ?, status = ?, consecutive_failures = 0 WHERE id = ?`,
-			formatTime(at), formatTime(at), status, id)
+		// A listing that answers is a sighting of the account too.
+		_, err = t.tx.ExecContext(t.ctx, `UPDATE sources SET last_attempt = ?, last_success = ?, last_seen_live = ?, status = ?,
+    consecutive_failures = 0 WHERE id = ?`,
+			formatTime(at), formatTime(at), formatTime(at), status, id)
 	} else {
 		if status == "" {
 			status = "failing"

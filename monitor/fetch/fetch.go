@@ -192,7 +192,8 @@ func (c *Client) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor
 	var st fetchStats
 	target, u, strip := req.URL, first, false
 	for {
-		header := c.header(ctx, req, target, strip)
+		header, last, known := c.header(ctx, req, target, strip)
+		meta.Last, meta.LastKnown = last, known
 		ex, err := c.roundTrip(ctx, v, target, u, header, limit, &st)
 		if err != nil {
 			err = c.failed(ctx, target, v, ex, meta, err)
@@ -246,8 +247,10 @@ func (c *Client) failed(ctx context.Context, target string, v *vantage, ex *warc
 }
 
 // header builds the request header of one hop: the caller's, the
-// configured User-Agent, and validators of the hop URL's last capture.
-func (c *Client) header(ctx context.Context, req *monitor.FetchRequest, target string, strip bool) http.Header {
+// configured User-Agent, and validators of the hop URL's last capture. It
+// also returns that capture (nil: none) and whether it looked, so Record
+// need not look again.
+func (c *Client) header(ctx context.Context, req *monitor.FetchRequest, target string, strip bool) (http.Header, *store.Capture, bool) {
 	h := req.Header.Clone()
 	if h == nil {
 		h = make(http.Header, 4)
@@ -263,8 +266,14 @@ func (c *Client) header(ctx context.Context, req *monitor.FetchRequest, target s
 	if c.userAgent != "" {
 		h.Set("User-Agent", c.userAgent)
 	}
+	var found *store.Capture
+	known := false
 	if req.Conditional && h.Get("If-None-Match") == "" && h.Get("If-Modified-Since") == "" {
 		last, err := c.rec.LastCapture(ctx, target)
+		switch {
+		case err == nil || errors.Is(err, store.ErrNotFound):
+			found, known = last, true
+		}
 		switch {
 		case err == nil && last != nil && !last.Truncated:
 			// A truncated capture never held the whole payload, so a 304
@@ -280,7 +289,7 @@ func (c *Client) header(ctx context.Context, req *monitor.FetchRequest, target s
 			c.log.WithError(c.scrub(err, target)).WithField("url", c.safeURL(target)).Warn("no validators for a conditional fetch")
 		}
 	}
-	return h
+	return h, found, known
 }
 
 // parseTarget accepts absolute http and https URLs only. Its errors never
