@@ -16,6 +16,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/feed"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
+	"github.com/takedownwatch/takedownwatch/monitor/mastodon"
 	"github.com/takedownwatch/takedownwatch/web"
 )
 
@@ -47,13 +48,17 @@ func secrets(cfg *config.Config) []string {
 // collectors are the platforms this build can collect.
 func collectors(cfg *config.Config) map[string]monitor.Collector {
 	return map[string]monitor.Collector{
-		"feed": feed.New(feed.WithMaxBody(int64(cfg.Fetch.MaxBody))),
+		"feed":     feed.New(feed.WithMaxBody(int64(cfg.Fetch.MaxBody))),
+		"mastodon": mastodon.New(mastodon.WithMaxBody(int64(cfg.Fetch.MaxBody))),
 	}
 }
 
 // checkers are the platforms whose single posts this build can check.
 func checkers() map[string]monitor.Checker {
-	return map[string]monitor.Checker{"feed": monitor.PermalinkChecker{}}
+	return map[string]monitor.Checker{
+		"feed":     monitor.PermalinkChecker{},
+		"mastodon": mastodon.Checker{},
+	}
 }
 
 // openNode opens the archive for writing and wires the pipeline.
