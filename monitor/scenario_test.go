@@ -22,7 +22,10 @@ import (
 // with the truth taken from the sandbox's own action log.
 func TestDetector_RandomScenarios(t *testing.T) {
 	seeds := []uint64{1, 2, 3, 4, 5}
-	if testing.Short() {
+	switch {
+	case raceDetector:
+		seeds = seeds[:1]
+	case testing.Short():
 		seeds = seeds[:2]
 	}
 	for _, name := range platformNames() {
