@@ -3,7 +3,9 @@ module github.com/takedownwatch/takedownwatch
 go 1.26.8
 
 require (
+	github.com/PuerkitoBio/goquery v1.13.0
 	github.com/agnivade/levenshtein v1.2.2
+	github.com/andybalholm/cascadia v1.3.5
 	github.com/gorilla/feeds v1.2.0
 	github.com/klauspost/compress v1.18.0
 	github.com/mmcdole/gofeed v1.4.2
@@ -12,8 +14,8 @@ require (
 	github.com/robfig/cron/v3 v3.0.1
 	github.com/sirupsen/logrus v1.10.2
 	go.yaml.in/yaml/v3 v3.0.6
-	golang.org/x/net v0.57.0
-	golang.org/x/text v0.40.0
+	golang.org/x/net v0.58.0
+	golang.org/x/text v0.41.0
 	modernc.org/sqlite v1.62.0
 )
 

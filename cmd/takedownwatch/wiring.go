@@ -16,6 +16,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/feed"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
+	"github.com/takedownwatch/takedownwatch/monitor/htmlpage"
 	"github.com/takedownwatch/takedownwatch/monitor/mastodon"
 	"github.com/takedownwatch/takedownwatch/web"
 )
@@ -50,6 +51,7 @@ func collectors(cfg *config.Config) map[string]monitor.Collector {
 	return map[string]monitor.Collector{
 		"feed":     feed.New(feed.WithMaxBody(int64(cfg.Fetch.MaxBody))),
 		"mastodon": mastodon.New(mastodon.WithMaxBody(int64(cfg.Fetch.MaxBody))),
+		"html":     htmlpage.New(htmlpage.WithMaxBody(int64(cfg.Fetch.MaxBody))),
 	}
 }
 
@@ -58,6 +60,7 @@ func checkers() map[string]monitor.Checker {
 	return map[string]monitor.Checker{
 		"feed":     monitor.PermalinkChecker{},
 		"mastodon": mastodon.Checker{},
+		"html":     monitor.PermalinkChecker{},
 	}
 }
 

@@ -57,6 +57,7 @@ func (h *host) routes() *http.ServeMux {
 	h.feedRoutes(mux)
 	h.mediaRoutes(mux)
 	h.mastodonRoutes(mux)
+	h.pressRoutes(mux)
 	return mux
 }
 

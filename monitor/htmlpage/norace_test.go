@@ -1,0 +1,5 @@
+//go:build !race
+
+package htmlpage
+
+const raceEnabled = false
