@@ -1,7 +1,10 @@
 package export
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"strconv"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
@@ -35,30 +38,61 @@ type metric struct {
 // Events is the events table of st.
 func Events(st *store.Store, f store.Filter) Table {
 	return Table{Columns: EventColumns, Rows: func(ctx context.Context, emit func([]any) error) error {
-		return st.EachEvent(ctx, f, func(e *store.EventRow) error {
-			var lag, m any
-			if e.ReportLag != nil {
-				lag = int64(e.ReportLag.Seconds())
-			}
-			if e.Metric != nil {
-				m = metric{Name: e.Metric.Name, From: e.Metric.From, To: e.Metric.To}
-			}
-			var reason any
-			if e.Type == store.EventRemoved {
-				reason = str(e.Reason)
-			}
-			evidence := make([]string, len(e.Evidence))
-			for i, c := range e.Evidence {
-				evidence[i] = strconv.FormatInt(c, 10)
-			}
-			return emit([]any{
-				strconv.FormatInt(e.ID, 10), e.Type, e.At, str(e.PostID), str(e.PostURL), str(e.Platform),
-				str(e.PlatformID), str(e.SourceID), str(e.Actor), str(e.Affiliation), reason, str(e.Detail),
-				e.LikelyCorrection, tm(e.LastSeenLive), tm(e.FirstSeenMissing), e.ReportIDs, lag, str(e.Diff), m,
-				evidence,
-			})
-		})
+		return st.EachEvent(ctx, f, func(e *store.EventRow) error { return emit(EventValues(e)) })
 	}}
+}
+
+// EventValues are an event's values in EventColumns order (the API's
+// objects use them too, so field names and nulls match the exports).
+func EventValues(e *store.EventRow) []any {
+	var lag, m any
+	if e.ReportLag != nil {
+		lag = int64(e.ReportLag.Seconds())
+	}
+	if e.Metric != nil {
+		m = metric{Name: e.Metric.Name, From: e.Metric.From, To: e.Metric.To}
+	}
+	var reason any
+	if e.Type == store.EventRemoved {
+		reason = str(e.Reason)
+	}
+	evidence := make([]string, len(e.Evidence))
+	for i, c := range e.Evidence {
+		evidence[i] = strconv.FormatInt(c, 10)
+	}
+	return []any{
+		strconv.FormatInt(e.ID, 10), e.Type, e.At, str(e.PostID), str(e.PostURL), str(e.Platform),
+		str(e.PlatformID), str(e.SourceID), str(e.Actor), str(e.Affiliation), reason, str(e.Detail),
+		e.LikelyCorrection, tm(e.LastSeenLive), tm(e.FirstSeenMissing), e.ReportIDs, lag, str(e.Diff), m,
+		evidence,
+	}
+}
+
+// PostValues are a post's values in PostColumns (or PostIDColumns) order.
+func PostValues(p *store.PostRow, idsOnly bool) []any {
+	reason := str(p.Reason)
+	if p.State != store.StateRemoved {
+		reason = nil
+	}
+	if idsOnly {
+		return []any{p.Platform, p.PlatformID, p.PostURL, p.State, reason}
+	}
+	return []any{
+		p.ID, p.PostURL, p.Platform, p.PlatformID, p.SourceID, str(p.Actor), str(p.Affiliation),
+		tm(p.Published), p.FirstSeen, tm(p.LastSeenLive), p.State, reason, p.LikelyCorrection,
+		p.Versions, p.ReportIDs, p.Imported, p.Text,
+	}
+}
+
+// Object encodes values as one JSON object with keys in column order.
+func Object(cols []string, vals []any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	if err := writeObject(w, cols, vals); err != nil {
+		return nil, err
+	}
+	w.Flush()
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 // Posts is the posts table of st; idsOnly keeps PostIDColumns.
@@ -68,20 +102,7 @@ func Posts(st *store.Store, f store.Filter, idsOnly bool) Table {
 		cols = PostIDColumns
 	}
 	return Table{Columns: cols, Rows: func(ctx context.Context, emit func([]any) error) error {
-		return st.EachPost(ctx, f, func(p *store.PostRow) error {
-			reason := str(p.Reason)
-			if p.State != store.StateRemoved {
-				reason = nil
-			}
-			if idsOnly {
-				return emit([]any{p.Platform, p.PlatformID, p.PostURL, p.State, reason})
-			}
-			return emit([]any{
-				p.ID, p.PostURL, p.Platform, p.PlatformID, p.SourceID, str(p.Actor), str(p.Affiliation),
-				tm(p.Published), p.FirstSeen, tm(p.LastSeenLive), p.State, reason, p.LikelyCorrection,
-				p.Versions, p.ReportIDs, p.Imported, p.Text,
-			})
-		})
+		return st.EachPost(ctx, f, func(p *store.PostRow) error { return emit(PostValues(p, idsOnly)) })
 	}}
 }
 

@@ -39,7 +39,11 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Limit = min(n, feeds.MaxLimit)
 	}
-	f, err := feeds.Build(r.Context(), h.feeds, h.search, rest[:dot], p)
+	var search feeds.Searcher
+	if h.o.Search != nil {
+		search = h.o.Search
+	}
+	f, err := feeds.Build(r.Context(), h.o.Store, search, rest[:dot], p)
 	switch {
 	case errors.Is(err, feeds.ErrUnknown):
 		http.NotFound(w, r)
@@ -53,7 +57,7 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	if err := h.site.Render(&b, format, f); err != nil {
+	if err := h.o.Site.Render(&b, format, f); err != nil {
 		h.log.WithError(err).Error("render feed")
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -63,7 +67,7 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 
 // opml serves the list of every feed, for a reader to import at once.
 func (h *Handler) opml(w http.ResponseWriter, r *http.Request) {
-	refs, err := feeds.All(r.Context(), h.feeds, h.plats)
+	refs, err := feeds.All(r.Context(), h.o.Store, h.o.Platforms)
 	if err != nil {
 		h.log.WithError(err).Error("opml")
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -77,7 +81,7 @@ func (h *Handler) opml(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var b bytes.Buffer
-	if err := h.site.OPML(&b, refs, format); err != nil {
+	if err := h.o.Site.OPML(&b, refs, format); err != nil {
 		h.log.WithError(err).Error("opml")
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -72,13 +72,25 @@ func seed(t *testing.T) *store.Store {
 	return st
 }
 
+// fakeSearch stands in for the index: it finds the posts it was given.
 type fakeSearch struct{ ids []string }
 
 func (f fakeSearch) PostIDs(context.Context, string, []string, int) ([]string, error) {
 	return f.ids, nil
 }
 
-func newTestServer(t *testing.T, search feeds.Searcher) (*httptest.Server, *store.Store) {
+func (f fakeSearch) Search(_ context.Context, q SearchQuery) (*SearchResult, error) {
+	if q.Q == "invalid((" {
+		return nil, &QueryError{"cannot parse the query"}
+	}
+	res := &SearchResult{Total: uint64(len(f.ids)), Facets: map[string][]store.Count{"actor": {{Term: "opp", Count: len(f.ids)}}}}
+	for _, id := range f.ids {
+		res.Hits = append(res.Hits, SearchHit{PostID: id, Version: 1, Snippet: "Join the <mark>rally</mark> <script>x</script>", Actor: "opp", State: "removed", Reason: "withheld_legal", Platform: "feed"})
+	}
+	return res, nil
+}
+
+func newTestServer(t *testing.T, search Searcher) (*httptest.Server, *store.Store) {
 	t.Helper()
 	st := seed(t)
 	srv := httptest.NewUnstartedServer(nil)

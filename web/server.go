@@ -1,85 +1,139 @@
-// Package web serves takedownwatch over HTTP: health, the change feeds,
-// and (as those parts land) the JSON API, evidence pages and Memento.
+// Package web serves takedownwatch over HTTP for archivists and their
+// tools: search and evidence pages, the JSON API, the change feeds, raw
+// captures and Memento.
 package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/feeds"
 )
 
-// Counter is what the health check reads from the archive.
-type Counter interface {
-	Counts(ctx context.Context) (store.Counts, error)
-}
-
-// Handler holds what the HTTP side depends on.
-type Handler struct {
-	store  Counter
-	feeds  feeds.Source
-	search feeds.Searcher
-	site   feeds.Site
-	plats  []string
-	log    *logrus.Entry
-	start  time.Time
-	mux    *http.ServeMux
+// Searcher is the full-text search the pages, the API and saved-search
+// feeds use; nil when no index is at hand.
+type Searcher interface {
+	feeds.Searcher
+	Search(ctx context.Context, q SearchQuery) (*SearchResult, error)
 }
 
 // Options are the Handler's dependencies.
 type Options struct {
-	// Store answers the health check and the feeds (an *store.Store).
-	Store interface {
-		Counter
-		feeds.Source
-	}
-	// Search serves saved-search feeds; nil answers them 503.
-	Search feeds.Searcher
+	Store *store.Store
+	// WARCDir holds the WARC files captures are read from.
+	WARCDir string
+	Search  Searcher
 	// Site is http.base_url, for absolute links.
 	Site feeds.Site
 	// Platforms are the platforms of the configured sources (OPML).
 	Platforms []string
-	Log       *logrus.Entry
+	// AdminToken guards writes; empty: every write answers 401.
+	AdminToken config.Secret
+	// ReadToken, when set, guards reads too (private deployments).
+	ReadToken config.Secret
+	// Reports stores reports posted to /api/reports; nil answers 503.
+	Reports ReportSink
+	Log     *logrus.Entry
+	Clock   func() time.Time
+}
+
+// Handler holds what the HTTP side depends on.
+type Handler struct {
+	o     Options
+	log   *logrus.Entry
+	start time.Time
+	mux   *http.ServeMux
+	pages *pages
+
+	metricsOnce    sync.Once
+	metricsHandler http.Handler
 }
 
 // New returns the HTTP handler.
 func New(o Options) *Handler {
-	h := &Handler{store: o.Store, feeds: o.Store, search: o.Search, site: o.Site, plats: o.Platforms,
-		log: o.Log.WithField("component", "web"), start: time.Now(), mux: http.NewServeMux()}
-	h.mux.HandleFunc("GET /healthz", h.healthz)
+	if o.Log == nil {
+		l := logrus.New()
+		l.SetLevel(logrus.WarnLevel)
+		o.Log = logrus.NewEntry(l)
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	h := &Handler{o: o, log: o.Log.WithField("component", "web"), start: time.Now(), mux: http.NewServeMux(), pages: newPages()}
+	m := h.mux
+	m.HandleFunc("GET /healthz", h.healthz)
+	m.HandleFunc("GET /metrics", h.metrics)
+	m.HandleFunc("GET /static/", h.static)
+	m.HandleFunc("GET /{$}", h.searchPage)
+	m.HandleFunc("GET /posts/{id}", h.postPage)
+	m.HandleFunc("GET /actors/{id}", h.actorPage)
+	m.HandleFunc("GET /actors/{id}/metrics.svg", h.actorChart)
+	m.HandleFunc("GET /sources", h.sourcesPage)
+	m.HandleFunc("GET /api/search", h.apiSearch)
+	m.HandleFunc("GET /api/posts/{id}", h.apiPost)
+	m.HandleFunc("GET /api/events", h.apiEvents)
+	m.HandleFunc("GET /api/actors", h.apiActors)
+	m.HandleFunc("GET /api/sources", h.apiSources)
+	m.HandleFunc("POST /api/reports", h.apiPostReports)
 	// Feed paths end in ".rss" etc., which ServeMux wildcards cannot
 	// express: the rest of the path is parsed by hand.
-	h.mux.HandleFunc("GET /feeds/", h.feed)
-	h.mux.HandleFunc("GET /feeds.opml", h.opml)
+	m.HandleFunc("GET /feeds/", h.feed)
+	m.HandleFunc("GET /feeds.opml", h.opml)
 	return h
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// rawPrefixes are served before the mux: their paths carry an original
+// URL ("https://…", "//" included) that ServeMux would clean and redirect,
+// or an id with an extension that its wildcards cannot express.
+var rawPrefixes = []struct {
+	prefix string
+	serve  func(*Handler, http.ResponseWriter, *http.Request, string)
+}{
+	{"/timemap/link/", (*Handler).timemap},
+	{"/timegate/", (*Handler).timegate},
+	{"/memento/", (*Handler).memento},
+	{"/captures/", (*Handler).capture},
+}
 
-// healthz answers 200 while the archive's database answers.
-func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	c, err := h.store.Counts(ctx)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	if err != nil {
-		h.log.WithError(err).Warn("health check: database does not answer")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		_ = json.NewEncoder(w).Encode(map[string]any{"status": "unavailable"})
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	securityHeaders(w.Header())
+	if !h.authorized(w, r) {
 		return
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"status": "ok", "uptime_seconds": int64(time.Since(h.start).Seconds()),
-		"sources": c.Sources, "posts": c.Posts, "versions": c.Versions, "captures": c.Captures, "events": c.Events,
-	})
+	raw := r.RequestURI
+	if raw == "" || !strings.HasPrefix(raw, "/") {
+		raw = r.URL.RequestURI()
+	}
+	for _, p := range rawPrefixes {
+		if strings.HasPrefix(raw, p.prefix) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				w.Header().Set("Allow", "GET, HEAD")
+				jsonError(w, http.StatusMethodNotAllowed, "method not allowed")
+				return
+			}
+			p.serve(h, w, r, raw[len(p.prefix):])
+			return
+		}
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// securityHeaders are on every answer: nothing archived may run in our
+// origin, and no page leaks where a reader came from.
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
 }
 
 // Server is an http.Server with every timeout set.
@@ -100,6 +154,7 @@ func Listen(addr string) (*Server, error) {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 	}}, nil
 }
 

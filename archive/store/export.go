@@ -127,10 +127,11 @@ type EventQuery struct {
 	Fold bool
 	// NoCorrections leaves out removals that are likely corrections.
 	NoCorrections bool
-	// After pages forward from an event id (ascending order); without it
-	// the newest events come first.
-	After int64
-	Limit int
+	// After pages forward from an event id; with it (or Ascending) events
+	// come in id order, without it the newest come first.
+	After     int64
+	Ascending bool
+	Limit     int
 }
 
 // Events returns the events q selects.
@@ -166,6 +167,8 @@ func (s *Store) Events(ctx context.Context, q EventQuery) ([]*EventRow, error) {
 	order := " ORDER BY e.id DESC"
 	if q.After > 0 {
 		conds, args = append(conds, "e.id > ?"), append(args, q.After)
+	}
+	if q.After > 0 || q.Ascending {
 		order = " ORDER BY e.id"
 	}
 	where := ""
@@ -220,6 +223,10 @@ type PostRow struct {
 // EachPost streams posts ordered by first sight.
 func (s *Store) EachPost(ctx context.Context, f Filter, fn func(*PostRow) error) error {
 	where, args := f.where("coalesce(p.published, p.first_seen)")
+	return s.eachPostWhere(ctx, where, args, ` ORDER BY p.first_seen, p.id`, fn)
+}
+
+func (s *Store) eachPostWhere(ctx context.Context, where string, args []any, tail string, fn func(*PostRow) error) error {
 	rows, err := s.r.QueryContext(ctx, `
 SELECT `+prefixed("p.", postColumns)+`, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''),
     (SELECT count(*) FROM versions v WHERE v.post_id = p.id),
@@ -227,8 +234,7 @@ SELECT `+prefixed("p.", postColumns)+`, coalesce(s.actor_id, ''), coalesce(a.aff
     coalesce((SELECT v.text FROM versions v WHERE v.id = p.current_version), '')
 FROM posts p
 LEFT JOIN sources s ON s.id = p.source_id
-LEFT JOIN actors a ON a.id = s.actor_id`+where+`
-ORDER BY p.first_seen, p.id`, args...)
+LEFT JOIN actors a ON a.id = s.actor_id`+where+tail, args...)
 	if err != nil {
 		return fmt.Errorf("store: posts: %w", err)
 	}

@@ -71,7 +71,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if baseFromListener {
 		cfg.HTTP.BaseURL = "http://" + srv.Addr()
 	}
-	handler := web.New(webOptions(cfg, n.archive.Store, n.log))
+	handler := web.New(webOptions(cfg, n.archive, n.log))
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(handler) }()
 	sched.Start()

@@ -10,7 +10,6 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/takedownwatch/takedownwatch/archive"
-	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/feeds"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -109,7 +108,7 @@ func (n *node) Close() error {
 var feedEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // webOptions wires the HTTP side's dependencies.
-func webOptions(cfg *config.Config, st *store.Store, log *logrus.Entry) web.Options {
+func webOptions(cfg *config.Config, a *archive.Archive, log *logrus.Entry) web.Options {
 	seen := map[string]bool{}
 	var plats []string
 	for _, s := range cfg.Sources {
@@ -119,5 +118,8 @@ func webOptions(cfg *config.Config, st *store.Store, log *logrus.Entry) web.Opti
 		}
 	}
 	sort.Strings(plats)
-	return web.Options{Store: st, Site: feeds.Site{BaseURL: cfg.HTTP.BaseURL, Epoch: feedEpoch}, Platforms: plats, Log: log}
+	return web.Options{
+		Store: a.Store, WARCDir: a.WARCDir(), Site: feeds.Site{BaseURL: cfg.HTTP.BaseURL, Epoch: feedEpoch},
+		Platforms: plats, AdminToken: cfg.HTTP.AdminToken, ReadToken: cfg.HTTP.ReadToken, Log: log,
+	}
 }

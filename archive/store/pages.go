@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Actor returns an actor by id, or ErrNotFound.
+func (s *Store) Actor(ctx context.Context, id string) (*Actor, error) {
+	var a Actor
+	err := s.r.QueryRowContext(ctx, `SELECT id, name, affiliation, country, notes FROM actors WHERE id = ?`, id).
+		Scan(&a.ID, &a.Name, &a.Affiliation, &a.Country, &a.Notes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: actor %s: %w", id, err)
+	}
+	return &a, nil
+}
+
+// PostRowByID returns one post with what exports show of it.
+func (s *Store) PostRowByID(ctx context.Context, id string) (*PostRow, error) {
+	var out *PostRow
+	err := s.eachPostWhere(ctx, " WHERE p.id = ?", []any{id}, " LIMIT 1", func(p *PostRow) error {
+		out = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, ErrNotFound
+	}
+	return out, nil
+}
+
+// RecentPosts returns a page of posts matching f, newest first sight first.
+func (s *Store) RecentPosts(ctx context.Context, f Filter, offset, limit int) ([]*PostRow, error) {
+	where, args := f.where("coalesce(p.published, p.first_seen)")
+	var out []*PostRow
+	err := s.eachPostWhere(ctx, where, args, fmt.Sprintf(" ORDER BY p.first_seen DESC, p.id LIMIT %d OFFSET %d", limit, offset),
+		func(p *PostRow) error {
+			out = append(out, p)
+			return nil
+		})
+	return out, err
+}
+
+// CapturesByURL returns every capture of url that has records, oldest
+// first: the mementos of a TimeMap.
+func (s *Store) CapturesByURL(ctx context.Context, url string) ([]*Capture, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE url = ? AND warc_file <> '' ORDER BY at, id`, url)
+	if err != nil {
+		return nil, fmt.Errorf("store: captures of %s: %w", url, err)
+	}
+	defer rows.Close()
+	var out []*Capture
+	for rows.Next() {
+		c, err := scanCapture(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: captures of %s: %w", url, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// MediaOf returns the media captures linked to a version.
+func (s *Store) MediaOf(ctx context.Context, versionID int64) ([]*Capture, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+prefixed("c.", captureColumns)+` FROM version_media m JOIN captures c ON c.id = m.capture_id
+WHERE m.version_id = ? ORDER BY c.id`, versionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: media of version %d: %w", versionID, err)
+	}
+	defer rows.Close()
+	var out []*Capture
+	for rows.Next() {
+		c, err := scanCapture(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Count is a term and how often it occurs.
+type Count struct {
+	Term  string
+	Count int
+}
+
+// RemovalsByReason counts an actor's removed posts by reason ("" actor:
+// everyone's).
+func (s *Store) RemovalsByReason(ctx context.Context, actor string) ([]Count, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT coalesce(p.reason, 'unknown'), count(*) FROM posts p JOIN sources s ON s.id = p.source_id
+WHERE p.state = 'removed' AND (? = '' OR s.actor_id = ?) GROUP BY 1 ORDER BY 2 DESC, 1`, actor, actor)
+	if err != nil {
+		return nil, fmt.Errorf("store: removals by reason: %w", err)
+	}
+	defer rows.Close()
+	var out []Count
+	for rows.Next() {
+		var c Count
+		if err := rows.Scan(&c.Term, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CapturesByStatus counts captures by HTTP status (0: no answer), for
+// the metrics endpoint.
+func (s *Store) CapturesByStatus(ctx context.Context) (map[int]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT status, count(*) FROM captures GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("store: captures by status: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var st, n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// EventsByType counts events by type.
+func (s *Store) EventsByType(ctx context.Context) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT type, count(*) FROM events GROUP BY type`)
+	if err != nil {
+		return nil, fmt.Errorf("store: events by type: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return nil, err
+		}
+		out[t] = n
+	}
+	return out, rows.Err()
+}
+
+// Backlog counts the checks due at now.
+func (s *Store) Backlog(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM posts p JOIN sources s ON s.id = p.source_id
+WHERE `+checkablePosts+` AND p.next_check_at <= ?`, formatTime(now)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: backlog: %w", err)
+	}
+	return n, nil
+}

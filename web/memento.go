@@ -1,0 +1,209 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+)
+
+// Memento (RFC 7089) over the archive's captures: a TimeMap lists one
+// memento per capture of a URL (revisits included), the TimeGate picks the
+// capture nearest to Accept-Datetime, and a memento serves an archived
+// answer — inert, under the sandbox CSP, like every capture.
+
+const mementoStamp = "20060102150405"
+
+// originalURL reads the {url} part of a Memento path: the raw original
+// URL as clients send it ("https://x/a?b=c", "//" kept), or
+// percent-encoded as some tools send it.
+func originalURL(rest string) (string, bool) {
+	if strings.HasPrefix(rest, "http%3A") || strings.HasPrefix(rest, "https%3A") || strings.HasPrefix(rest, "http%3a") || strings.HasPrefix(rest, "https%3a") {
+		if u, err := url.PathUnescape(rest); err == nil {
+			rest = u
+		}
+	}
+	u, err := url.Parse(rest)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", false
+	}
+	return rest, true
+}
+
+func (h *Handler) mementos(r *http.Request, original string) ([]*store.Capture, error) {
+	caps, err := h.o.Store.CapturesByURL(r.Context(), original)
+	if err != nil || len(caps) > 0 {
+		return caps, err
+	}
+	// A trailing slash is the same resource to most people typing a URL.
+	alt := strings.TrimSuffix(original, "/")
+	if alt == original {
+		alt += "/"
+	}
+	return h.o.Store.CapturesByURL(r.Context(), alt)
+}
+
+func (h *Handler) mementoURL(c *store.Capture) string {
+	return h.o.Site.PageURL("memento/" + c.At.UTC().Format(mementoStamp) + "/" + c.URL)
+}
+
+func httpDate(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
+
+// timemap serves /timemap/link/{url} in application/link-format.
+func (h *Handler) timemap(w http.ResponseWriter, r *http.Request, rest string) {
+	original, ok := originalURL(rest)
+	if !ok {
+		jsonError(w, http.StatusBadRequest, "want /timemap/link/ followed by an absolute http(s) URL")
+		return
+	}
+	caps, err := h.mementos(r, original)
+	if err != nil {
+		h.internal(w, "timemap", err)
+		return
+	}
+	if len(caps) == 0 {
+		jsonError(w, http.StatusNotFound, "no capture of that URL in this archive")
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "<%s>; rel=\"original\",\n", original)
+	fmt.Fprintf(&b, "<%s>; rel=\"timegate\",\n", h.o.Site.PageURL("timegate/"+original))
+	fmt.Fprintf(&b, "<%s>; rel=\"self\"; type=\"application/link-format\"; from=\"%s\"; until=\"%s\"",
+		h.o.Site.PageURL("timemap/link/"+original), httpDate(caps[0].At), httpDate(caps[len(caps)-1].At))
+	for i, c := range caps {
+		rel := "memento"
+		switch {
+		case len(caps) == 1:
+			rel = "first last memento"
+		case i == 0:
+			rel = "first memento"
+		case i == len(caps)-1:
+			rel = "last memento"
+		}
+		fmt.Fprintf(&b, ",\n<%s>; rel=\"%s\"; datetime=\"%s\"", h.mementoURL(c), rel, httpDate(c.At))
+	}
+	b.WriteString("\n")
+	w.Header().Set("Content-Type", "application/link-format")
+	_, _ = w.Write([]byte(b.String()))
+}
+
+// timegate serves /timegate/{url}: a 302 to the memento nearest to
+// Accept-Datetime (the latest without one). The Location is always one of
+// our own memento URLs: no open redirect.
+func (h *Handler) timegate(w http.ResponseWriter, r *http.Request, rest string) {
+	original, ok := originalURL(rest)
+	if !ok {
+		jsonError(w, http.StatusBadRequest, "want /timegate/ followed by an absolute http(s) URL")
+		return
+	}
+	want := time.Now()
+	if ad := r.Header.Get("Accept-Datetime"); ad != "" {
+		t, err := http.ParseTime(ad)
+		if err != nil {
+			w.Header().Set("Vary", "accept-datetime")
+			jsonError(w, http.StatusBadRequest, "Accept-Datetime: want an RFC 1123 date, e.g. Thu, 01 Apr 2010 00:00:00 GMT")
+			return
+		}
+		want = t
+	}
+	caps, err := h.mementos(r, original)
+	if err != nil {
+		h.internal(w, "timegate", err)
+		return
+	}
+	if len(caps) == 0 {
+		jsonError(w, http.StatusNotFound, "no capture of that URL in this archive")
+		return
+	}
+	best := nearest(caps, want)
+	w.Header().Set("Vary", "accept-datetime")
+	w.Header().Set("Location", h.mementoURL(best))
+	w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="original", <%s>; rel="timemap"; type="application/link-format"`,
+		original, h.o.Site.PageURL("timemap/link/"+original)))
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusFound)
+	fmt.Fprintf(w, "The archive's copy nearest to %s: %s\n", httpDate(want), h.mementoURL(best))
+}
+
+// nearest picks the capture closest in time to t (earlier on a tie).
+func nearest(caps []*store.Capture, t time.Time) *store.Capture {
+	i := sort.Search(len(caps), func(i int) bool { return !caps[i].At.Before(t) })
+	switch {
+	case i == 0:
+		return caps[0]
+	case i == len(caps):
+		return caps[len(caps)-1]
+	}
+	if t.Sub(caps[i-1].At) <= caps[i].At.Sub(t) {
+		return caps[i-1]
+	}
+	return caps[i]
+}
+
+// memento serves /memento/{14-digit timestamp}/{url}: the archived answer
+// of that moment, with Memento-Datetime and Link headers. A timestamp that
+// matches no capture exactly redirects to the nearest one.
+func (h *Handler) memento(w http.ResponseWriter, r *http.Request, rest string) {
+	stamp, raw, ok := strings.Cut(rest, "/")
+	t, err := time.Parse(mementoStamp, stamp)
+	if !ok || len(stamp) != len(mementoStamp) || err != nil {
+		jsonError(w, http.StatusBadRequest, "want /memento/YYYYMMDDhhmmss/ followed by an absolute http(s) URL")
+		return
+	}
+	original, ok := originalURL(raw)
+	if !ok {
+		jsonError(w, http.StatusBadRequest, "want /memento/YYYYMMDDhhmmss/ followed by an absolute http(s) URL")
+		return
+	}
+	caps, err := h.mementos(r, original)
+	if err != nil {
+		h.internal(w, "memento", err)
+		return
+	}
+	if len(caps) == 0 {
+		jsonError(w, http.StatusNotFound, "no capture of that URL in this archive")
+		return
+	}
+	var c *store.Capture
+	for i := len(caps) - 1; i >= 0; i-- {
+		if caps[i].At.UTC().Format(mementoStamp) == stamp {
+			c = caps[i]
+			break
+		}
+	}
+	if c == nil {
+		w.Header().Set("Location", h.mementoURL(nearest(caps, t)))
+		w.WriteHeader(http.StatusFound)
+		return
+	}
+	rec, body, err := h.payload(r, c)
+	if err != nil {
+		h.internal(w, "memento", err)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Memento-Datetime", httpDate(c.At))
+	hd.Set("Link", fmt.Sprintf(`<%s>; rel="original", <%s>; rel="timegate", <%s>; rel="timemap"; type="application/link-format"`,
+		original, h.o.Site.PageURL("timegate/"+original), h.o.Site.PageURL("timemap/link/"+original)))
+	hd.Set("Content-Security-Policy", sandboxCSP)
+	if ct := rec.Header.Get("Content-Type"); ct != "" {
+		hd.Set("Content-Type", ct)
+	} else {
+		hd.Set("Content-Type", "application/octet-stream")
+	}
+	// Archived redirects and errors are mementos too; their Location is
+	// the archive's word, not a redirect of ours.
+	if loc := rec.Header.Get("Location"); loc != "" {
+		hd.Set("X-Archive-Location", loc)
+	}
+	status := rec.StatusCode
+	if status < 200 || (status >= 300 && status < 400) || status > 599 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,553 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/feeds"
+	"github.com/takedownwatch/takedownwatch/monitor"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages holds one parsed template set per page (each defines "content").
+type pages struct {
+	t map[string]*template.Template
+}
+
+func newPages() *pages {
+	p := &pages{t: map[string]*template.Template{}}
+	for _, name := range []string{"search", "post", "actor", "sources", "error"} {
+		p.t[name] = template.Must(template.New("").ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return p
+}
+
+// feedLink is a <link rel="alternate"> of a page.
+type feedLink struct{ Type, Title, Href string }
+
+// page is what every page's layout needs.
+type page struct {
+	Title string
+	Feeds []feedLink
+}
+
+func (h *Handler) feedLinks(name, title string) []feedLink {
+	f := &feeds.Feed{Name: name}
+	return []feedLink{
+		{"application/atom+xml", title + " (Atom)", h.o.Site.FeedURL(f, feeds.Atom)},
+		{"application/rss+xml", title + " (RSS)", h.o.Site.FeedURL(f, feeds.RSS)},
+		{"application/feed+json", title + " (JSON Feed)", h.o.Site.FeedURL(f, feeds.JSON)},
+	}
+}
+
+// render executes a page into a buffer first, so a template error is a
+// clean 500 and never half a page.
+func (h *Handler) render(w http.ResponseWriter, status int, name string, data any) {
+	var b bytes.Buffer
+	if err := h.pages.t[name].ExecuteTemplate(&b, "layout", data); err != nil {
+		h.log.WithError(err).WithField("page", name).Error("render")
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b.Bytes())
+}
+
+func (h *Handler) errorPage(w http.ResponseWriter, status int, msg string) {
+	h.render(w, status, "error", struct {
+		page
+		Message string
+	}{page{Title: http.StatusText(status)}, msg})
+}
+
+func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
+	sub, _ := fs.Sub(staticFS, "static")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.StripPrefix("/static/", http.FileServer(http.FS(sub))).ServeHTTP(w, r)
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// eventView is an event as the pages show it.
+type eventView struct {
+	At, What, Class, Detail, Actor, ActorName, PostID, Words string
+	Evidence                                                 []int64
+}
+
+var eventClass = map[string]string{
+	store.EventNew: "live", store.EventEdited: "suspect", store.EventRemoved: "removed", store.EventRestored: "live",
+	store.EventRestricted: "restricted", store.EventReported: "suspect", store.EventAccountGone: "removed",
+	store.EventMetricsAnomaly: "suspect",
+}
+
+func (h *Handler) eventViews(r *http.Request, events []*store.EventRow) []eventView {
+	out := make([]eventView, 0, len(events))
+	for _, e := range events {
+		what := e.Type
+		if e.Type == store.EventRemoved {
+			what = "removed — " + feeds.ReasonWords(e.Reason)
+		}
+		detail := e.Detail
+		if e.Metric != nil {
+			detail = e.Metric.Name + ": " + strconv.FormatFloat(e.Metric.From, 'f', -1, 64) + " → " + strconv.FormatFloat(e.Metric.To, 'f', -1, 64)
+		}
+		v := eventView{At: fmtTime(e.At), What: what, Class: eventClass[e.Type], Detail: detail, Actor: e.Actor,
+			ActorName: e.ActorName, PostID: e.PostID, Evidence: e.Evidence}
+		if e.PostID != "" {
+			text, _ := h.o.Store.TextAt(r.Context(), e.PostID, e.At)
+			v.Words = words(text)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func words(text string) string {
+	f := strings.Fields(text)
+	if len(f) > 14 {
+		f = append(f[:14], "…")
+	}
+	s := strings.Join(f, " ")
+	if r := []rune(s); len(r) > 110 {
+		s = string(r[:110]) + "…"
+	}
+	if s == "" {
+		return "(no text)"
+	}
+	return s
+}
+
+// searchPage is / : the search form, results with facets, or the latest
+// changes when nothing was asked.
+func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	q, err := parseSearch(v, 20)
+	data := struct {
+		page
+		Q                                   SearchQuery
+		State, Actor, Since, Until          string
+		States, Sorts                       []string
+		Actors                              []store.Actor
+		Problem, Took, FeedHref, Prev, Next string
+		Result                              *SearchResult
+		Hits                                []hitView
+		Facets                              []facetView
+		Recent                              []eventView
+	}{page: page{Title: "Search", Feeds: h.feedLinks("removals", "Removals")}, Q: q,
+		State: v.Get("state"), Actor: v.Get("actor"), Since: v.Get("since"), Until: v.Get("until"),
+		States: []string{"live", "suspect", "removed", "restricted", "hidden"}, Sorts: Sorts}
+	if data.Q.Sort == "" {
+		data.Q.Sort = "relevance"
+	}
+	data.Actors, _ = h.o.Store.Actors(r.Context())
+	status := http.StatusOK
+	switch {
+	case err != nil:
+		data.Problem, status = err.Error(), http.StatusBadRequest
+	case !q.asked():
+		events, err := h.o.Store.Events(r.Context(), store.EventQuery{Fold: true, Limit: 50,
+			Types: []string{store.EventRemoved, store.EventAccountGone, store.EventRestricted, store.EventRestored, store.EventEdited, store.EventMetricsAnomaly}})
+		if err != nil {
+			h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
+			return
+		}
+		data.Recent = h.eventViews(r, events)
+	case h.o.Search == nil:
+		data.Problem, status = "Search is not available on this server (no index).", http.StatusServiceUnavailable
+	default:
+		q.Facets = true
+		res, err := h.o.Search.Search(r.Context(), q)
+		if err != nil {
+			var qe *QueryError
+			if errors.As(err, &qe) {
+				data.Problem, status = qe.Error(), http.StatusBadRequest
+				break
+			}
+			h.log.WithError(err).Error("search")
+			h.errorPage(w, http.StatusInternalServerError, "The search failed.")
+			return
+		}
+		data.Result, data.Took = res, res.Took.Round(time.Millisecond).String()
+		actors := map[string]string{}
+		for _, a := range data.Actors {
+			actors[a.ID] = a.Name
+		}
+		for _, hit := range res.Hits {
+			data.Hits = append(data.Hits, hitView{hit, template.HTML(safeSnippet(hit.Snippet)), actors[hit.Actor], fmtTime(hit.Published)})
+		}
+		data.Facets = facetViews(v, res.Facets)
+		if q.Offset > 0 {
+			data.Prev = pageHref(v, max(0, q.Offset-q.Limit))
+		}
+		if uint64(q.Offset+len(res.Hits)) < res.Total {
+			data.Next = pageHref(v, q.Offset+q.Limit)
+		}
+		fv := url.Values{}
+		if q.Q != "" {
+			fv.Set("q", q.Q)
+		}
+		for _, s := range q.States {
+			fv.Add("state", s)
+		}
+		data.FeedHref = h.o.Site.FeedURL(&feeds.Feed{Name: "search", Query: fv}, feeds.Atom)
+	}
+	h.render(w, status, "search", data)
+}
+
+type hitView struct {
+	SearchHit
+	Snippet   template.HTML
+	ActorName string
+	Published string
+}
+
+type facetView struct {
+	Name   string
+	Counts []facetCount
+}
+
+type facetCount struct {
+	Term, Href string
+	Count      int
+}
+
+// facetParams maps a facet to the query parameter that filters on it.
+var facetParams = []struct{ facet, param, name string }{
+	{"reason", "reason", "Reason"}, {"actor", "actor", "Actor"}, {"affiliation", "affiliation", "Affiliation"},
+	{"platform", "platform", "Platform"}, {"month", "", "Month"},
+}
+
+func facetViews(v url.Values, facets map[string][]store.Count) []facetView {
+	var out []facetView
+	for _, fp := range facetParams {
+		counts := facets[fp.facet]
+		if len(counts) == 0 {
+			continue
+		}
+		fv := facetView{Name: fp.name}
+		for _, c := range counts {
+			q := cloneValues(v)
+			q.Del("page")
+			if fp.param != "" {
+				q.Set(fp.param, c.Term)
+			} else if t, err := time.Parse("2006-01", c.Term); err == nil {
+				q.Set("since", t.Format("2006-01-02"))
+				q.Set("until", t.AddDate(0, 1, 0).Format("2006-01-02"))
+			}
+			fv.Counts = append(fv.Counts, facetCount{Term: c.Term, Count: c.Count, Href: "/?" + q.Encode()})
+		}
+		out = append(out, fv)
+	}
+	return out
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+func pageHref(v url.Values, offset int) string {
+	q := cloneValues(v)
+	if offset > 0 {
+		q.Set("offset", strconv.Itoa(offset))
+	} else {
+		q.Del("offset")
+	}
+	return "/?" + q.Encode()
+}
+
+// QueryError is a search the user asked wrongly (a 400, never a 500).
+type QueryError struct{ Msg string }
+
+func (e *QueryError) Error() string { return e.Msg }
+
+func (q SearchQuery) asked() bool {
+	return q.Q != "" || len(q.States)+len(q.Reasons)+len(q.Actors)+len(q.Affiliations)+len(q.Platforms)+len(q.Langs) > 0 ||
+		!q.Since.IsZero() || !q.Until.IsZero()
+}
+
+// parseSearch reads search parameters; bad ones are a QueryError.
+func parseSearch(v url.Values, defLimit int) (SearchQuery, error) {
+	q := SearchQuery{Q: strings.TrimSpace(v.Get("q")), Sort: v.Get("sort"), Limit: defLimit}
+	if len(q.Q) > 2000 {
+		return q, &QueryError{"the query is too long"}
+	}
+	one := func(name string, allowed []string) ([]string, error) {
+		var out []string
+		for _, s := range v[name] {
+			if s == "" {
+				continue
+			}
+			if allowed != nil && !contains(allowed, s) {
+				return nil, &QueryError{name + ": unknown value " + strconv.Quote(s)}
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	var err error
+	if q.States, err = one("state", []string{"live", "suspect", "removed", "restricted", "hidden"}); err != nil {
+		return q, err
+	}
+	if q.Reasons, err = one("reason", feeds.Reasons); err != nil {
+		return q, err
+	}
+	if q.Affiliations, err = one("affiliation", config.Affiliations); err != nil {
+		return q, err
+	}
+	if q.Platforms, err = one("platform", config.Platforms); err != nil {
+		return q, err
+	}
+	q.Actors, _ = one("actor", nil)
+	q.Langs, _ = one("language", nil)
+	if q.Sort != "" && !contains(Sorts, q.Sort) {
+		return q, &QueryError{"sort: want relevance, newest or removed"}
+	}
+	for _, t := range []struct {
+		name string
+		dst  *time.Time
+	}{{"since", &q.Since}, {"until", &q.Until}, {"removed_since", &q.RemovedSince}, {"removed_until", &q.RemovedUntil}} {
+		if s := v.Get(t.name); s != "" {
+			d, err := parseWhen(s)
+			if err != nil {
+				return q, &QueryError{t.name + ": want a date (2026-01-31) or an RFC 3339 time"}
+			}
+			*t.dst = d
+		}
+	}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			return q, &QueryError{"limit: 1 to 100"}
+		}
+		q.Limit = n
+	}
+	if s := v.Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > 10000 {
+			return q, &QueryError{"offset: 0 to 10000"}
+		}
+		q.Offset = n
+	}
+	return q, nil
+}
+
+func parseWhen(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Parse("2006-01-02", s)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// postPage is the evidence page of a post.
+func (h *Handler) postPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	p, err := h.o.Store.PostRowByID(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		h.errorPage(w, http.StatusNotFound, "No post with that id in this archive.")
+		return
+	}
+	if err != nil {
+		h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
+		return
+	}
+	versions, err := h.o.Store.Versions(r.Context(), id)
+	if err != nil {
+		h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
+		return
+	}
+	events, err := h.o.Store.Events(r.Context(), store.EventQuery{PostIDs: []string{id}, Limit: 500})
+	if err != nil {
+		h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
+		return
+	}
+	actorName := p.Actor
+	if a, err := h.o.Store.Actor(r.Context(), p.Actor); err == nil {
+		actorName = a.Name
+	}
+	type versionView struct {
+		N                                int
+		FirstSeen, LastSeen, Title, Text string
+		Capture                          int64
+		Media                            []*store.Capture
+		Diff                             []diffLine
+	}
+	var vs []versionView
+	for i, v := range versions {
+		vv := versionView{N: i + 1, FirstSeen: fmtTime(v.FirstSeen), LastSeen: fmtTime(v.LastSeen), Title: v.Title, Text: v.Text, Capture: v.CaptureID}
+		vv.Media, _ = h.o.Store.MediaOf(r.Context(), v.ID)
+		if i > 0 {
+			vv.Diff = diffLines(monitor.UnifiedDiff(versions[i-1].Text, v.Text, i, i+1))
+		}
+		vs = append(vs, vv)
+	}
+	// Newest first on the page.
+	for i, j := 0, len(vs)-1; i < j; i, j = i+1, j-1 {
+		vs[i], vs[j] = vs[j], vs[i]
+	}
+	type removalView struct {
+		Detail, LastSeenLive, FirstSeenMissing string
+		LikelyCorrection                       bool
+		Evidence                               []int64
+	}
+	var removal *removalView
+	if p.State == store.StateRemoved {
+		for _, e := range events {
+			if e.Type == store.EventRemoved && e.ID == p.RemovalEvent || removal == nil && e.Type == store.EventRemoved {
+				removal = &removalView{Detail: e.Detail, LastSeenLive: fmtTime(e.LastSeenLive), FirstSeenMissing: fmtTime(e.FirstSeenMissing),
+					LikelyCorrection: e.LikelyCorrection, Evidence: e.Evidence}
+			}
+		}
+	}
+	safe := ""
+	if u, err := url.Parse(p.PostURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		safe = p.PostURL
+	}
+	feedsOf := h.feedLinks("actors/"+p.Actor, actorName)
+	h.render(w, http.StatusOK, "post", struct {
+		page
+		Post                               *store.PostRow
+		ActorName, ReasonWords, SafeURL    string
+		Published, FirstSeen, LastSeenLive string
+		Versions                           []versionView
+		Events                             []eventView
+		Removal                            *removalView
+		Reports                            []string
+	}{page{Title: actorName + " — post", Feeds: feedsOf}, p, actorName, feeds.ReasonWords(p.Reason), safe,
+		fmtTime(p.Published), fmtTime(p.FirstSeen), fmtTime(p.LastSeenLive), vs, h.eventViews(r, events), removal, p.ReportIDs})
+}
+
+type diffLine struct{ Class, Text string }
+
+func diffLines(d string) []diffLine {
+	var out []diffLine
+	for _, l := range strings.Split(strings.TrimRight(d, "\n"), "\n") {
+		c := ""
+		switch {
+		case strings.HasPrefix(l, "@@"):
+			c = "hunk"
+		case strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++"):
+			c = "add"
+		case strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "---"):
+			c = "del"
+		}
+		out = append(out, diffLine{c, l})
+	}
+	return out
+}
+
+// actorPage is an actor's timeline, removals and metrics.
+func (h *Handler) actorPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	a, err := h.o.Store.Actor(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		h.errorPage(w, http.StatusNotFound, "No actor with that id in this archive.")
+		return
+	}
+	if err != nil {
+		h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
+		return
+	}
+	ctx := r.Context()
+	events, err1 := h.o.Store.Events(ctx, store.EventQuery{Actor: id, Fold: true, Limit: 100})
+	reasons, err2 := h.o.Store.RemovalsByReason(ctx, id)
+	posts, err3 := h.o.Store.RecentPosts(ctx, store.Filter{Actor: id}, 0, 100)
+	type metricView struct {
+		At, Name string
+		Value    float64
+	}
+	var metrics []metricView
+	err4 := h.o.Store.EachMetric(ctx, store.Filter{Actor: id}, func(m *store.MetricRow) error {
+		metrics = append(metrics, metricView{fmtTime(m.At), m.Name, m.Value})
+		return nil
+	})
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		h.log.WithError(err).Error("actor page")
+		h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
+		return
+	}
+	type postView struct{ ID, FirstSeen, State, Words string }
+	var pv []postView
+	for _, p := range posts {
+		pv = append(pv, postView{p.ID, fmtTime(p.FirstSeen), p.State, words(p.Text)})
+	}
+	if len(metrics) > 200 {
+		metrics = metrics[len(metrics)-200:]
+	}
+	h.render(w, http.StatusOK, "actor", struct {
+		page
+		Actor      *store.Actor
+		Reasons    []store.Count
+		HasMetrics bool
+		Metrics    []metricView
+		Events     []eventView
+		Posts      []postView
+	}{page{Title: a.Name, Feeds: h.feedLinks("actors/"+id, a.Name)}, a, reasons, len(metrics) > 0, metrics, h.eventViews(r, events), pv})
+}
+
+// sourcesPage shows every source's health.
+func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request) {
+	list, err := h.o.Store.Sources(r.Context())
+	if err != nil {
+		h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
+		return
+	}
+	type sourceView struct {
+		store.SourceHealth
+		State, Class, LastSuccess string
+	}
+	var out []sourceView
+	for _, s := range list {
+		v := sourceView{SourceHealth: s, State: s.Status, LastSuccess: fmtTime(s.LastSuccess)}
+		switch {
+		case !s.Active:
+			v.State, v.Class = "inactive", "hidden"
+		case s.Status == "gone":
+			v.Class = "removed"
+		case s.Status == "failing" || s.Status == "paused":
+			v.Class = "suspect"
+		case s.Pending.Class != "":
+			v.State, v.Class = "account "+s.Pending.Class+"?", "suspect"
+		default:
+			v.Class = "live"
+		}
+		out = append(out, v)
+	}
+	h.render(w, http.StatusOK, "sources", struct {
+		page
+		Sources []sourceView
+	}{page{Title: "Sources", Feeds: h.feedLinks("events", "Every change")}, out})
+}
