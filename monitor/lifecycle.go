@@ -18,6 +18,9 @@ const (
 	ClassUnknown     Class = "unknown"
 	ClassRestricted  Class = "restricted"
 	ClassTransient   Class = "transient"
+	// ClassHidden is the platform saying the owner hid the post (Graph
+	// is_hidden): not a removal, and explicit, so it needs no confirming.
+	ClassHidden Class = "hidden"
 )
 
 // Removal reports whether c is a removal-class answer.
@@ -126,6 +129,11 @@ func (l Lifecycle) Apply(p *store.Post, a Answer, now time.Time) Transition {
 		return Transition{}
 	case a.Class == ClassLive:
 		return l.live(p, now, a.Evidence)
+	case a.Class == ClassHidden:
+		p.State, p.Reason, p.Detail = store.StateHidden, "", a.Detail
+		p.Pending, p.Transients, p.FirstSeenMissing = store.Pending{}, 0, time.Time{}
+		l.schedule(p, now)
+		return Transition{}
 	case a.Class.family() != "":
 		return l.against(p, a, now)
 	}

@@ -60,6 +60,10 @@ func TestLifecycle_Transitions(t *testing.T) {
 			store.StateRemoved, "deleted", []string{"removed"}},
 		{"suspect seen again is live without event", []step{{at: 10, miss: true}, {at: 11, answer: ClassDeleted}, {at: 20, seen: true}},
 			store.StateLive, "", nil},
+		{"hidden by its owner is not a removal", []step{{at: 10, answer: ClassHidden}}, store.StateHidden, "", nil},
+		{"hidden, then shown again", []step{{at: 10, answer: ClassHidden}, {at: 80, answer: ClassLive}}, store.StateLive, "", nil},
+		{"hidden, then deleted", []step{{at: 10, answer: ClassHidden}, {at: 80, answer: ClassDeleted}, {at: 100, answer: ClassDeleted}},
+			store.StateRemoved, "deleted", []string{"removed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
