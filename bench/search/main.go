@@ -1,0 +1,356 @@
+// Command search benchmarks the project's search index (package index)
+// against raw bleve on the same generated posts, in the same run: indexing
+// speed, disk, peak RSS and query latencies. Each engine runs in a child
+// process of its own so that peak RSS is per engine. See README.md.
+//
+//	go run ./bench/search -n 1000000
+//	go run ./bench/search -n 20000 -queries 50   # a smoke run
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/index"
+)
+
+type config struct {
+	N            int    `json:"n"`
+	Queries      int    `json:"queries"`
+	FacetQueries int    `json:"facet_queries"`
+	Seed         uint64 `json:"seed"`
+	Batch        int    `json:"batch"`
+}
+
+func main() {
+	var cfg config
+	flag.IntVar(&cfg.N, "n", 100000, "posts to index")
+	flag.IntVar(&cfg.Queries, "queries", 200, "measured queries per kind (match, and, phrase, date)")
+	flag.IntVar(&cfg.FacetQueries, "facet-queries", 30, "measured queries per facet kind")
+	flag.Uint64Var(&cfg.Seed, "seed", 1, "generator seed")
+	flag.IntVar(&cfg.Batch, "batch", 1000, "documents per batch")
+	dir := flag.String("dir", "", "work directory (default: a temporary one, removed at the end)")
+	engines := flag.String("engines", "raw,project", "engines to run, in order")
+	out := flag.String("out", "", "also write the results as JSON to this file")
+	child := flag.String("child", "", "internal: run one engine in this process and print its result as JSON")
+	flag.Parse()
+
+	if *child != "" {
+		res, err := runChild(*child, *dir, cfg)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "search bench:", err)
+			os.Exit(1)
+		}
+		json.NewEncoder(os.Stdout).Encode(res)
+		return
+	}
+	if err := runParent(strings.Split(*engines, ","), *dir, *out, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "search bench:", err)
+		os.Exit(1)
+	}
+}
+
+func runParent(engines []string, dir, out string, cfg config) error {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "search-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	results := map[string]*result{}
+	for _, e := range engines {
+		edir := filepath.Join(dir, e)
+		os.RemoveAll(edir)
+		cmd := exec.Command(exe, "-child", e, "-dir", edir,
+			"-n", fmt.Sprint(cfg.N), "-queries", fmt.Sprint(cfg.Queries),
+			"-facet-queries", fmt.Sprint(cfg.FacetQueries), "-seed", fmt.Sprint(cfg.Seed),
+			"-batch", fmt.Sprint(cfg.Batch))
+		var stdout bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s: %w", e, err)
+		}
+		var r result
+		if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+			return fmt.Errorf("%s: result: %w", e, err)
+		}
+		results[e] = &r
+		os.RemoveAll(edir)
+	}
+	report(os.Stdout, cfg, results)
+	if out != "" {
+		b, _ := json.MarshalIndent(map[string]any{"config": cfg, "results": results}, "", "  ")
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type latency struct {
+	N       int     `json:"n"`
+	P50     float64 `json:"p50_ms"`
+	P99     float64 `json:"p99_ms"`
+	AvgHits float64 `json:"avg_hits"`
+	From    string  `json:"facets_from,omitempty"`
+}
+
+type result struct {
+	Engine    string  `json:"engine"`
+	N         int     `json:"n"`
+	IndexSecs float64 `json:"index_seconds"`
+	// IndexCPUSecs: the process's CPU time (user+sys, all threads) while
+	// indexing, less the time spent generating posts; less sensitive to
+	// other load on the machine than docs/s.
+	IndexCPUSecs  float64             `json:"index_cpu_seconds"`
+	DocsPerCPUSec float64             `json:"docs_per_cpu_sec"`
+	DocsPerSec    float64             `json:"docs_per_sec"`
+	BuildRSS      int64               `json:"build_peak_rss_bytes"`
+	PeakRSS       int64               `json:"peak_rss_bytes"`
+	Disk          int64               `json:"disk_bytes"`
+	ReopenMS      float64             `json:"reopen_ms"`
+	ReadOnlyMS    float64             `json:"read_only_open_ms,omitempty"`
+	Latencies     map[string]*latency `json:"latencies"`
+	GoMaxProcs    int                 `json:"gomaxprocs"`
+	DocCount      uint64              `json:"doc_count"`
+	FacetShare    float64             `json:"facet_query_share"`
+	FilterShare   float64             `json:"filter_query_share"`
+}
+
+// engine is what the bench drives: the project's index or raw bleve.
+type engine interface {
+	put(ctx context.Context, docs []index.Doc, mark string) error
+	reopen() error
+	close() error
+	docCount() (uint64, error)
+	match(ctx context.Context, w string) (uint64, error)
+	and(ctx context.Context, w1, w2 string) (uint64, error)
+	phrase(ctx context.Context, p string) (uint64, error)
+	facetsText(ctx context.Context, w string) (uint64, string, error)
+	facetsFilter(ctx context.Context, affiliation string) (uint64, string, error)
+	dateRange(ctx context.Context, since, until time.Time) (uint64, error)
+}
+
+func runChild(name, dir string, cfg config) (*result, error) {
+	ctx := context.Background()
+	g := newGenerator(cfg.Seed)
+	agg := newCube()
+	var e engine
+	var err error
+	switch name {
+	case "raw":
+		e, err = openRaw(dir)
+	case "project":
+		e, err = openProject(dir, agg)
+	default:
+		return nil, fmt.Errorf("unknown engine %q", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Indexing: generate and put batch by batch (generation time is
+	// excluded from the indexing time).
+	var phrases []string
+	var indexTime, genTime time.Duration
+	cpu0 := cpuTime()
+	batch := make([]index.Doc, 0, cfg.Batch)
+	every := max(1, cfg.N/(4*cfg.Queries))
+	lastReport := time.Now()
+	for i := 0; i < cfg.N; {
+		batch = batch[:0]
+		genStart := time.Now()
+		for ; i < cfg.N && len(batch) < cfg.Batch; i++ {
+			d := g.post(i)
+			agg.add(&d)
+			if i%every == 0 && d.Language == "en" {
+				if p := phraseFrom(d.Text, i); p != "" {
+					phrases = append(phrases, p)
+				}
+			}
+			batch = append(batch, d)
+		}
+		genTime += time.Since(genStart)
+		start := time.Now()
+		if err := e.put(ctx, batch, fmt.Sprint(i)); err != nil {
+			return nil, err
+		}
+		indexTime += time.Since(start)
+		if time.Since(lastReport) > 30*time.Second {
+			fmt.Fprintf(os.Stderr, "%s: %d/%d posts, %.0f docs/s\n", name, i, cfg.N, float64(i)/indexTime.Seconds())
+			lastReport = time.Now()
+		}
+	}
+	start := time.Now()
+	if err := e.close(); err != nil { // flushes: counted in the indexing time
+		return nil, err
+	}
+	indexTime += time.Since(start)
+	cpu := cpuTime() - cpu0 - genTime
+	res := &result{Engine: name, N: cfg.N, IndexSecs: indexTime.Seconds(), IndexCPUSecs: cpu.Seconds(),
+		DocsPerCPUSec: float64(cfg.N) / cpu.Seconds(),
+		DocsPerSec:    float64(cfg.N) / indexTime.Seconds(), GoMaxProcs: runtime.GOMAXPROCS(0),
+		Latencies: map[string]*latency{}}
+	res.BuildRSS = peakRSS()
+	res.Disk = diskUsage(dir)
+	fmt.Fprintf(os.Stderr, "%s: indexed %d posts in %.1fs (%.0f docs/s, %.0f docs per CPU-second), %.0f MiB on disk, peak RSS %.0f MiB\n",
+		name, cfg.N, res.IndexSecs, res.DocsPerSec, res.DocsPerCPUSec, float64(res.Disk)/(1<<20), float64(res.BuildRSS)/(1<<20))
+
+	start = time.Now()
+	if err := e.reopen(); err != nil {
+		return nil, err
+	}
+	res.ReopenMS = ms(time.Since(start))
+	if p, ok := e.(*projectEngine); ok {
+		start = time.Now()
+		ro, err := index.OpenReadOnly(p.dir)
+		if err != nil {
+			return nil, err
+		}
+		res.ReadOnlyMS = ms(time.Since(start))
+		ro.Close()
+	}
+	if res.DocCount, err = e.docCount(); err != nil {
+		return nil, err
+	}
+
+	// The query workload: the same for both engines (its own seed).
+	qr := rand.New(rand.NewPCG(cfg.Seed, 99))
+	words := func(n int) []string {
+		var out []string
+		for len(out) < n {
+			// log-uniform rank: common and rare words alike
+			rank := int(math.Exp(qr.Float64() * math.Log(float64(len(g.enWords)))))
+			w := g.enWords[min(rank, len(g.enWords)-1)]
+			if !stopWords[w] {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	warm := 20
+	run := func(kind string, n int, f func(i int) (uint64, string, error)) error {
+		for i := 0; i < min(warm, n); i++ {
+			if _, _, err := f(i); err != nil {
+				return fmt.Errorf("%s: %w", kind, err)
+			}
+		}
+		lat := make([]time.Duration, 0, n)
+		var hits uint64
+		var from string
+		for i := 0; i < n; i++ {
+			start := time.Now()
+			h, f, err := f(i)
+			if err != nil {
+				return fmt.Errorf("%s: %w", kind, err)
+			}
+			lat = append(lat, time.Since(start))
+			hits += h
+			from = f
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		l := &latency{N: n, P50: ms(lat[n/2]), P99: ms(lat[min(n-1, int(math.Ceil(0.99*float64(n)))-1)]),
+			AvgHits: float64(hits) / float64(n), From: from}
+		res.Latencies[kind] = l
+		fmt.Fprintf(os.Stderr, "%s: %-13s p50 %8.2f ms  p99 %8.2f ms  avg hits %.0f %s\n", name, kind, l.P50, l.P99, l.AvgHits, from)
+		return nil
+	}
+	nq := cfg.Queries
+	mw := words(nq + warm)
+	aw := words(2 * (nq + warm))
+	if len(phrases) == 0 {
+		return nil, fmt.Errorf("no phrases sampled")
+	}
+	dates := make([]time.Time, nq+warm)
+	for i := range dates {
+		dates[i] = epoch.Add(time.Duration(qr.Int64N(int64(span - 30*24*time.Hour)))).Truncate(time.Hour)
+	}
+	noFrom := func(f func(i int) (uint64, error)) func(int) (uint64, string, error) {
+		return func(i int) (uint64, string, error) { h, err := f(i); return h, "", err }
+	}
+	steps := []struct {
+		kind string
+		n    int
+		f    func(i int) (uint64, string, error)
+	}{
+		{"match", nq, noFrom(func(i int) (uint64, error) { return e.match(ctx, mw[i%len(mw)]) })},
+		{"and", nq, noFrom(func(i int) (uint64, error) { return e.and(ctx, aw[2*i%len(aw)], aw[(2*i+1)%len(aw)]) })},
+		{"phrase", nq, noFrom(func(i int) (uint64, error) { return e.phrase(ctx, phrases[i%len(phrases)]) })},
+		{"date_range", nq, noFrom(func(i int) (uint64, error) {
+			d := dates[i%len(dates)]
+			return e.dateRange(ctx, d, d.Add(30*24*time.Hour))
+		})},
+		{"facets_text", cfg.FacetQueries, func(int) (uint64, string, error) { return e.facetsText(ctx, facetWord) }},
+		{"facets_filter", cfg.FacetQueries, func(int) (uint64, string, error) { return e.facetsFilter(ctx, "government") }},
+	}
+	for _, s := range steps {
+		if err := run(s.kind, s.n, s.f); err != nil {
+			return nil, err
+		}
+	}
+	res.FacetShare = res.Latencies["facets_text"].AvgHits / float64(cfg.N)
+	res.FilterShare = res.Latencies["facets_filter"].AvgHits / float64(cfg.N)
+	if err := e.close(); err != nil {
+		return nil, err
+	}
+	res.PeakRSS = peakRSS()
+	return res, nil
+}
+
+// stopWords: bleve's standard analyzer drops English stop words, so raw
+// bleve would answer them with nothing; the bench does not query them.
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an and are as at be but by for if in into is it no not of on or
+such that the their then there these they this to was will with has have had his her its
+were which been would who we one also more than other over about after from said`) {
+		stopWords[w] = true
+	}
+}
+
+// phraseFrom takes two or three consecutive words of an English post (within
+// one sentence), lower-cased, as a phrase query.
+func phraseFrom(text string, i int) string {
+	sentences := strings.Split(text, ".")
+	s := strings.Fields(strings.ToLower(sentences[i%len(sentences)]))
+	n := 2 + i%2
+	if len(s) < n {
+		return ""
+	}
+	at := (i / 7) % (len(s) - n + 1)
+	return strings.Join(s[at:at+n], " ")
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func diskUsage(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}

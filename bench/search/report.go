@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+// report prints both engines side by side with the targets.
+func report(w io.Writer, cfg config, rs map[string]*result) {
+	raw, prj := rs["raw"], rs["project"]
+	fmt.Fprintf(w, "\nsearch bench: %d posts, batches of %d, %d queries per kind (%d for facets)\n\n", cfg.N, cfg.Batch, cfg.Queries, cfg.FacetQueries)
+	if raw == nil || prj == nil {
+		for _, r := range rs {
+			fmt.Fprintf(w, "%s: %.0f docs/s, %.0f MiB disk, peak RSS %.0f MiB\n", r.Engine, r.DocsPerSec, mib(r.Disk), mib(r.PeakRSS))
+		}
+		return
+	}
+	fmt.Fprintf(w, "| measure | raw bleve | project | project/raw | target |\n|---|---:|---:|---:|---|\n")
+	row := func(name string, a, b float64, unit, target string, ok bool) {
+		mark := ""
+		if target != "" {
+			mark = " ✓"
+			if !ok {
+				mark = " ✗"
+			}
+		}
+		fmt.Fprintf(w, "| %s | %.2f %s | %.2f %s | %.2f | %s%s |\n", name, a, unit, b, unit, b/a, target, mark)
+	}
+	row("indexing", raw.DocsPerSec, prj.DocsPerSec, "docs/s", "≥ 0.8×", prj.DocsPerSec >= 0.8*raw.DocsPerSec)
+	row("indexing per CPU-second", raw.DocsPerCPUSec, prj.DocsPerCPUSec, "docs", "", true)
+	row("disk", mib(raw.Disk), mib(prj.Disk), "MiB", "", true)
+	row("peak RSS (build)", mib(raw.BuildRSS), mib(prj.BuildRSS), "MiB", "< 1024 MiB", prj.PeakRSS < 1<<30)
+	row("peak RSS (build+queries)", mib(raw.PeakRSS), mib(prj.PeakRSS), "MiB", "< 1024 MiB", prj.PeakRSS < 1<<30)
+	targets := map[string]float64{"match": 1.2, "phrase": 0.1, "facets_filter": 0.25, "facets_text": 0.25}
+	for _, k := range []string{"match", "and", "phrase", "facets_filter", "facets_text", "date_range"} {
+		a, b := raw.Latencies[k], prj.Latencies[k]
+		if a == nil || b == nil {
+			continue
+		}
+		row(k+" p50", a.P50, b.P50, "ms", "", true)
+		t, ok := targets[k]
+		ts := ""
+		if ok {
+			ts = fmt.Sprintf("≤ %.2g×", t)
+		}
+		row(k+" p99", a.P99, b.P99, "ms", ts, !ok || b.P99 <= t*a.P99)
+	}
+	fmt.Fprintf(w, "\naverage hits: ")
+	for _, k := range []string{"match", "and", "phrase", "facets_filter", "facets_text", "date_range"} {
+		if a, b := raw.Latencies[k], prj.Latencies[k]; a != nil && b != nil {
+			fmt.Fprintf(w, "%s %.0f/%.0f  ", k, a.AvgHits, b.AvgHits)
+		}
+	}
+	fmt.Fprintf(w, "(raw/project)\nfacet query shares: text %.3f, filter %.3f; project facets from: text %s, filter %s\n",
+		prj.FacetShare, prj.FilterShare, prj.Latencies["facets_text"].From, prj.Latencies["facets_filter"].From)
+	fmt.Fprintf(w, "project: reopen %.0f ms, read-only snapshot open %.0f ms; docs %d/%d\n", prj.ReopenMS, prj.ReadOnlyMS, raw.DocCount, prj.DocCount)
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }

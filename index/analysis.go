@@ -1,0 +1,255 @@
+package index
+
+import (
+	"fmt"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	// bleve's language analyzers, registered by their packages.
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ar"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ckb"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/da"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fa"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fi"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/hi"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/hr"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/hu"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/no"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ro"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/tr"
+)
+
+// Analyzer names this package registers with bleve (they appear in the
+// index mapping).
+const (
+	// AnalyzerText analyzes the text field of a document whose language has
+	// no bleve analyzer (Khmer included): Khmer runs become cluster unigrams
+	// and bigrams, everything else Unicode words, lower-cased, no stop words.
+	AnalyzerText = "takedownwatch_text"
+	// AnalyzerPairs makes the pairs (common-word shingle) field that phrase
+	// queries use (with the built-in common words; an index uses its own list).
+	AnalyzerPairs = "takedownwatch_pairs"
+	// AnalyzerPlain: Unicode words, lower case, nothing dropped (the non-Khmer
+	// words of languages bleve has no analyzer for).
+	AnalyzerPlain = "takedownwatch_plain"
+)
+
+// languageAnalyzers maps a language code (ISO 639-1, as Doc.Language) to the
+// bleve analyzer used for the non-Khmer parts of its text.
+var languageAnalyzers = map[string]string{
+	"ar": "ar", "ckb": "ckb", "da": "da", "de": "de", "en": "en", "es": "es",
+	"fa": "fa", "fi": "fi", "fr": "fr", "hi": "hi", "hr": "hr", "hu": "hu",
+	"it": "it", "nl": "nl", "no": "no", "nb": "no", "pt": "pt",
+	"ro": "ro", "ru": "ru", "sv": "sv", "tr": "tr",
+	"zh": "cjk", "ja": "cjk", "ko": "cjk",
+	// Latin script inside Khmer posts is mostly English (names, terms):
+	// English analysis keeps a word's terms the same in both languages.
+	"km": "en",
+}
+
+func init() {
+	if err := registry.RegisterAnalyzer(AnalyzerText, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+		return newTextAnalyzer(plainAnalyzer{}), nil
+	}); err != nil {
+		panic(err)
+	}
+	if err := registry.RegisterAnalyzer(AnalyzerPairs, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+		return newPairsAnalyzer(defaultCommonWords()), nil
+	}); err != nil {
+		panic(err)
+	}
+	if err := registry.RegisterAnalyzer(AnalyzerPlain, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+		return plainAnalyzer{}, nil
+	}); err != nil {
+		panic(err)
+	}
+}
+
+// plainAnalyzer: Unicode word segmentation (bleve's unicode tokenizer) and
+// lower case; no stop words, no stemming.
+type plainAnalyzer struct{}
+
+var (
+	uniTokenizer = unicodetok.NewUnicodeTokenizer()
+	lowerFilter  = lowercase.NewLowerCaseFilter()
+)
+
+func (plainAnalyzer) Analyze(b []byte) analysis.TokenStream {
+	return lowerFilter.Filter(uniTokenizer.Tokenize(b))
+}
+
+// textAnalyzer analyzes the text field: Khmer runs into clusters (unigrams,
+// plus bigrams of adjacent clusters of the same run at the position of the
+// first), the rest with the document language's analyzer. Positions run on
+// across the pieces, so a phrase of clusters may span a break.
+type textAnalyzer struct {
+	latin analysis.Analyzer
+}
+
+func newTextAnalyzer(latin analysis.Analyzer) *textAnalyzer { return &textAnalyzer{latin: latin} }
+
+func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
+	if !hasKhmer(b) {
+		return a.latin.Analyze(b)
+	}
+	var out analysis.TokenStream
+	pos := 0
+	for _, seg := range segmentText(b) {
+		if !seg.khmer {
+			toks := a.latin.Analyze(b[seg.start:seg.end])
+			for _, t := range toks {
+				t.Start += seg.start
+				t.End += seg.start
+				t.Position += pos
+			}
+			if len(toks) > 0 {
+				pos = toks[len(toks)-1].Position
+				out = append(out, toks...)
+			}
+			continue
+		}
+		cl := seg.clusters
+		for i, c := range cl {
+			pos++
+			out = append(out, &analysis.Token{
+				Start: c.start, End: c.end, Term: b[c.start:c.end:c.end],
+				Position: pos, Type: analysis.AlphaNumeric, KeyWord: true,
+			})
+			if i+1 < len(cl) {
+				out = append(out, &analysis.Token{
+					Start: c.start, End: cl[i+1].end, Term: b[c.start:cl[i+1].end:cl[i+1].end],
+					Position: pos, Type: analysis.Shingle, KeyWord: true,
+				})
+			}
+		}
+	}
+	return out
+}
+
+// pairsAnalyzer makes the pairs field (see common.go): each two adjacent
+// non-Khmer words (Unicode words, lower-cased) that are both common become
+// one term "w1 w2", at the position of the first word. A Khmer run breaks
+// the chain (Khmer phrases use the clusters of the text field).
+type pairsAnalyzer struct {
+	common map[string]bool
+}
+
+func newPairsAnalyzer(common []string) pairsAnalyzer {
+	m := make(map[string]bool, len(common))
+	for _, w := range common {
+		m[w] = true
+	}
+	return pairsAnalyzer{common: m}
+}
+
+func (a pairsAnalyzer) Analyze(b []byte) analysis.TokenStream {
+	var out analysis.TokenStream
+	pos := 0
+	emit := func(words analysis.TokenStream, base int) {
+		for i := range words {
+			pos++
+			if i+1 == len(words) {
+				break
+			}
+			w1, w2 := words[i], words[i+1]
+			if !a.common[string(w1.Term)] || !a.common[string(w2.Term)] {
+				continue
+			}
+			term := make([]byte, 0, len(w1.Term)+1+len(w2.Term))
+			term = append(term, w1.Term...)
+			term = append(term, ' ')
+			term = append(term, w2.Term...)
+			out = append(out, &analysis.Token{
+				Start: w1.Start + base, End: w2.End + base, Term: term,
+				Position: pos, Type: analysis.Shingle,
+			})
+		}
+		pos++ // a gap: no phrase bridges two chains
+	}
+	if !hasKhmer(b) {
+		emit(pairWords(b), 0)
+		return out
+	}
+	for _, seg := range segmentText(b) {
+		if !seg.khmer {
+			emit(pairWords(b[seg.start:seg.end]), seg.start)
+		}
+	}
+	return out
+}
+
+var possessiveFilter = en.NewPossessiveFilter()
+
+// pairWords: the words of b as the pairs field sees them: Unicode words,
+// lower-cased, English possessives dropped ("minister's" → "minister").
+func pairWords(b []byte) analysis.TokenStream {
+	return possessiveFilter.Filter(plainAnalyzer{}.Analyze(b))
+}
+
+// analyzers holds the text analyzers by language, built once per Index and
+// read-only afterwards (safe for concurrent use).
+type analyzers struct {
+	byLang map[string]analysis.Analyzer // language code -> text analyzer
+	latin  map[string]analysis.Analyzer // language code -> analyzer of non-Khmer words
+	plain  analysis.Analyzer
+}
+
+func newAnalyzers() (*analyzers, error) {
+	a := &analyzers{
+		byLang: map[string]analysis.Analyzer{},
+		latin:  map[string]analysis.Analyzer{},
+		plain:  newTextAnalyzer(plainAnalyzer{}),
+	}
+	cache := registry.NewCache()
+	for lang, name := range languageAnalyzers {
+		an, err := cache.AnalyzerNamed(name)
+		if err != nil {
+			return nil, fmt.Errorf("index: analyzer %q: %w", name, err)
+		}
+		a.latin[lang] = an
+		a.byLang[lang] = newTextAnalyzer(an)
+	}
+	return a, nil
+}
+
+// latinNameFor returns the registered name of latinFor(lang).
+func latinNameFor(lang string) string {
+	if n, ok := languageAnalyzers[lang]; ok {
+		return n
+	}
+	return AnalyzerPlain
+}
+
+// textFor returns the text-field analyzer of language lang.
+func (a *analyzers) textFor(lang string) analysis.Analyzer {
+	if an, ok := a.byLang[lang]; ok {
+		return an
+	}
+	return a.plain
+}
+
+// latinFor returns the analyzer of the non-Khmer words of language lang:
+// bleve's analyzer for it, or the plain one (Khmer and unknown languages).
+func (a *analyzers) latinFor(lang string) analysis.Analyzer {
+	if an, ok := a.latin[lang]; ok {
+		return an
+	}
+	return plainAnalyzer{}
+}
+
+func isLetter(r rune) bool { return unicode.IsLetter(r) }

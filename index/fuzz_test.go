@@ -1,0 +1,45 @@
+package index
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Any query string, however odd, gives a result or an error, never a panic.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{
+		"", "*", "word", `"a phrase"`, "+must -not", "field:value", "published:>\"2026-01-01\"",
+		"ការបង្ហោះ", `"គណបក្ស ប្រឆាំង"`, "១៣០", "a~2", "wild*card", "/re.ex/", "x^3", `"unclosed`,
+		"text:(", "((", ")", ":", "+", "-", "~", "^", `\`, "title:\"x\"", "\u200b", "ក\u17d2", "\u17d2",
+		"a:b:c", "version:>2", "99", "-99", "actor:>=3", `published:<="x"`, "e-mail", "Hun Sen's",
+	} {
+		f.Add(s)
+	}
+	dir := filepath.Join(f.TempDir(), "ix")
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer ix.Close()
+	docs := []Doc{
+		{PostID: "a", VersionID: 1, Version: 1, Text: "The prime minister's post was removed. ការបង្ហោះត្រូវបានលុប។ ១៣០",
+			Actor: "x", Published: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{PostID: "a", VersionID: 2, Version: 2, Text: "The post was edited."},
+		{PostID: "b", VersionID: 3, Version: 1, Text: "គណបក្សប្រឆាំង\u200bបាន\u200bរិះគន់ Hun Sen"},
+	}
+	if err := ix.Put(f.Context(), docs, "1"); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, hl := range []bool{false, true} {
+			res, err := ix.Search(t.Context(), Query{Q: q, Highlight: hl, Facets: hl, Limit: 5})
+			if err != nil {
+				continue
+			}
+			if res.Total < uint64(len(res.Hits)) {
+				t.Errorf("%q: total %d < %d hits", q, res.Total, len(res.Hits))
+			}
+		}
+	})
+}

@@ -1,0 +1,532 @@
+// Package index keeps the full-text search index of everything archived
+// (every version of every post, Khmer included) in bleve, and answers searches.
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Doc is one version of one post, as the index keeps it.
+type Doc struct {
+	PostID    string
+	VersionID int64
+	Version   int // 1-based ordinal of the version
+	Title     string
+	Text      string // normalized text (HTML already stripped)
+
+	Actor, Affiliation, Platform, Source, State, Reason string
+	// Language is an ISO 639-1 code; "" = detect (DetectLanguage: "km" for
+	// Khmer script, "en" otherwise).
+	Language string
+
+	Published, FirstSeen, RemovedAt time.Time
+	ReportIDs                       []string
+}
+
+// Options tune an Index. The zero value is usable.
+type Options struct {
+	// BatchSize is the most documents one bleve batch holds; Put splits
+	// larger calls (the watermark goes with the last). Default 1000.
+	BatchSize int
+	// Aggregates, when set, answers facet counts for broad queries.
+	Aggregates Aggregates
+	// AggregateThreshold: a text query with more hits than this asks
+	// Aggregates first (it may decline). Default 10000.
+	AggregateThreshold uint64
+	// CommonWords are added to the built-in common words (common.go) when
+	// the index is created; an existing index keeps the list it has.
+	CommonWords []string
+	// CollapseExactLimit: with one hit per post, Total is counted exactly by
+	// walking the hits when the query matches at most this many versions
+	// and some of them are later versions; above it Total is estimated
+	// (Result.Estimated). Default 10000.
+	CollapseExactLimit int
+}
+
+func (o Options) withDefaults() Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 1000
+	}
+	if o.AggregateThreshold == 0 {
+		o.AggregateThreshold = 10000
+	}
+	if o.CollapseExactLimit <= 0 {
+		o.CollapseExactLimit = 10000
+	}
+	return o
+}
+
+// Errors callers branch on.
+var (
+	// ErrLocked: another process holds the index as its writer.
+	ErrLocked = errors.New("index: locked by another writer (use OpenReadOnly)")
+	// ErrReadOnly: a write on an index opened with OpenReadOnly.
+	ErrReadOnly = errors.New("index: opened read-only")
+	// ErrClosed: a write on a closed index.
+	ErrClosed = errors.New("index: closed")
+	// ErrBadQuery wraps query-string syntax errors.
+	ErrBadQuery = errors.New("index: bad query")
+)
+
+// Index is an open search index: the single writer (Open) or a read-only
+// view (OpenReadOnly). Its methods are safe for concurrent use.
+type Index struct {
+	bi       bleve.Index
+	dir      string
+	opts     Options
+	an       *analyzers
+	readOnly bool
+	snapDir  string // read-only: the snapshot directory removed on Close
+
+	wmu    sync.Mutex   // serializes writes (Put, DeletePost, Close)
+	mu     sync.RWMutex // guards langs, multi, closed (never held across bleve calls)
+	langs  map[string]bool
+	multi  bool // some document has Version ≥ 2
+	closed bool
+
+	common []string      // the index's common words (see common.go)
+	pairs  pairsAnalyzer // built from common
+}
+
+// Keys of values kept inside the index (bleve internal storage).
+var (
+	keyWatermark = []byte("takedownwatch/watermark")
+	keyLanguages = []byte("takedownwatch/languages")
+	keyMulti     = []byte("takedownwatch/multiversion") // set once a version ≥ 2 is put
+	keyCommon    = []byte("takedownwatch/common-words")
+)
+
+// Open opens the index in dir as its single writer, creating it with the
+// explicit mapping when dir holds none. A second writer gets ErrLocked.
+func Open(dir string, opts Options) (*Index, error) {
+	ix, err := newIndex(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := map[string]interface{}{"bolt_timeout": "1s"}
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
+		ix.bi, err = bleve.NewUsing(dir, NewMapping(), scorch.Name, scorch.Name, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("index: create %s: %w", dir, err)
+		}
+		common := append(defaultCommonWords(), opts.CommonWords...)
+		v, _ := json.Marshal(common)
+		if err := ix.bi.SetInternal(keyCommon, v); err != nil {
+			ix.bi.Close()
+			return nil, fmt.Errorf("index: create %s: %w", dir, err)
+		}
+	} else {
+		ix.bi, err = bleve.OpenUsing(dir, cfg)
+		if err != nil {
+			if strings.Contains(err.Error(), "timeout") {
+				return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
+			}
+			return nil, fmt.Errorf("index: open %s: %w", dir, err)
+		}
+	}
+	removeStaleSnapshots(dir, time.Hour)
+	if err := ix.loadLanguages(); err != nil {
+		ix.bi.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func newIndex(dir string, opts Options) (*Index, error) {
+	an, err := newAnalyzers()
+	if err != nil {
+		return nil, err
+	}
+	return &Index{dir: dir, opts: opts.withDefaults(), an: an, langs: map[string]bool{}}, nil
+}
+
+func (ix *Index) loadLanguages() error {
+	v, err := ix.bi.GetInternal(keyLanguages)
+	if err != nil {
+		return fmt.Errorf("index: read languages: %w", err)
+	}
+	common := defaultCommonWords()
+	if c, err := ix.bi.GetInternal(keyCommon); err != nil {
+		return fmt.Errorf("index: read common words: %w", err)
+	} else if len(c) > 0 {
+		if err := json.Unmarshal(c, &common); err != nil {
+			return fmt.Errorf("index: read common words: %w", err)
+		}
+	}
+	ix.common, ix.pairs = common, newPairsAnalyzer(common)
+	if m, err := ix.bi.GetInternal(keyMulti); err != nil {
+		return fmt.Errorf("index: read flags: %w", err)
+	} else if len(m) > 0 {
+		ix.multi = true
+	}
+	if len(v) == 0 {
+		return nil
+	}
+	var ls []string
+	if err := json.Unmarshal(v, &ls); err != nil {
+		return fmt.Errorf("index: read languages: %w", err)
+	}
+	for _, l := range ls {
+		ix.langs[l] = true
+	}
+	return nil
+}
+
+// Close closes the index (and removes a read-only snapshot). Closing twice
+// is a no-op; writes after Close answer ErrClosed.
+func (ix *Index) Close() error {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	ix.mu.Lock()
+	closed := ix.closed
+	ix.closed = true
+	ix.mu.Unlock()
+	if closed {
+		return nil
+	}
+	err := ix.bi.Close()
+	if ix.snapDir != "" {
+		if rerr := os.RemoveAll(ix.snapDir); err == nil && rerr != nil {
+			err = rerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("index: close %s: %w", ix.dir, err)
+	}
+	return nil
+}
+
+// DocID is the bleve document id of one version: post id + "/" + version id.
+func DocID(postID string, versionID int64) string {
+	return postID + "/" + strconv.FormatInt(versionID, 10)
+}
+
+// splitDocID undoes DocID.
+func splitDocID(id string) (string, int64) {
+	i := strings.LastIndexByte(id, '/')
+	if i < 0 {
+		return id, 0
+	}
+	v, _ := strconv.ParseInt(id[i+1:], 10, 64)
+	return id[:i], v
+}
+
+// Put indexes docs and records watermark in the same bleve batch, so the
+// index never claims more than it holds: after a crash it may be behind the
+// caller's commits (re-put from Watermark; re-putting a version replaces it),
+// never ahead. An empty watermark leaves the recorded one as it is. More than
+// Options.BatchSize docs go in several batches, the watermark with the last.
+func (ix *Index) Put(ctx context.Context, docs []Doc, watermark string) error {
+	if ix.readOnly {
+		return ErrReadOnly
+	}
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	if ix.isClosed() {
+		return ErrClosed
+	}
+	for start := 0; ; start += ix.opts.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		end := min(start+ix.opts.BatchSize, len(docs))
+		last := end == len(docs)
+		b := ix.bi.NewBatch()
+		var newLangs []string
+		multi := false
+		for i := start; i < end; i++ {
+			d := &docs[i]
+			multi = multi || d.Version >= 2
+			if d.PostID == "" {
+				return fmt.Errorf("index: put: document %d has no post id", i)
+			}
+			lang := d.Language
+			if lang == "" {
+				lang = DetectLanguage(d.Title + " " + d.Text)
+			}
+			if !ix.langs[lang] && !contains(newLangs, lang) {
+				newLangs = append(newLangs, lang)
+			}
+			if err := b.IndexAdvanced(ix.document(d, lang)); err != nil {
+				return fmt.Errorf("index: put %s: %w", DocID(d.PostID, d.VersionID), err)
+			}
+		}
+		if len(newLangs) > 0 {
+			all := append(ix.Languages(), newLangs...)
+			sort.Strings(all)
+			v, _ := json.Marshal(all)
+			b.SetInternal(keyLanguages, v)
+		}
+		if multi && !ix.multi {
+			b.SetInternal(keyMulti, []byte("1"))
+		}
+		if last && watermark != "" {
+			b.SetInternal(keyWatermark, []byte(watermark))
+		}
+		if err := ix.bi.Batch(b); err != nil {
+			return fmt.Errorf("index: put batch: %w", err)
+		}
+		ix.mu.Lock()
+		for _, l := range newLangs {
+			ix.langs[l] = true
+		}
+		ix.multi = ix.multi || multi
+		ix.mu.Unlock()
+		if last {
+			return nil
+		}
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Languages returns the languages of the documents indexed so far.
+func (ix *Index) Languages() []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]string, 0, len(ix.langs))
+	for l := range ix.langs {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (ix *Index) isClosed() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.closed
+}
+
+// DeletePost removes every version of a post.
+func (ix *Index) DeletePost(ctx context.Context, postID string) error {
+	if ix.readOnly {
+		return ErrReadOnly
+	}
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	if ix.isClosed() {
+		return ErrClosed
+	}
+	tq := query.NewTermQuery(postID)
+	tq.SetField(FieldPostID)
+	for {
+		req := bleve.NewSearchRequestOptions(tq, 1000, 0, false)
+		req.Score = "none"
+		res, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("index: delete post %s: %w", postID, err)
+		}
+		if len(res.Hits) == 0 {
+			return nil
+		}
+		b := ix.bi.NewBatch()
+		for _, h := range res.Hits {
+			b.Delete(h.ID)
+		}
+		if err := ix.bi.Batch(b); err != nil {
+			return fmt.Errorf("index: delete post %s: %w", postID, err)
+		}
+	}
+}
+
+// Watermark returns what the last successful Put recorded ("" if none).
+func (ix *Index) Watermark() (string, error) {
+	v, err := ix.bi.GetInternal(keyWatermark)
+	if err != nil {
+		return "", fmt.Errorf("index: read watermark: %w", err)
+	}
+	return string(v), nil
+}
+
+// DocCount returns the number of documents (post versions) in the index.
+func (ix *Index) DocCount() (uint64, error) {
+	n, err := ix.bi.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("index: doc count: %w", err)
+	}
+	return n, nil
+}
+
+// Field names of the mapping.
+const (
+	FieldText        = "text"  // title + text, language-aware, Khmer clusters
+	FieldPairs       = "pairs" // adjacent word pairs, for phrases
+	FieldPostID      = "post_id"
+	FieldVersion     = "version" // stored: the version's ordinal
+	FieldLater       = "later"   // "1" on versions ≥ 2
+	FieldActor       = "actor"
+	FieldAffiliation = "affiliation"
+	FieldPlatform    = "platform"
+	FieldSource      = "source"
+	FieldState       = "state"
+	FieldReason      = "reason"
+	FieldLanguage    = "language"
+	FieldPublished   = "published"
+	FieldFirstSeen   = "first_seen"
+	FieldRemovedAt   = "removed_at"
+	FieldReportIDs   = "report_ids"
+	FieldMonth       = "month" // published as YYYY-MM (UTC), for the month facet
+)
+
+// NewMapping returns the explicit index mapping: a static default mapping
+// (no dynamic fields, no _all, no doc values on the text), keyword fields for
+// filters and facets, dates for ranges and sorts. Documents are built by the
+// index itself (the text analyzer depends on the document's language), the
+// mapping tells queries how each field is analyzed.
+func NewMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	im.DefaultAnalyzer = AnalyzerText
+	im.DefaultField = FieldText
+
+	dm := bleve.NewDocumentStaticMapping()
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = AnalyzerText
+	text.Store = true
+	text.IncludeTermVectors = true
+	text.IncludeInAll = false
+	text.DocValues = false
+	dm.AddFieldMappingsAt(FieldText, text)
+
+	pairs := bleve.NewTextFieldMapping()
+	pairs.Analyzer = AnalyzerPairs
+	pairs.Store = false
+	pairs.IncludeTermVectors = true
+	pairs.IncludeInAll = false
+	pairs.DocValues = false
+	dm.AddFieldMappingsAt(FieldPairs, pairs)
+
+	kw := func(name string, store, docValues bool) {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = store
+		f.DocValues = docValues
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		dm.AddFieldMappingsAt(name, f)
+	}
+	kw(FieldPostID, true, false)
+	kw(FieldActor, true, true)
+	kw(FieldAffiliation, false, true)
+	kw(FieldPlatform, true, true)
+	kw(FieldSource, false, false)
+	kw(FieldState, true, false)
+	kw(FieldReason, true, true)
+	kw(FieldLanguage, false, false)
+	kw(FieldReportIDs, false, false)
+	kw(FieldMonth, false, true)
+	kw(FieldLater, false, false)
+
+	num := func(name string) {
+		f := bleve.NewNumericFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.DocValues = false
+		f.IncludeInAll = false
+		dm.AddFieldMappingsAt(name, f)
+	}
+	num(FieldVersion)
+
+	date := func(name string, store, docValues bool) {
+		f := bleve.NewDateTimeFieldMapping()
+		f.Store = store
+		f.DocValues = docValues
+		f.IncludeInAll = false
+		dm.AddFieldMappingsAt(name, f)
+	}
+	date(FieldPublished, true, true)
+	date(FieldFirstSeen, true, false) // kept, not searchable
+	date(FieldRemovedAt, true, true)
+
+	im.DefaultMapping = dm
+	return im
+}
+
+var keywordAnalyzer analysis.Analyzer = keywordAn{}
+
+type keywordAn struct{}
+
+func (keywordAn) Analyze(b []byte) analysis.TokenStream {
+	return analysis.TokenStream{{Term: b, Start: 0, End: len(b), Position: 1, Type: analysis.AlphaNumeric}}
+}
+
+// document builds the bleve document of d (the same fields NewMapping declares).
+func (ix *Index) document(d *Doc, lang string) *document.Document {
+	doc := document.NewDocument(DocID(d.PostID, d.VersionID))
+	body := d.Text
+	if d.Title != "" && !strings.HasPrefix(d.Text, d.Title) {
+		body = d.Title + "\n" + d.Text
+	}
+	bodyB := []byte(body)
+	doc.AddField(document.NewTextFieldCustom(FieldText, nil, bodyB,
+		bindex.IndexField|bindex.StoreField|bindex.IncludeTermVectors, ix.an.textFor(lang)))
+	// (not stored, so analyzed in place: its own copy of the text)
+	doc.AddField(document.NewTextFieldCustom(FieldPairs, nil, []byte(body),
+		bindex.IndexField|bindex.IncludeTermVectors, ix.pairs))
+	kw := func(name, v string, opts bindex.FieldIndexingOptions) {
+		if v != "" {
+			doc.AddField(document.NewTextFieldCustom(name, nil, []byte(v), opts, keywordAnalyzer))
+		}
+	}
+	const idx, st, dv = bindex.IndexField, bindex.StoreField, bindex.DocValues
+	kw(FieldPostID, d.PostID, idx|st)
+	kw(FieldActor, d.Actor, idx|st|dv)
+	kw(FieldAffiliation, d.Affiliation, idx|dv)
+	kw(FieldPlatform, d.Platform, idx|st|dv)
+	kw(FieldSource, d.Source, idx)
+	kw(FieldState, d.State, idx|st)
+	kw(FieldReason, d.Reason, idx|st|dv)
+	kw(FieldLanguage, lang, idx)
+	for _, r := range d.ReportIDs {
+		kw(FieldReportIDs, r, idx)
+	}
+	// version: stored only (numbers index up to 16 prefix terms each); the
+	// filter "a later version" is one keyword term
+	doc.AddField(document.NewNumericFieldWithIndexingOptions(FieldVersion, nil, float64(d.Version), st))
+	if d.Version >= 2 {
+		kw(FieldLater, "1", idx)
+	}
+	date := func(name string, t time.Time, opts bindex.FieldIndexingOptions) {
+		if t.IsZero() {
+			return
+		}
+		f, err := document.NewDateTimeFieldWithIndexingOptions(name, nil, t, time.RFC3339, opts)
+		if err == nil { // out of range dates are left out
+			doc.AddField(f)
+		}
+	}
+	date(FieldPublished, d.Published, idx|st|dv)
+	date(FieldFirstSeen, d.FirstSeen, st)
+	date(FieldRemovedAt, d.RemovedAt, idx|st|dv)
+	if !d.Published.IsZero() {
+		kw(FieldMonth, d.Published.UTC().Format("2006-01"), idx|dv)
+	}
+	return doc
+}

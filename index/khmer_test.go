@@ -1,0 +1,152 @@
+package index
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/internal/testtool"
+)
+
+func TestKhmerClusters(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"ធនាគារ", []string{"ធ", "នា", "គា", "រ"}},
+		{"ក្រុមហ៊ុន", []string{"ក្រុ", "ម", "ហ៊ុ", "ន"}},
+		{"ស្ត្រី", []string{"ស្ត្រី"}},               // two subscripts
+		{"បេ្តជ្ញា", []string{"បេ្ត", "ជ្ញា"}},       // vowel typed before the subscript
+		{"ក​ខ", []string{"ក", "ខ"}},                  // U+200B
+		{"ការ។ ការ", []string{"កា", "រ", "កា", "រ"}}, // punctuation
+		{"CIMB និង", []string{"និ", "ង"}},            // Latin dropped
+		{"១៣០", []string{"១", "៣", "០"}},             // digits
+		{"ាក", []string{"ា", "ក"}},                   // a sign without base
+	}
+	for _, tt := range tests {
+		got := KhmerClusters(tt.in)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("KhmerClusters(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDetectLanguage(t *testing.T) {
+	for in, want := range map[string]string{
+		"The ministry removed the post": "en",
+		"ក្រសួងបានលុបចោលការបង្ហោះ":      "km",
+		"CIMB និងធនាគារចំនួន១៣០ទៀត":     "km",
+		"":               "en",
+		"Hun Sen said ក": "en",
+	} {
+		if got := DetectLanguage(in); got != want {
+			t.Errorf("DetectLanguage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+var posTuple = regexp.MustCompile(`\((?:'([^']*)'|"([^"]*)"), '[^']*'\)`)
+
+// khmerFixture reads the khmer-nltk sample: the input lines (documents) and
+// the reference segmentation (words).
+func khmerFixture(t *testing.T) (lines []string, words []string) {
+	t.Helper()
+	dir := testtool.Fixtures(t, "khmer")
+	read := func(name string) []string {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var out []string
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			if s := strings.TrimSpace(sc.Text()); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	lines = read("khmernltk__samples_input.txt")
+	seen := map[string]bool{}
+	for _, l := range read("khmernltk__samples_output_pos_tagged.txt") {
+		for _, m := range posTuple.FindAllStringSubmatch(l, -1) {
+			w := m[1] + m[2]
+			cl := KhmerClusters(w)
+			if len(cl) < 2 || strings.Join(cl, "") != w || seen[w] {
+				continue // Latin, punctuation, one-cluster words
+			}
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	if len(lines) < 10 || len(words) < 100 {
+		t.Fatalf("fixture: %d lines, %d words", len(lines), len(words))
+	}
+	return lines, words
+}
+
+// TestSearch_khmerRecall: every word of khmer-nltk's reference segmentation
+// (two clusters or more) finds the sample lines that contain it (recall ≥
+// 0.98), and every line it finds contains it.
+func TestSearch_khmerRecall(t *testing.T) {
+	lines, words := khmerFixture(t)
+	ix := openTestIndex(t)
+	var docs []Doc
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, l := range lines {
+		docs = append(docs, Doc{PostID: fmt.Sprintf("km-%02d", i), VersionID: 1, Version: 1, Text: l,
+			Actor: "a", State: "live", Platform: "feed", Published: base.Add(time.Duration(i) * time.Hour)})
+	}
+	if err := ix.Put(t.Context(), docs, "w1"); err != nil {
+		t.Fatal(err)
+	}
+	var want, found, bad int
+	for _, w := range words {
+		res, err := ix.Search(t.Context(), Query{Q: w, Limit: 100})
+		if err != nil {
+			t.Fatalf("search %q: %v", w, err)
+		}
+		got := map[string]bool{}
+		for _, h := range res.Hits {
+			got[h.PostID] = true
+			var n int
+			fmt.Sscanf(h.PostID, "km-%d", &n)
+			if !strings.Contains(lines[n], w) {
+				bad++
+				t.Errorf("search %q returned %s, which does not contain it", w, h.PostID)
+			}
+		}
+		for i, l := range lines {
+			if strings.Contains(l, w) {
+				want++
+				if got[fmt.Sprintf("km-%02d", i)] {
+					found++
+				} else {
+					t.Logf("search %q missed km-%02d", w, i)
+				}
+			}
+		}
+	}
+	recall := float64(found) / float64(want)
+	t.Logf("%d words, %d (word, line) pairs, recall %.4f, wrong hits %d", len(words), want, recall, bad)
+	if recall < 0.98 {
+		t.Errorf("recall %.4f < 0.98", recall)
+	}
+}
+
+func openTestIndex(t testing.TB) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}

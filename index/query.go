@@ -1,0 +1,435 @@
+package index
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Query is one search.
+type Query struct {
+	// Q is bleve's query-string syntax (words, "phrases", +must, -not,
+	// field:value, field:>value, wildcards, term~fuzzy, boosts^2);
+	// "" (or "*") = everything. Unfielded words and phrases search the text.
+	Q string
+
+	// Filters: a post matches when it has one of the listed values of each
+	// non-empty list.
+	States, Reasons, Actors, Affiliations, Platforms, Languages []string
+	Since, Until                                                time.Time // on published, inclusive
+	RemovedSince, RemovedUntil                                  time.Time // on removed_at, inclusive
+
+	Sort          string // "relevance" (default), "newest", "removed"
+	Limit, Offset int    // Limit default 20
+	Facets        bool   // fill Result.Facets
+	Highlight     bool   // fill Hit.Snippet with <mark>ed terms
+	AllVersions   bool   // false: one hit per post (its best-matching version)
+}
+
+// Filter is the part of a Query that is not text: what a store can count.
+type Filter struct {
+	States, Reasons, Actors, Affiliations, Platforms, Languages []string
+	Since, Until, RemovedSince, RemovedUntil                    time.Time
+}
+
+// Filter returns q's filters.
+func (q Query) Filter() Filter {
+	return Filter{
+		States: q.States, Reasons: q.Reasons, Actors: q.Actors, Affiliations: q.Affiliations,
+		Platforms: q.Platforms, Languages: q.Languages,
+		Since: q.Since, Until: q.Until, RemovedSince: q.RemovedSince, RemovedUntil: q.RemovedUntil,
+	}
+}
+
+// HasText reports whether q has a text part (anything but "" or "*").
+func (q Query) HasText() bool {
+	s := strings.TrimSpace(q.Q)
+	return s != "" && s != "*"
+}
+
+// bleveQuery turns q into a bleve query: the parsed and rewritten query
+// string, AND the filters.
+func (ix *Index) bleveQuery(q Query) (query.Query, error) {
+	var parts []query.Query
+	if q.HasText() {
+		parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)
+		}
+		langs := q.Languages
+		if len(langs) == 0 {
+			langs = ix.Languages()
+		}
+		r := rewriter{an: ix.an, langs: langs, common: ix.pairs.common}
+		parts = append(parts, r.rewrite(parsed))
+	}
+	parts = append(parts, filterQueries(q.Filter())...)
+	switch len(parts) {
+	case 0:
+		return query.NewMatchAllQuery(), nil
+	case 1:
+		return parts[0], nil
+	}
+	return query.NewConjunctionQuery(parts), nil
+}
+
+func filterQueries(f Filter) []query.Query {
+	var parts []query.Query
+	terms := func(field string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		var qs []query.Query
+		for _, v := range vals {
+			tq := query.NewTermQuery(v)
+			tq.SetField(field)
+			qs = append(qs, tq)
+		}
+		if len(qs) == 1 {
+			parts = append(parts, qs[0])
+			return
+		}
+		parts = append(parts, query.NewDisjunctionQuery(qs))
+	}
+	terms(FieldState, f.States)
+	terms(FieldReason, f.Reasons)
+	terms(FieldActor, f.Actors)
+	terms(FieldAffiliation, f.Affiliations)
+	terms(FieldPlatform, f.Platforms)
+	terms(FieldLanguage, f.Languages)
+	dates := func(field string, since, until time.Time) {
+		if since.IsZero() && until.IsZero() {
+			return
+		}
+		t := true
+		dq := query.NewDateRangeInclusiveQuery(since, until, &t, &t)
+		dq.SetField(field)
+		parts = append(parts, dq)
+	}
+	dates(FieldPublished, f.Since, f.Until)
+	dates(FieldRemovedAt, f.RemovedSince, f.RemovedUntil)
+	return parts
+}
+
+// rewriter rewrites the query-string tree: unfielded (or text:) words and
+// phrases become queries on the text and pairs fields that the analyzers
+// made. Latin words are analyzed with the analyzer of every language in
+// langs (the terms differ, e.g. stemmed for English); Khmer words become
+// their clusters (a phrase of cluster bigrams); phrases become phrases of
+// word pairs.
+type rewriter struct {
+	an     *analyzers
+	langs  []string
+	common map[string]bool
+}
+
+func isTextField(f string) bool { return f == "" || f == FieldText || f == "title" || f == "_all" }
+
+func (r rewriter) rewrite(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		if q.Must != nil {
+			q.Must = r.rewrite(q.Must)
+		}
+		if q.Should != nil {
+			q.Should = r.rewrite(q.Should)
+		}
+		if q.MustNot != nil {
+			q.MustNot = r.rewrite(q.MustNot)
+		}
+		if q.Filter != nil {
+			q.Filter = r.rewrite(q.Filter)
+		}
+		return q
+	case *query.ConjunctionQuery:
+		for i := range q.Conjuncts {
+			q.Conjuncts[i] = r.rewrite(q.Conjuncts[i])
+		}
+		return q
+	case *query.DisjunctionQuery:
+		for i := range q.Disjuncts {
+			q.Disjuncts[i] = r.rewrite(q.Disjuncts[i])
+		}
+		return q
+	case *query.MatchQuery:
+		q.Match = restoreDigits(q.Match)
+		if !isTextField(q.FieldVal) {
+			return q
+		}
+		return withBoost(r.text(q.Match, false, q.Fuzziness), q.BoostVal)
+	case *query.MatchPhraseQuery:
+		q.MatchPhrase = restoreDigits(q.MatchPhrase)
+		if !isTextField(q.FieldVal) {
+			return q
+		}
+		return withBoost(r.text(q.MatchPhrase, true, 0), q.BoostVal)
+	case *query.WildcardQuery:
+		q.Wildcard = restoreDigits(q.Wildcard)
+		if isTextField(q.FieldVal) {
+			q.SetField(FieldText)
+			q.Wildcard = strings.ToLower(q.Wildcard)
+		}
+		return q
+	case *query.RegexpQuery:
+		q.Regexp = restoreDigits(q.Regexp)
+		if isTextField(q.FieldVal) {
+			q.SetField(FieldText)
+		}
+		return q
+	case *query.NumericRangeQuery:
+		if q.FieldVal == "" { // a bare number: only its text part can match
+			return query.NewMatchNoneQuery()
+		}
+		return q
+	case *query.DateRangeStringQuery:
+		if q.FieldVal == "" {
+			return query.NewMatchNoneQuery()
+		}
+		return q
+	}
+	return q
+}
+
+func withBoost(q query.Query, b *query.Boost) query.Query {
+	if b == nil {
+		return q
+	}
+	if bq, ok := q.(query.BoostableQuery); ok {
+		bq.SetBoost(b.Value())
+	}
+	return q
+}
+
+// unit is one word of a query: a Latin (non-Khmer) word, or a Khmer run
+// (its clusters).
+type unit struct {
+	word     string   // Latin word as written
+	clusters []string // Khmer run
+}
+
+// units splits s into words and Khmer runs, in order.
+func units(s string) []unit {
+	b := []byte(s)
+	var out []unit
+	for _, seg := range segmentText(b) {
+		if seg.khmer {
+			u := unit{}
+			for _, c := range seg.clusters {
+				u.clusters = append(u.clusters, string(b[c.start:c.end]))
+			}
+			out = append(out, u)
+			continue
+		}
+		for _, t := range uniTokenizer.Tokenize(b[seg.start:seg.end]) {
+			out = append(out, unit{word: string(t.Term)})
+		}
+	}
+	return out
+}
+
+// text builds the query for a word or phrase of the query string. A single
+// Latin word: its terms under each language's analyzer (a disjunction when
+// they differ). A Khmer word: its clusters (see khmerQuery). Several Latin
+// words (a phrase, or a word that tokenizes into several like "e-mail"): a
+// phrase of word pairs, exact and fast. Several Khmer runs: one phrase of
+// clusters. Both scripts: the conjunction of the Latin and Khmer parts.
+func (r rewriter) text(s string, phrase bool, fuzziness int) query.Query {
+	us := units(s)
+	if len(us) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	var latin []string
+	var khmerRuns [][]string
+	var parts []query.Query
+	flushLatin := func() {
+		switch len(latin) {
+		case 0:
+		case 1:
+			parts = append(parts, r.word(latin[0], fuzziness))
+		default:
+			parts = append(parts, r.phrase(latin))
+		}
+		latin = nil
+	}
+	flushKhmer := func() {
+		if len(khmerRuns) > 0 {
+			parts = append(parts, khmerQuery(khmerRuns))
+		}
+		khmerRuns = nil
+	}
+	for _, u := range us {
+		if u.clusters != nil {
+			flushLatin()
+			khmerRuns = append(khmerRuns, u.clusters)
+		} else {
+			flushKhmer()
+			latin = append(latin, u.word)
+		}
+	}
+	flushLatin()
+	flushKhmer()
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return query.NewConjunctionQuery(parts)
+}
+
+// word: the terms of one Latin word in the text field under every
+// language's analyzer.
+func (r rewriter) word(w string, fuzziness int) query.Query {
+	seen := map[string]bool{}
+	var terms []string
+	add := func(ts analysis.TokenStream) {
+		for _, t := range ts {
+			if s := string(t.Term); !seen[s] {
+				seen[s] = true
+				terms = append(terms, s)
+			}
+		}
+	}
+	if len(r.langs) == 0 {
+		add(plainAnalyzer{}.Analyze([]byte(w)))
+	}
+	for _, l := range r.langs {
+		add(r.an.latinFor(l).Analyze([]byte(w)))
+	}
+	sort.Strings(terms)
+	var qs []query.Query
+	for _, t := range terms {
+		if fuzziness > 0 {
+			fq := query.NewFuzzyQuery(t)
+			fq.SetFuzziness(fuzziness)
+			fq.SetField(FieldText)
+			qs = append(qs, fq)
+			continue
+		}
+		tq := query.NewTermQuery(t)
+		tq.SetField(FieldText)
+		qs = append(qs, tq)
+	}
+	switch len(qs) {
+	case 0: // a stop word in every language
+		return query.NewMatchNoneQuery()
+	case 1:
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// phrase: Latin words w1..wn (n ≥ 2), in order. All common: a phrase of
+// the pairs field ("w1 w2", "w2 w3", ... at consecutive positions; one term
+// for n = 2) — exact, and fast however frequent the words. Otherwise a
+// positional phrase on the text field under each language's analyzer (bleve
+// drives it from the rarest word), and the common pairs it contains.
+func (r rewriter) phrase(words []string) query.Query {
+	lw := make([]string, len(words))
+	allCommon := true
+	for i, w := range words {
+		if ts := pairWords([]byte(w)); len(ts) == 1 {
+			lw[i] = string(ts[0].Term)
+		} else {
+			lw[i] = strings.ToLower(w)
+		}
+		allCommon = allCommon && r.common[lw[i]]
+	}
+	var pairs []string
+	for i := 0; i+1 < len(lw); i++ {
+		pairs = append(pairs, lw[i]+" "+lw[i+1])
+	}
+	if allCommon {
+		if len(pairs) == 1 {
+			tq := query.NewTermQuery(pairs[0])
+			tq.SetField(FieldPairs)
+			return tq
+		}
+		return query.NewPhraseQuery(pairs, FieldPairs)
+	}
+	text := strings.Join(words, " ")
+	seen := map[string]bool{}
+	var alts []query.Query
+	langs := r.langs
+	if len(langs) == 0 {
+		langs = []string{""}
+	}
+	for _, l := range langs {
+		name := latinNameFor(l)
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		mq := query.NewMatchPhraseQuery(text)
+		mq.SetField(FieldText)
+		mq.Analyzer = name
+		alts = append(alts, mq)
+	}
+	var q query.Query = alts[0]
+	if len(alts) > 1 {
+		q = query.NewDisjunctionQuery(alts)
+	}
+	parts := []query.Query{q}
+	for i, p := range pairs {
+		if r.common[lw[i]] && r.common[lw[i+1]] {
+			tq := query.NewTermQuery(p)
+			tq.SetField(FieldPairs)
+			parts = append(parts, tq)
+		}
+	}
+	if len(parts) == 1 {
+		return q
+	}
+	return query.NewConjunctionQuery(parts)
+}
+
+// khmerQuery: Khmer runs (each a list of clusters; runs were separated by a
+// break in the query) as a query on the text field. Each position takes the
+// bigram of its cluster and the next one of the same run, or the cluster
+// alone at the end of a run: one cluster is a term, two a bigram term, more a
+// phrase of bigrams — every Khmer word or part of one, exactly.
+func khmerQuery(runs [][]string) query.Query {
+	var terms []string
+	for _, run := range runs {
+		for i := range run {
+			if i+1 < len(run) {
+				terms = append(terms, run[i]+run[i+1])
+			} else if i == 0 || len(runs) > 1 {
+				terms = append(terms, run[i])
+			}
+		}
+	}
+	// A single run of n ≥ 2 clusters needs only its n-1 bigrams; several
+	// runs keep the last cluster of each run so positions stay aligned.
+	if len(terms) == 1 {
+		tq := query.NewTermQuery(terms[0])
+		tq.SetField(FieldText)
+		return tq
+	}
+	return query.NewPhraseQuery(terms, FieldText)
+}
+
+// bleve's query-string lexer takes any Unicode digit for a number and then
+// fails to parse "១៣០" as one; non-ASCII digits go through the parser as
+// private-use runes (U+F0000 + digit) and come back in the rewrite.
+const digitShift = 0xF0000
+
+func protectDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > 0x7f && r < 0x10000 && unicode.IsDigit(r) {
+			return digitShift + r
+		}
+		return r
+	}, s)
+}
+
+func restoreDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= digitShift && r < digitShift+0x10000 {
+			return r - digitShift
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,129 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func putN(t *testing.T, ix *Index, from, to int, mark string) {
+	t.Helper()
+	var docs []Doc
+	for i := from; i < to; i++ {
+		docs = append(docs, Doc{PostID: fmt.Sprintf("p%d", i), VersionID: int64(i), Version: 1, Text: "the archived post number " + fmt.Sprint(i)})
+	}
+	if err := ix.Put(t.Context(), docs, mark); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A reader opens beside a running writer (which holds bolt's lock), sees
+// what was persisted when it opened, and cannot write; a second writer is
+// refused at once.
+func TestOpenReadOnly_besideWriter(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	w, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	putN(t, w, 0, 10, "w10")
+
+	// scorch persists in the background: a reader sees what is on disk
+	var r *Index
+	for range 100 {
+		if r, err = OpenReadOnly(dir); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := r.DocCount(); n == 10 {
+			break
+		}
+		r.Close()
+		r = nil
+	}
+	if r == nil {
+		t.Fatal("reader never saw the 10 documents")
+	}
+	res, err := r.Search(t.Context(), Query{Q: "archived"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 10 {
+		t.Errorf("reader total = %d, want 10", res.Total)
+	}
+	if wm, _ := r.Watermark(); wm != "w10" {
+		t.Errorf("reader watermark = %q", wm)
+	}
+	if err := r.Put(t.Context(), []Doc{{PostID: "x", Text: "x"}}, "x"); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("reader put: %v, want ErrReadOnly", err)
+	}
+	if err := r.DeletePost(t.Context(), "p1"); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("reader delete: %v, want ErrReadOnly", err)
+	}
+
+	// the writer goes on; the open reader keeps its snapshot
+	putN(t, w, 10, 20, "w20")
+	if n, _ := r.DocCount(); n != 10 {
+		t.Errorf("reader doc count after more writes = %d, want 10", n)
+	}
+	snap := r.snapDir
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(snap); !os.IsNotExist(err) {
+		t.Errorf("snapshot %s left after Close: %v", snap, err)
+	}
+
+	// a second writer is refused
+	if _, err := Open(dir, Options{}); !errors.Is(err, ErrLocked) {
+		t.Errorf("second writer: %v, want ErrLocked", err)
+	}
+
+	// a new reader sees the new documents
+	for range 100 {
+		r2, err := OpenReadOnly(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := r2.DocCount()
+		r2.Close()
+		if n == 20 {
+			return
+		}
+	}
+	t.Error("a new reader never saw 20 documents")
+}
+
+func TestOpenReadOnly_noIndex(t *testing.T) {
+	if _, err := OpenReadOnly(filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Error("read-only open of nothing: no error")
+	}
+}
+
+// Old snapshots of crashed readers are cleaned up; the index dir holds
+// nothing else of the readers'.
+func TestOpenReadOnly_staleSnapshots(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	w, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	putN(t, w, 0, 3, "w3")
+	w.Close()
+	r, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.snapDir = "" // as if the reader crashed
+	r.Close()
+	removeStaleSnapshots(dir, 0)
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), snapPrefix) {
+			t.Errorf("stale snapshot %s not removed", e.Name())
+		}
+	}
+}

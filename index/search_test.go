@@ -1,0 +1,319 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Data-driven search cases, bleve's style: testdata/search/<case>/docs.json
+// holds the documents (one version each), searches.json the searches and
+// what they must return.
+
+type caseDoc struct {
+	PostID      string    `json:"post_id"`
+	VersionID   int64     `json:"version_id"`
+	Version     int       `json:"version"`
+	Title       string    `json:"title"`
+	Text        string    `json:"text"`
+	Actor       string    `json:"actor"`
+	Affiliation string    `json:"affiliation"`
+	Platform    string    `json:"platform"`
+	Source      string    `json:"source"`
+	State       string    `json:"state"`
+	Reason      string    `json:"reason"`
+	Language    string    `json:"language"`
+	Published   time.Time `json:"published"`
+	FirstSeen   time.Time `json:"first_seen"`
+	RemovedAt   time.Time `json:"removed_at"`
+	ReportIDs   []string  `json:"report_ids"`
+}
+
+type caseQuery struct {
+	Q            string    `json:"q"`
+	States       []string  `json:"states"`
+	Reasons      []string  `json:"reasons"`
+	Actors       []string  `json:"actors"`
+	Affiliations []string  `json:"affiliations"`
+	Platforms    []string  `json:"platforms"`
+	Languages    []string  `json:"languages"`
+	Since        time.Time `json:"since"`
+	Until        time.Time `json:"until"`
+	RemovedSince time.Time `json:"removed_since"`
+	RemovedUntil time.Time `json:"removed_until"`
+	Sort         string    `json:"sort"`
+	Limit        int       `json:"limit"`
+	Offset       int       `json:"offset"`
+	Facets       bool      `json:"facets"`
+	Highlight    bool      `json:"highlight"`
+	AllVersions  bool      `json:"all_versions"`
+}
+
+type caseSearch struct {
+	Name  string    `json:"name"`
+	Query caseQuery `json:"query"`
+	Want  struct {
+		Total *uint64 `json:"total"`
+		// Hits: "post/version-id" in this order; HitsAnyOrder: as a set.
+		Hits         []string                `json:"hits"`
+		HitsAnyOrder []string                `json:"hits_any_order"`
+		Versions     []int                   `json:"versions"` // Hit.Version, in hit order
+		Facets       map[string][]FacetCount `json:"facets"`
+		Snippets     map[string]string       `json:"snippets"`         // exact
+		SnippetHas   map[string][]string     `json:"snippet_contains"` // substrings
+		HitCount     *int                    `json:"hit_count"`
+		Error        bool                    `json:"error"`
+	} `json:"want"`
+}
+
+func (c caseQuery) query() Query {
+	return Query{Q: c.Q, States: c.States, Reasons: c.Reasons, Actors: c.Actors, Affiliations: c.Affiliations,
+		Platforms: c.Platforms, Languages: c.Languages, Since: c.Since, Until: c.Until,
+		RemovedSince: c.RemovedSince, RemovedUntil: c.RemovedUntil, Sort: c.Sort, Limit: c.Limit,
+		Offset: c.Offset, Facets: c.Facets, Highlight: c.Highlight, AllVersions: c.AllVersions}
+}
+
+func (d caseDoc) doc() Doc {
+	return Doc{PostID: d.PostID, VersionID: d.VersionID, Version: d.Version, Title: d.Title, Text: d.Text,
+		Actor: d.Actor, Affiliation: d.Affiliation, Platform: d.Platform, Source: d.Source, State: d.State,
+		Reason: d.Reason, Language: d.Language, Published: d.Published, FirstSeen: d.FirstSeen,
+		RemovedAt: d.RemovedAt, ReportIDs: d.ReportIDs}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+func TestSearch_cases(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "search", "*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			var cdocs []caseDoc
+			var searches []caseSearch
+			readJSON(t, filepath.Join(dir, "docs.json"), &cdocs)
+			readJSON(t, filepath.Join(dir, "searches.json"), &searches)
+			ix := openTestIndex(t)
+			var docs []Doc
+			for _, d := range cdocs {
+				docs = append(docs, d.doc())
+			}
+			if err := ix.Put(t.Context(), docs, "case"); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range searches {
+				t.Run(s.Name, func(t *testing.T) { runCase(t, ix, s) })
+			}
+		})
+	}
+}
+
+func runCase(t *testing.T, ix *Index, s caseSearch) {
+	res, err := ix.Search(t.Context(), s.Query.query())
+	if s.Want.Error {
+		if err == nil {
+			t.Fatalf("no error; want one")
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, DocID(h.PostID, h.VersionID))
+	}
+	if s.Want.Total != nil && res.Total != *s.Want.Total {
+		t.Errorf("total = %d, want %d (hits %v)", res.Total, *s.Want.Total, got)
+	}
+	if s.Want.HitCount != nil && len(got) != *s.Want.HitCount {
+		t.Errorf("%d hits (%v), want %d", len(got), got, *s.Want.HitCount)
+	}
+	if s.Want.Hits != nil && !slices.Equal(got, s.Want.Hits) {
+		t.Errorf("hits = %v, want %v", got, s.Want.Hits)
+	}
+	if s.Want.HitsAnyOrder != nil {
+		a, b := slices.Clone(got), slices.Clone(s.Want.HitsAnyOrder)
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) {
+			t.Errorf("hits = %v, want (any order) %v", got, s.Want.HitsAnyOrder)
+		}
+	}
+	if s.Want.Versions != nil {
+		var vs []int
+		for _, h := range res.Hits {
+			vs = append(vs, h.Version)
+		}
+		if !slices.Equal(vs, s.Want.Versions) {
+			t.Errorf("versions = %v, want %v", vs, s.Want.Versions)
+		}
+	}
+	for name, want := range s.Want.Facets {
+		if g := res.Facets[name]; !slices.Equal(g, want) {
+			t.Errorf("facet %s = %v, want %v", name, g, want)
+		}
+	}
+	snippets := map[string]string{}
+	for _, h := range res.Hits {
+		snippets[DocID(h.PostID, h.VersionID)] = h.Snippet
+	}
+	for id, want := range s.Want.Snippets {
+		if snippets[id] != want {
+			t.Errorf("snippet %s = %q, want %q", id, snippets[id], want)
+		}
+	}
+	for id, subs := range s.Want.SnippetHas {
+		for _, sub := range subs {
+			if !strings.Contains(snippets[id], sub) {
+				t.Errorf("snippet %s = %q, want it to contain %q", id, snippets[id], sub)
+			}
+		}
+	}
+}
+
+// every hit's fields come back as put
+func TestSearch_hitFields(t *testing.T) {
+	ix := openTestIndex(t)
+	pub := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rem := pub.Add(36 * time.Hour)
+	d := Doc{PostID: "fb:123", VersionID: 77, Version: 3, Text: "The ministry withheld the post.",
+		Actor: "moi", Affiliation: "government", Platform: "facebook", State: "removed", Reason: "withheld_legal",
+		Published: pub, RemovedAt: rem}
+	if err := ix.Put(t.Context(), []Doc{d}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(t.Context(), Query{Q: "withheld"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits = %v", res.Hits)
+	}
+	h := res.Hits[0]
+	want := Hit{PostID: "fb:123", VersionID: 77, Version: 3, Score: h.Score, Actor: "moi", State: "removed",
+		Reason: "withheld_legal", Platform: "facebook", Published: pub, RemovedAt: rem}
+	if h != want {
+		t.Errorf("hit = %+v\nwant %+v", h, want)
+	}
+	if h.Score <= 0 {
+		t.Errorf("score = %v", h.Score)
+	}
+}
+
+func TestIndex_DeletePost(t *testing.T) {
+	ix := openTestIndex(t)
+	docs := []Doc{
+		{PostID: "a", VersionID: 1, Version: 1, Text: "first text"},
+		{PostID: "a", VersionID: 2, Version: 2, Text: "second text"},
+		{PostID: "b", VersionID: 3, Version: 1, Text: "other text"},
+	}
+	if err := ix.Put(t.Context(), docs, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.DeletePost(t.Context(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.DocCount(); n != 1 {
+		t.Errorf("doc count = %d, want 1", n)
+	}
+	res, err := ix.Search(t.Context(), Query{Q: "text"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || res.Hits[0].PostID != "b" {
+		t.Errorf("after delete: %+v", res)
+	}
+}
+
+// Put is all or nothing, and the watermark moves only with the documents.
+func TestIndex_Put_watermark(t *testing.T) {
+	ix := openTestIndex(t)
+	if w, err := ix.Watermark(); err != nil || w != "" {
+		t.Fatalf("new index watermark = %q, %v", w, err)
+	}
+	if err := ix.Put(t.Context(), []Doc{{PostID: "p1", VersionID: 1, Version: 1, Text: "alpha"}}, "w1"); err != nil {
+		t.Fatal(err)
+	}
+	// a document without a post id fails the whole call
+	err := ix.Put(t.Context(), []Doc{{PostID: "p2", VersionID: 2, Version: 1, Text: "beta"}, {Text: "no id"}}, "w2")
+	if err == nil {
+		t.Fatal("put of a document without post id: no error")
+	}
+	if w, _ := ix.Watermark(); w != "w1" {
+		t.Errorf("watermark after failed put = %q, want w1", w)
+	}
+	if n, _ := ix.DocCount(); n != 1 {
+		t.Errorf("doc count after failed put = %d, want 1", n)
+	}
+	// a canceled context: nothing
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := ix.Put(ctx, []Doc{{PostID: "p3", VersionID: 3, Version: 1, Text: "gamma"}}, "w3"); !errors.Is(err, context.Canceled) {
+		t.Errorf("put with canceled context: %v", err)
+	}
+	if w, _ := ix.Watermark(); w != "w1" {
+		t.Errorf("watermark after canceled put = %q, want w1", w)
+	}
+	// an empty watermark leaves it; re-putting a version replaces it
+	if err := ix.Put(t.Context(), []Doc{{PostID: "p1", VersionID: 1, Version: 1, Text: "alpha again"}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := ix.Watermark(); w != "w1" {
+		t.Errorf("watermark after put without one = %q, want w1", w)
+	}
+	if n, _ := ix.DocCount(); n != 1 {
+		t.Errorf("doc count after re-put = %d, want 1", n)
+	}
+	// a closed index fails, watermark as it was on reopen
+	dir := ix.dir
+	ix.Close()
+	if err := ix.Put(t.Context(), []Doc{{PostID: "p4", VersionID: 4, Version: 1, Text: "delta"}}, "w4"); err == nil {
+		t.Error("put on a closed index: no error")
+	}
+	ix2, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	if w, _ := ix2.Watermark(); w != "w1" {
+		t.Errorf("watermark after reopen = %q, want w1", w)
+	}
+}
+
+// Several bleve batches in one Put: the watermark goes with the last.
+func TestIndex_Put_batches(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "ix"), Options{BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var docs []Doc
+	for i := 0; i < 5; i++ {
+		docs = append(docs, Doc{PostID: string(rune('a' + i)), VersionID: int64(i), Version: 1, Text: "word"})
+	}
+	if err := ix.Put(t.Context(), docs, "five"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.DocCount(); n != 5 {
+		t.Errorf("doc count = %d", n)
+	}
+	if w, _ := ix.Watermark(); w != "five" {
+		t.Errorf("watermark = %q", w)
+	}
+}
