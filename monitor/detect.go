@@ -161,6 +161,7 @@ func (p *Pipeline) Checks(ctx context.Context, budget int) (CheckResult, error) 
 		return CheckResult{}, err
 	}
 	res := CheckResult{Backlog: backlog}
+	defer p.changed()
 	if backlog > len(due) {
 		p.log.WithFields(logrus.Fields{"due": backlog, "budget": budget}).Warn("check backlog: some checks wait for the next round")
 	}

@@ -33,6 +33,7 @@ type Pipeline struct {
 	workers int
 	// backfill is how many listing pages a new source reads.
 	backfill int
+	onChange func()
 
 	// running guards against collecting one source twice at once (a slow
 	// cron job overlapping the next, or snapshot-style cycles in tests).
@@ -54,6 +55,9 @@ type Options struct {
 	// Backfill is how many listing pages a source never collected before
 	// reads (snapshot --backfill N); 0 or 1 reads one.
 	Backfill int
+	// OnChange is called after metadata may have changed (the indexer's
+	// Notify): the next stage picks up from the store.
+	OnChange func()
 }
 
 // New wires a Pipeline.
@@ -79,7 +83,7 @@ func New(o Options) (*Pipeline, error) {
 	}
 	return &Pipeline{
 		cfg: o.Config, arc: o.Archive, fetch: o.Fetcher, collectors: o.Collectors, checkers: o.Checkers, life: life,
-		log: o.Log.WithField("component", "pipeline"), clock: o.Clock, workers: o.Workers, backfill: o.Backfill,
+		log: o.Log.WithField("component", "pipeline"), clock: o.Clock, workers: o.Workers, backfill: o.Backfill, onChange: o.OnChange,
 		running: map[string]bool{},
 	}, nil
 }
@@ -219,6 +223,7 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 		return res, nil
 	}
 	defer p.release(src.ID)
+	defer p.changed()
 	log := p.log.WithFields(logrus.Fields{"source": src.ID, "platform": src.Platform})
 
 	col, ok := p.collectors[src.Platform]
@@ -299,4 +304,10 @@ func (p *Pipeline) release(id string) {
 
 func (p *Pipeline) attempt(ctx context.Context, id string, fail error) error {
 	return p.arc.Store.Write(ctx, func(tx *store.Tx) error { return tx.SourceAttempt(id, p.clock(), "", fail) })
+}
+
+func (p *Pipeline) changed() {
+	if p.onChange != nil {
+		p.onChange()
+	}
 }

@@ -233,7 +233,7 @@ func strOrNil(s string) any {
 // apiSearch is the search as JSON: {"total", "hits": [{post_id, post_url,
 // actor, state, reason, published, version, snippet}]} as `search --json`.
 func (h *Handler) apiSearch(w http.ResponseWriter, r *http.Request) {
-	q, err := parseSearch(r.URL.Query(), 20)
+	q, err := ParseSearch(r.URL.Query(), 20)
 	if err != nil {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
@@ -256,24 +256,45 @@ func (h *Handler) apiSearch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, SearchJSON(r.Context(), h.o.Store, res, q.Facets))
 }
 
+// searchJSON is the --json shape of a search result: {"total": N,
+// "hits": [...]} with the fields in the contract's order.
+type searchJSON struct {
+	Total  uint64                   `json:"total"`
+	Hits   []searchHitJSON          `json:"hits"`
+	Facets map[string][]store.Count `json:"facets,omitempty"`
+}
+
+type searchHitJSON struct {
+	PostID    string  `json:"post_id"`
+	PostURL   string  `json:"post_url"`
+	Actor     string  `json:"actor"`
+	State     string  `json:"state"`
+	Reason    *string `json:"reason"`
+	Published *string `json:"published"`
+	Version   int     `json:"version"`
+	Snippet   string  `json:"snippet"`
+}
+
 // SearchJSON is the --json shape of a search result, shared by the API
 // and the CLI.
-func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets bool) map[string]any {
-	hits := []map[string]any{}
+func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets bool) any {
+	out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}}
 	for _, hit := range res.Hits {
-		postURL := ""
+		h := searchHitJSON{PostID: hit.PostID, Actor: hit.Actor, State: hit.State, Version: hit.Version, Snippet: safeSnippet(hit.Snippet)}
 		if p, err := st.Post(ctx, hit.PostID); err == nil {
-			postURL = p.PostURL
+			h.PostURL = p.PostURL
 		}
-		hits = append(hits, map[string]any{
-			"post_id": hit.PostID, "post_url": postURL, "actor": hit.Actor, "state": hit.State,
-			"reason": strOrNil(hit.Reason), "published": timeOrNil(hit.Published), "version": hit.Version,
-			"snippet": safeSnippet(hit.Snippet),
-		})
+		if hit.Reason != "" {
+			h.Reason = &hit.Reason
+		}
+		if !hit.Published.IsZero() {
+			t := export.FormatTime(hit.Published)
+			h.Published = &t
+		}
+		out.Hits = append(out.Hits, h)
 	}
-	out := map[string]any{"total": res.Total, "hits": hits}
 	if facets {
-		out["facets"] = res.Facets
+		out.Facets = res.Facets
 	}
 	return out
 }

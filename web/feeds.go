@@ -51,6 +51,9 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, feeds.ErrNoSearch):
 		http.Error(w, "search is not available on this server", http.StatusServiceUnavailable)
 		return
+	case errors.As(err, new(*QueryError)):
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
 	case err != nil:
 		h.log.WithError(err).Error("feed")
 		http.Error(w, "internal error", http.StatusInternalServerError)

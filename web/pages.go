@@ -142,7 +142,7 @@ func words(text string) string {
 // changes when nothing was asked.
 func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	q, err := parseSearch(v, 20)
+	q, err := ParseSearch(v, 20)
 	data := struct {
 		page
 		Q                                   SearchQuery
@@ -290,8 +290,9 @@ func (q SearchQuery) asked() bool {
 		!q.Since.IsZero() || !q.Until.IsZero()
 }
 
-// parseSearch reads search parameters; bad ones are a QueryError.
-func parseSearch(v url.Values, defLimit int) (SearchQuery, error) {
+// ParseSearch reads search parameters (the page's, the API's, the CLI's);
+// bad ones are a QueryError.
+func ParseSearch(v url.Values, defLimit int) (SearchQuery, error) {
 	q := SearchQuery{Q: strings.TrimSpace(v.Get("q")), Sort: v.Get("sort"), Limit: defLimit}
 	if len(q.Q) > 2000 {
 		return q, &QueryError{"the query is too long"}

@@ -76,6 +76,8 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 			return err
 		}
 		o.data = dir
+	} else if err := os.MkdirAll(o.data, 0o755); err != nil {
+		return fmt.Errorf("demo: --data: %w", err)
 	}
 	sb, err := sandbox.New(sandbox.Options{Hosts: 2, ErrorLog: nil})
 	if err != nil {

@@ -71,7 +71,11 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if baseFromListener {
 		cfg.HTTP.BaseURL = "http://" + srv.Addr()
 	}
-	handler := web.New(webOptions(cfg, n.archive, n.log))
+	handler := web.New(webOptions(cfg, n.archive, searcher{ix: n.index, idx: n.indexer}, n.log))
+	indexCtx, stopIndexer := context.WithCancel(context.Background())
+	indexerDone := make(chan struct{})
+	go func() { defer close(indexerDone); n.indexer.Run(indexCtx) }()
+	n.indexer.Notify() // catch up with what a stopped process left
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(handler) }()
 	sched.Start()
@@ -85,7 +89,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 			log.WithError(err).Error("http server failed; stopping")
 		}
 	}
-	log.Info("stopping: scheduler, running collections, HTTP, archive")
+	log.Info("stopping: scheduler, running collections, HTTP, index, archive")
 	forceOnSecondSignal(log)
 
 	drainCtx, cancel := context.WithTimeout(context.Background(), drain)
@@ -96,6 +100,8 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
 		log.WithError(err).Warn("http shutdown")
 	}
+	stopIndexer()
+	<-indexerDone
 	if err := n.Close(); err != nil {
 		return fmt.Errorf("closing the archive: %w", err)
 	}

@@ -35,11 +35,16 @@ func snapshotCmd() *command {
 			if err != nil {
 				return err
 			}
+			indexed, err := n.indexer.CatchUp(ctx)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(e.stdout, "snapshot: %d sources (%d failed, %d unchanged), %d items, %d new, %d edited, %d media archived in %s\n",
 				res.Sources, res.Failed, res.NotModified, res.Items, res.New, res.Edited, res.Media, res.Duration.Round(1e6))
 			fmt.Fprintf(e.stdout, "checks: %d checked (%d transient), %d removed, %d restricted, %d restored, %d waiting; %d metrics anomalies\n",
 				res.Checks.Checked, res.Checks.Transient, res.Checks.Removed+res.AccountRemovals, res.Checks.Restricted,
 				res.Checks.Restored, res.Checks.Backlog-res.Checks.Checked, res.Anomalies)
+			fmt.Fprintf(e.stdout, "search index: %d posts (re)indexed\n", indexed)
 			if res.Failed > 0 {
 				fmt.Fprintln(e.stdout, "run `takedownwatch sources` to see what failed")
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -80,6 +81,39 @@ func TestExampleConfig_OneCycleOnSandbox(t *testing.T) {
 	}
 	if out, _, code := runCLI(t, "verify", "--config", path); code != 0 {
 		t.Errorf("verify: %s", out)
+	}
+
+	// Search finds what the snapshot archived, before and after a rebuild.
+	total := func() int {
+		out, errOut, code := runCLI(t, "search", "says", "--json", "--limit", "100", "--config", path)
+		if code != 0 {
+			t.Fatalf("search: %d %s", code, errOut)
+		}
+		var res struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				PostID, Snippet string
+			} `json:"hits"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("search --json: %v\n%s", err, out)
+		}
+		for _, h := range res.Hits {
+			if !strings.Contains(h.Snippet, "<mark>says</mark>") {
+				t.Errorf("hit %s snippet %q", h.PostID, h.Snippet)
+			}
+		}
+		return res.Total
+	}
+	if n := total(); n != 3*len(cfg.Sources) {
+		t.Errorf("search found %d posts, want %d", n, 3*len(cfg.Sources))
+	}
+	out, errOut, code = runCLI(t, "reindex", "--config", path)
+	if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("reindex: %d posts", 3*len(cfg.Sources))) {
+		t.Fatalf("reindex: %d %q %s", code, out, errOut)
+	}
+	if n := total(); n != 3*len(cfg.Sources) {
+		t.Errorf("after reindex, search found %d posts, want %d", n, 3*len(cfg.Sources))
 	}
 }
 
@@ -220,7 +254,7 @@ func TestServe_SurvivesKill(t *testing.T) {
 	cmd := startServe(t, bin, cfgPath, addr)
 	time.Sleep(300 * time.Millisecond)
 	for _, args := range [][]string{
-		{"export", "events", "--format", "jsonl"}, {"sources"}, {"verify"},
+		{"export", "events", "--format", "jsonl"}, {"sources"}, {"verify"}, {"search", "post", "--json"},
 	} {
 		if out, errOut, code := runCLI(t, append(args, "--config", cfgPath)...); code != 0 {
 			t.Errorf("%v beside serve: %d %s %s", args, code, out, errOut)
@@ -245,6 +279,26 @@ func TestServe_SurvivesKill(t *testing.T) {
 	out, _, code := runCLI(t, "verify", "--config", cfgPath)
 	if code != 0 {
 		t.Fatalf("final verify: %s", out)
+	}
+	// The index caught up with every kill: one document per version,
+	// none missing, none twice.
+	a, err := archive.OpenReader(t.Context(), cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	counts, err := a.Store.Counts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := openIndexReader(a.Store, cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := ix.DocCount()
+	ix.Close()
+	if err != nil || docs != uint64(counts.Versions) {
+		t.Errorf("index holds %d documents, the archive %d versions (%v)", docs, counts.Versions, err)
 	}
 	t.Logf("%d kills; final: %s", kills, strings.TrimSpace(out))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/feeds"
+	"github.com/takedownwatch/takedownwatch/index"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/feed"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
@@ -28,6 +30,8 @@ type node struct {
 	cfg       *config.Config
 	archive   *archive.Archive
 	fetcher   *fetch.Client
+	index     *index.Index
+	indexer   *monitor.Indexer
 	pipe      *monitor.Pipeline
 	log       *logrus.Entry
 }
@@ -76,30 +80,47 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 		entry.WithFields(logrus.Fields{"component": "archive", "file": r.File, "records": r.Records, "torn_bytes": r.TornBytes, "torn_file": r.TornFile}).
 			Warn("sealed a WARC file a stopped process left open")
 	}
+	ix, err := openIndex(a.Store, cfg.DataDir)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	indexer := monitor.NewIndexer(a.Store, ix, entry)
 	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...))
 	if err != nil {
+		ix.Close()
 		a.Close()
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
-	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: collectors(cfg), Checkers: checkers(), Log: entry, Backfill: backfill})
+	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: collectors(cfg), Checkers: checkers(),
+		Log: entry, Backfill: backfill, OnChange: indexer.Notify})
 	if err != nil {
 		f.Close()
+		ix.Close()
 		a.Close()
 		return nil, err
 	}
 	if err := p.SyncConfig(ctx); err != nil {
 		f.Close()
+		ix.Close()
 		a.Close()
 		return nil, err
 	}
-	return &node{cfg: cfg, archive: a, fetcher: f, pipe: p, log: entry}, nil
+	return &node{cfg: cfg, archive: a, fetcher: f, index: ix, indexer: indexer, pipe: p, log: entry}, nil
 }
 
-// Close is safe to call more than once.
+// Close flushes the index (what the archive holds and the index not yet)
+// and closes, in order: fetcher, index, archive. Safe to call more than
+// once.
 func (n *node) Close() error {
 	n.closeOnce.Do(func() {
 		n.fetcher.Close()
-		n.closeErr = n.archive.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := n.indexer.CatchUp(ctx); err != nil {
+			n.log.WithError(err).Warn("search index left behind the archive; it catches up at the next start")
+		}
+		n.closeErr = errors.Join(n.index.Close(), n.archive.Close())
 	})
 	return n.closeErr
 }
@@ -108,7 +129,7 @@ func (n *node) Close() error {
 var feedEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // webOptions wires the HTTP side's dependencies.
-func webOptions(cfg *config.Config, a *archive.Archive, log *logrus.Entry) web.Options {
+func webOptions(cfg *config.Config, a *archive.Archive, search web.Searcher, log *logrus.Entry) web.Options {
 	seen := map[string]bool{}
 	var plats []string
 	for _, s := range cfg.Sources {
@@ -120,6 +141,6 @@ func webOptions(cfg *config.Config, a *archive.Archive, log *logrus.Entry) web.O
 	sort.Strings(plats)
 	return web.Options{
 		Store: a.Store, WARCDir: a.WARCDir(), Site: feeds.Site{BaseURL: cfg.HTTP.BaseURL, Epoch: feedEpoch},
-		Platforms: plats, AdminToken: cfg.HTTP.AdminToken, ReadToken: cfg.HTTP.ReadToken, Log: log,
+		Platforms: plats, AdminToken: cfg.HTTP.AdminToken, ReadToken: cfg.HTTP.ReadToken, Log: log, Search: search,
 	}
 }

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/monitor"
+	"github.com/takedownwatch/takedownwatch/web"
+)
+
+type searchOpts struct {
+	states, actors stringList
+	since, until   string
+	limit          int
+	json           bool
+	sort           string
+}
+
+func searchCmd() *command {
+	return &command{
+		name: "search", args: "QUERY [--state S] [--actor A] [--since T] [--until T] [--limit N] [--sort relevance|newest|removed] [--json]",
+		summary: "full-text search of every archived version (bleve query syntax; Khmer too); works beside a running serve",
+		flags: func(fs *flag.FlagSet) any {
+			o := &searchOpts{}
+			fs.Var(&o.states, "state", "post state (repeatable): live, suspect, removed, restricted, hidden")
+			fs.Var(&o.actors, "actor", "actor id (repeatable)")
+			fs.StringVar(&o.since, "since", "", "published from (RFC 3339 or a date)")
+			fs.StringVar(&o.until, "until", "", "published until")
+			fs.IntVar(&o.limit, "limit", 20, "hits, 1 to 100")
+			fs.StringVar(&o.sort, "sort", "relevance", "relevance, newest or removed")
+			fs.BoolVar(&o.json, "json", false, `print {"total": N, "hits": [...]}`)
+			return o
+		},
+		run: func(ctx context.Context, e *env, opts any, args []string) error {
+			o := opts.(*searchOpts)
+			if len(args) > 1 {
+				return usagef("search: quote the query as one argument")
+			}
+			v := map[string][]string{"state": o.states, "actor": o.actors, "sort": {o.sort}, "limit": {fmt.Sprint(o.limit)}}
+			if len(args) == 1 {
+				v["q"] = args
+			}
+			if o.since != "" {
+				v["since"] = []string{o.since}
+			}
+			if o.until != "" {
+				v["until"] = []string{o.until}
+			}
+			q, err := web.ParseSearch(v, 20)
+			if err != nil {
+				return usagef("search: %v", err)
+			}
+			cfg, err := e.loadConfig()
+			if err != nil {
+				return err
+			}
+			a, err := archive.OpenReader(ctx, cfg.DataDir)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			ix, err := openIndexReader(a.Store, cfg.DataDir)
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			res, err := searcher{ix: ix}.Search(ctx, q)
+			if err != nil {
+				if qe, ok := err.(*web.QueryError); ok {
+					return usagef("search: %v", qe)
+				}
+				return err
+			}
+			if o.json {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetEscapeHTML(false)
+				return enc.Encode(web.SearchJSON(ctx, a.Store, res, false))
+			}
+			return printHits(ctx, e.stdout, a, res)
+		},
+	}
+}
+
+func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.SearchResult) error {
+	fmt.Fprintf(w, "%d result(s) in %s\n", res.Total, res.Took.Round(time.Millisecond))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, h := range res.Hits {
+		url := ""
+		if p, err := a.Store.Post(ctx, h.PostID); err == nil {
+			url = p.PostURL
+		}
+		state := h.State
+		if h.Reason != "" {
+			state += " (" + h.Reason + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\tv%d\t%s\n", h.PostID, h.Actor, state, h.Version, url)
+		fmt.Fprintf(tw, "\t%s\n", plainSnippet(h.Snippet))
+	}
+	return tw.Flush()
+}
+
+// plainSnippet shows a snippet on a terminal: marks as »…«, no HTML.
+func plainSnippet(s string) string {
+	r := strings.NewReplacer("<mark>", "»", "</mark>", "«", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
+	return oneLine(r.Replace(s), 160)
+}
+
+func reindexCmd() *command {
+	return &command{
+		name: "reindex", summary: "rebuild the search index from the archive (beside, then swapped in: nothing is lost if it stops)",
+		run: func(ctx context.Context, e *env, _ any, args []string) error {
+			if len(args) > 0 {
+				return usagef("reindex takes no arguments")
+			}
+			cfg, err := e.loadConfig()
+			if err != nil {
+				return err
+			}
+			// The writer lock: a running serve owns the index.
+			a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: secrets(cfg)})
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return rebuildInto(ctx, e, a, indexDir(cfg.DataDir))
+		},
+	}
+}
+
+// rebuildInto builds a fresh index beside dir and swaps it in.
+func rebuildInto(ctx context.Context, e *env, a *archive.Archive, dir string) error {
+	fresh := dir + ".rebuild"
+	if err := os.RemoveAll(fresh); err != nil {
+		return err
+	}
+	ix, err := openIndexAt(a, fresh)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	n, err := monitor.Rebuild(ctx, a.Store, ix, progressBar(e.stderr, "reindex"))
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(fresh)
+		return fmt.Errorf("reindex: %w (the old index is untouched)", err)
+	}
+	old := dir + ".old"
+	os.RemoveAll(old)
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.Rename(dir, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(fresh, dir); err != nil {
+		return err
+	}
+	os.RemoveAll(old)
+	fmt.Fprintf(e.stdout, "reindex: %d posts in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}

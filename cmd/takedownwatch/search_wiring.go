@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/index"
+	"github.com/takedownwatch/takedownwatch/monitor"
+	"github.com/takedownwatch/takedownwatch/web"
+)
+
+// storeAggregates lets the index take facet counts of searches without
+// text from SQL (posts by actor, reason, …) instead of walking every hit.
+type storeAggregates struct{ st *store.Store }
+
+func (a storeAggregates) Aggregate(ctx context.Context, q index.Query, facets []string, size int) (*index.Aggregate, error) {
+	if q.HasText() || len(q.Languages) > 0 {
+		return nil, nil // the store has neither the words nor the language
+	}
+	total, counts, err := a.st.Aggregate(ctx, store.AggFilter{
+		States: q.States, Reasons: q.Reasons, Actors: q.Actors, Affiliations: q.Affiliations, Platforms: q.Platforms,
+		Since: q.Since, Until: q.Until, RemovedSince: q.RemovedSince, RemovedUntil: q.RemovedUntil,
+	}, facets, size)
+	if err != nil {
+		return nil, err
+	}
+	out := &index.Aggregate{Total: uint64(total), Facets: map[string][]index.FacetCount{}}
+	for name, cs := range counts {
+		for _, c := range cs {
+			out.Facets[name] = append(out.Facets[name], index.FacetCount{Term: c.Term, Count: c.Count})
+		}
+	}
+	return out, nil
+}
+
+func indexDir(dataDir string) string { return filepath.Join(dataDir, archive.IndexDir) }
+
+// openIndex opens the writer's index in the data directory.
+func openIndex(st *store.Store, dataDir string) (*index.Index, error) {
+	return openIndexDir(st, indexDir(dataDir))
+}
+
+func openIndexAt(a *archive.Archive, dir string) (*index.Index, error) {
+	return openIndexDir(a.Store, dir)
+}
+
+func openIndexDir(st *store.Store, dir string) (*index.Index, error) {
+	ix, err := index.Open(dir, index.Options{Aggregates: storeAggregates{st}})
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	return ix, nil
+}
+
+// openIndexReader opens the index beside a running writer.
+func openIndexReader(st *store.Store, dataDir string) (*index.Index, error) {
+	dir := indexDir(dataDir)
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no search index in %s yet: `snapshot` and `serve` index as they go; `reindex` builds it from the archive", dataDir)
+	}
+	ix, err := index.OpenReadOnlyWith(dir, index.Options{Aggregates: storeAggregates{st}})
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	return ix, nil
+}
+
+// searcher serves the web layer's searches from the index.
+type searcher struct {
+	ix  *index.Index
+	idx *monitor.Indexer // nil for a read-only process
+}
+
+var _ web.Searcher = searcher{}
+
+func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchResult, error) {
+	res, err := s.ix.Search(ctx, index.Query{
+		Q: q.Q, States: q.States, Reasons: q.Reasons, Actors: q.Actors, Affiliations: q.Affiliations,
+		Platforms: q.Platforms, Languages: q.Langs, Since: q.Since, Until: q.Until,
+		RemovedSince: q.RemovedSince, RemovedUntil: q.RemovedUntil, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset,
+		Facets: q.Facets, Highlight: true,
+	})
+	if errors.Is(err, index.ErrBadQuery) {
+		return nil, &web.QueryError{Msg: err.Error()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{}}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, web.SearchHit{PostID: h.PostID, VersionID: h.VersionID, Version: h.Version, Score: h.Score,
+			Snippet: h.Snippet, Actor: h.Actor, State: h.State, Reason: h.Reason, Platform: h.Platform,
+			Published: h.Published, RemovedAt: h.RemovedAt})
+	}
+	for name, cs := range res.Facets {
+		for _, c := range cs {
+			out.Facets[name] = append(out.Facets[name], store.Count{Term: c.Term, Count: c.Count})
+		}
+	}
+	return out, nil
+}
+
+// PostIDs are the posts of a saved search, newest first.
+func (s searcher) PostIDs(ctx context.Context, q string, states []string, limit int) ([]string, error) {
+	res, err := s.ix.Search(ctx, index.Query{Q: q, States: states, Sort: "newest", Limit: limit})
+	if errors.Is(err, index.ErrBadQuery) {
+		return nil, &web.QueryError{Msg: err.Error()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		ids = append(ids, h.PostID)
+	}
+	return ids, nil
+}
+
+// Lag is how far the index is behind the archive (for /metrics).
+func (s searcher) Lag(ctx context.Context) (int64, error) {
+	if s.idx == nil {
+		return 0, errors.New("no indexer in this process")
+	}
+	return s.idx.Lag(ctx)
+}
