@@ -1,6 +1,7 @@
 package monitor_test
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -20,13 +21,20 @@ import (
 // permalink failures lasting several rounds, listing glitches and posts
 // dropping out of listings — and compares what the detector concluded
 // with the truth taken from the sandbox's own action log.
+// scenarioSeeds runs more seeds for a deeper soak:
+// go test -run RandomScenarios ./monitor/ -scenario.seeds 50
+var scenarioSeeds = flag.Int("scenario.seeds", 5, "seeds per platform in TestDetector_RandomScenarios")
+
 func TestDetector_RandomScenarios(t *testing.T) {
-	seeds := []uint64{1, 2, 3, 4, 5}
+	var seeds []uint64
+	for i := 1; i <= *scenarioSeeds; i++ {
+		seeds = append(seeds, uint64(i))
+	}
 	switch {
 	case raceDetector:
 		seeds = seeds[:1]
 	case testing.Short():
-		seeds = seeds[:2]
+		seeds = seeds[:min(2, len(seeds))]
 	}
 	for _, name := range platformNames() {
 		for _, seed := range seeds {
@@ -77,7 +85,7 @@ func key(acc *sandbox.Account, id string) string { return acc.Name() + "/" + id 
 
 func runScenario(t *testing.T, plat *platform, seed uint64) {
 	r := newDetRig(t, 2, func(c *config.Config) {
-		c.Fetch.Timeout = config.Duration(250 * time.Millisecond)
+		c.Fetch.Timeout = config.Duration(time.Second) // short for Slow failures, long enough for a loaded machine
 		c.Detector.Recheck = []config.Duration{config.Duration(30 * time.Minute), config.Duration(time.Hour)}
 		c.Detector.CorrectionWindow = 0
 	})
@@ -250,7 +258,13 @@ func (s *scenario) act(round int) {
 		}
 		// A restoration of a post removed long enough ago to be confirmed.
 		if round >= 8 && s.rng.IntN(4) == 0 {
-			for k, at := range s.removed {
+			keys := make([]string, 0, len(s.removed))
+			for k := range s.removed {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys) // map order would make a seed's story differ run to run
+			for _, k := range keys {
+				at := s.removed[k]
 				name, id, _ := strings.Cut(k, "/")
 				if name == acc.Name() && round-at >= 8 && !s.failing[k] {
 					acc.Restore(id)
@@ -266,7 +280,7 @@ func (s *scenario) act(round int) {
 		if s.rng.IntN(3) == 0 {
 			if id, ok := s.peek(acc, true); ok {
 				fails := []sandbox.Failure{sandbox.Status(503), sandbox.Status(500), sandbox.TooMany(time.Second),
-					sandbox.Slow(time.Second), sandbox.Reset()}
+					sandbox.Slow(2 * time.Second), sandbox.Reset()}
 				for n := 3 + s.rng.IntN(3); n > 0; n-- {
 					acc.FailPost(id, 1, fails[s.rng.IntN(len(fails))])
 				}

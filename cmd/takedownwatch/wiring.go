@@ -15,6 +15,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/feeds"
 	"github.com/takedownwatch/takedownwatch/index"
 	"github.com/takedownwatch/takedownwatch/monitor"
+	"github.com/takedownwatch/takedownwatch/monitor/bluesky"
 	"github.com/takedownwatch/takedownwatch/monitor/feed"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
 	"github.com/takedownwatch/takedownwatch/monitor/htmlpage"
@@ -55,6 +56,7 @@ func collectors(cfg *config.Config) map[string]monitor.Collector {
 		"feed":     feed.New(feed.WithMaxBody(int64(cfg.Fetch.MaxBody))),
 		"mastodon": mastodon.New(mastodon.WithMaxBody(int64(cfg.Fetch.MaxBody))),
 		"html":     htmlpage.New(htmlpage.WithMaxBody(int64(cfg.Fetch.MaxBody))),
+		"bluesky":  bluesky.New(bluesky.WithMaxBody(int64(cfg.Fetch.MaxBody))),
 	}
 }
 
@@ -64,6 +66,7 @@ func checkers() map[string]monitor.Checker {
 		"feed":     monitor.PermalinkChecker{},
 		"mastodon": mastodon.Checker{},
 		"html":     monitor.PermalinkChecker{},
+		"bluesky":  bluesky.New(),
 	}
 }
 

@@ -58,6 +58,7 @@ func (h *host) routes() *http.ServeMux {
 	h.mediaRoutes(mux)
 	h.mastodonRoutes(mux)
 	h.pressRoutes(mux)
+	h.blueskyRoutes(mux)
 	return mux
 }
 
