@@ -14,6 +14,7 @@ const Redacted = "REDACTED"
 // that the header was there, not its value.
 var sensitiveHeaders = []string{
 	"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "X-Auth-Token",
+	"X-Authentication-Token", // Lumen's API
 }
 
 // sensitiveParams are query parameters that carry credentials, on our

@@ -283,7 +283,7 @@ func (w *Writer) buildWarcinfo(name string, now time.Time) (gowarc.WarcRecord, e
 		{"format", "WARC File Format 1.1"},
 		{"conformsTo", "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"},
 		{"description", "takedownwatch archive of public posts of political actors"},
-		{"redaction", "credentials are never archived: Authorization, Proxy-Authorization, Cookie, X-Api-Key and X-Auth-Token header values, token query parameters (access_token, token, key, *_token ...) and configured secret values are replaced by " + Redacted + " in URIs, headers and bodies"},
+		{"redaction", "credentials are never archived: Authorization, Proxy-Authorization, Cookie, X-Api-Key, X-Auth-Token and X-Authentication-Token header values, token query parameters (access_token, token, key, *_token ...) and configured secret values are replaced by " + Redacted + " in URIs, headers and bodies"},
 	}
 	for _, f := range fields {
 		if _, err := fmt.Fprintf(b, "%s: %s\r\n", f[0], f[1]); err != nil {
