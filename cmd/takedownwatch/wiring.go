@@ -20,6 +20,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
 	"github.com/takedownwatch/takedownwatch/monitor/htmlpage"
 	"github.com/takedownwatch/takedownwatch/monitor/mastodon"
+	"github.com/takedownwatch/takedownwatch/monitor/telegram"
 	"github.com/takedownwatch/takedownwatch/web"
 )
 
@@ -57,6 +58,7 @@ func collectors(cfg *config.Config) map[string]monitor.Collector {
 		"mastodon": mastodon.New(mastodon.WithMaxBody(int64(cfg.Fetch.MaxBody))),
 		"html":     htmlpage.New(htmlpage.WithMaxBody(int64(cfg.Fetch.MaxBody))),
 		"bluesky":  bluesky.New(bluesky.WithMaxBody(int64(cfg.Fetch.MaxBody))),
+		"telegram": telegram.New(),
 	}
 }
 
@@ -67,6 +69,7 @@ func checkers() map[string]monitor.Checker {
 		"mastodon": mastodon.Checker{},
 		"html":     monitor.PermalinkChecker{},
 		"bluesky":  bluesky.New(),
+		"telegram": telegram.Checker{},
 	}
 }
 

@@ -56,6 +56,7 @@ func (h *host) routes() *http.ServeMux {
 	h.webRoutes(mux)
 	h.feedRoutes(mux)
 	h.mediaRoutes(mux)
+	h.telegramRoutes(mux)
 	h.mastodonRoutes(mux)
 	h.pressRoutes(mux)
 	h.blueskyRoutes(mux)
