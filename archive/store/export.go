@@ -65,8 +65,8 @@ SELECT e.id, e.type, e.at, coalesce(e.post_id, ''), coalesce(e.source_id, ''), c
     coalesce(p.post_url, ''), coalesce(p.platform, s.platform, ''), coalesce(p.platform_id, ''),
     coalesce(s.actor_id, ''), coalesce(a.affiliation, ''), coalesce(a.name, ''),
     (SELECT group_concat(capture_id) FROM event_evidence ev WHERE ev.event_id = e.id),
-    (SELECT group_concat(rt.report_id, char(31)) FROM report_targets rt WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL),
-    (SELECT min(r.filed_at) FROM report_targets rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL),
+    (SELECT group_concat(rt.report_id, char(31)) FROM report_posts rt WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL),
+    (SELECT min(r.filed_at) FROM report_posts rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL AND r.filed_at <= coalesce(e.first_seen_missing, e.at)),
     (SELECT count(*) FROM events c WHERE c.parent_id = e.id)
 FROM events e
 LEFT JOIN posts p ON p.id = e.post_id
@@ -230,7 +230,7 @@ func (s *Store) eachPostWhere(ctx context.Context, where string, args []any, tai
 	rows, err := s.r.QueryContext(ctx, `
 SELECT `+prefixed("p.", postColumns)+`, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''),
     (SELECT count(*) FROM versions v WHERE v.post_id = p.id),
-    (SELECT group_concat(rt.report_id, char(31)) FROM report_targets rt WHERE rt.post_id = p.id),
+    (SELECT group_concat(rt.report_id, char(31)) FROM report_posts rt WHERE rt.post_id = p.id),
     coalesce((SELECT v.text FROM versions v WHERE v.id = p.current_version), '')
 FROM posts p
 LEFT JOIN sources s ON s.id = p.source_id

@@ -106,6 +106,9 @@ type Post struct {
 	Transients int
 	// RemovalEvent is the event that recorded the current removal.
 	RemovalEvent int64
+	// ReportedAt is the earliest filing of a report naming the post: it is
+	// re-checked on the faster recheck_reported schedule from then.
+	ReportedAt time.Time
 }
 
 // Version is one distinct normalized content of a post.

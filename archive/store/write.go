@@ -158,12 +158,12 @@ func (t *Tx) UpdatePost(p *Post) error {
 UPDATE posts SET post_url = ?, canonical_url = ?, published = ?, last_seen_live = ?, state = ?, reason = ?, detail = ?,
     first_seen_missing = ?, likely_correction = ?, current_version = ?, next_check_at = ?, check_step = ?,
     pending_class = ?, pending_count = ?, pending_at = ?, pending_detail = ?, pending_evidence = ?, transients = ?,
-    removal_event = ?
+    removal_event = ?, reported_at = ?
 WHERE id = ?`,
 		p.PostURL, p.CanonicalURL, nullTime(p.Published), nullTime(p.LastSeenLive), p.State, nullString(p.Reason),
 		nullString(p.Detail), nullTime(p.FirstSeenMissing), p.LikelyCorrection, nullInt(p.CurrentVersion),
 		nullTime(p.NextCheckAt), p.CheckStep, p.Pending.Class, p.Pending.Count, nullTime(p.Pending.At), p.Pending.Detail,
-		string(evidence), p.Transients, nullInt(p.RemovalEvent), p.ID)
+		string(evidence), p.Transients, nullInt(p.RemovalEvent), nullTime(p.ReportedAt), p.ID)
 	if err != nil {
 		return fmt.Errorf("store: update post %s: %w", p.ID, err)
 	}

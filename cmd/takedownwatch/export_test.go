@@ -68,15 +68,19 @@ func seedArchive(t *testing.T, dataDir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Reports get their own store API with the reports issue; until then the
-	// test writes the rows the export reads.
+	// The rows a report and its match leave, written directly: the test is
+	// about the export, not the matching.
 	db := a.Store.DB()
 	if _, err := db.ExecContext(ctx, `INSERT INTO reports (id, channel, reporter, filed_at, received_at) VALUES ('r1', 'moi', 'Ministry', ?, ?)`,
 		"2026-03-01T09:00:00.000000Z", "2026-03-01T09:00:00.000000Z"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO report_targets (report_id, url, canonical_url, post_id) VALUES ('r1', ?, ?, ?)`,
-		"https://gov.example/p/1", "https://gov.example/p/1", store.PostID("feed", "1")); err != nil {
+	if _, err := db.ExecContext(ctx, `INSERT INTO report_targets (report_id, url, canonical_url) VALUES ('r1', ?, ?)`,
+		"https://gov.example/p/1", "https://gov.example/p/1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO report_posts (report_id, post_id, target_url, matched_at) VALUES ('r1', ?, ?, ?)`,
+		store.PostID("feed", "1"), "https://gov.example/p/1", "2026-03-01T09:00:00.000000Z"); err != nil {
 		t.Fatal(err)
 	}
 }
