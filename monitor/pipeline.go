@@ -258,7 +258,14 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 					return err
 				}
 			}
-			return tx.SourceAttempt(src.ID, now, "", err)
+			status := ""
+			var paused interface{ Paused() bool }
+			if errors.As(err, &paused) && paused.Paused() {
+				// An expired token or a rate limit: nothing is wrong with
+				// the account, the source waits for its next turn.
+				status = "paused"
+			}
+			return tx.SourceAttempt(src.ID, now, status, err)
 		})
 		log.WithError(err).Warn("listing failed")
 		return res, werr

@@ -16,6 +16,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/index"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/bluesky"
+	"github.com/takedownwatch/takedownwatch/monitor/facebook"
 	"github.com/takedownwatch/takedownwatch/monitor/feed"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
 	"github.com/takedownwatch/takedownwatch/monitor/htmlpage"
@@ -51,26 +52,28 @@ func secrets(cfg *config.Config) []string {
 	return out
 }
 
-// collectors are the platforms this build can collect.
-func collectors(cfg *config.Config) map[string]monitor.Collector {
+// platforms are the collectors and checkers this build has, by platform.
+// A platform whose checker learns from its own collection (Graph's page
+// verdict, its pauses) is one value for both.
+func platforms(cfg *config.Config) (map[string]monitor.Collector, map[string]monitor.Checker) {
+	maxBody := int64(cfg.Fetch.MaxBody)
+	bsky := bluesky.New(bluesky.WithMaxBody(maxBody))
+	fb := facebook.New(facebook.WithMaxBody(maxBody))
 	return map[string]monitor.Collector{
-		"feed":     feed.New(feed.WithMaxBody(int64(cfg.Fetch.MaxBody))),
-		"mastodon": mastodon.New(mastodon.WithMaxBody(int64(cfg.Fetch.MaxBody))),
-		"html":     htmlpage.New(htmlpage.WithMaxBody(int64(cfg.Fetch.MaxBody))),
-		"bluesky":  bluesky.New(bluesky.WithMaxBody(int64(cfg.Fetch.MaxBody))),
-		"telegram": telegram.New(),
-	}
-}
-
-// checkers are the platforms whose single posts this build can check.
-func checkers() map[string]monitor.Checker {
-	return map[string]monitor.Checker{
-		"feed":     monitor.PermalinkChecker{},
-		"mastodon": mastodon.Checker{},
-		"html":     monitor.PermalinkChecker{},
-		"bluesky":  bluesky.New(),
-		"telegram": telegram.Checker{},
-	}
+			"feed":     feed.New(feed.WithMaxBody(maxBody)),
+			"mastodon": mastodon.New(mastodon.WithMaxBody(maxBody)),
+			"html":     htmlpage.New(htmlpage.WithMaxBody(maxBody)),
+			"bluesky":  bsky,
+			"telegram": telegram.New(),
+			"facebook": fb,
+		}, map[string]monitor.Checker{
+			"feed":     monitor.PermalinkChecker{},
+			"mastodon": mastodon.Checker{},
+			"html":     monitor.PermalinkChecker{},
+			"bluesky":  bsky,
+			"telegram": telegram.Checker{},
+			"facebook": fb,
+		}
 }
 
 // openNode opens the archive for writing and wires the pipeline.
@@ -98,7 +101,8 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 		a.Close()
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
-	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: collectors(cfg), Checkers: checkers(),
+	cols, checks := platforms(cfg)
+	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: cols, Checkers: checks,
 		Log: entry, Backfill: backfill, OnChange: indexer.Notify})
 	if err != nil {
 		f.Close()

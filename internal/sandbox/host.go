@@ -60,6 +60,7 @@ func (h *host) routes() *http.ServeMux {
 	h.mastodonRoutes(mux)
 	h.pressRoutes(mux)
 	h.blueskyRoutes(mux)
+	h.graphRoutes(mux)
 	return mux
 }
 
