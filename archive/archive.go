@@ -231,3 +231,27 @@ func (a *Archive) RecordFailure(ctx context.Context, url string, at time.Time, v
 func (a *Archive) LastCapture(ctx context.Context, url string) (*store.Capture, error) {
 	return a.Store.LastCapture(ctx, a.red.URL(url))
 }
+
+// RecordResource archives a document that came without an HTTP exchange
+// (an imported file, a report posted to the API) as a resource record,
+// synced before its capture row is committed.
+func (a *Archive) RecordResource(ctx context.Context, uri, contentType string, body []byte, m Meta) (*store.Capture, error) {
+	if a.w == nil {
+		return nil, errors.New("archive: opened read-only")
+	}
+	now := a.clock()
+	wr, err := a.w.WriteResource(uri, contentType, body, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.w.Sync(); err != nil {
+		return nil, err
+	}
+	c := &store.Capture{URL: a.red.URL(uri), Kind: m.Kind, SourceID: m.SourceID, At: now, Status: 200, ContentType: contentType,
+		PayloadDigest: wr.PayloadDigest, BlockDigest: wr.BlockDigest, RecordType: wr.Type, RecordID: wr.Response.RecordID,
+		WARCFile: wr.Response.File, WARCOffset: wr.Response.Offset, WARCLength: wr.Response.Length, Vantage: "direct"}
+	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

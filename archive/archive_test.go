@@ -266,3 +266,22 @@ func TestArchive_VerifyToleratesRecordInFlight(t *testing.T) {
 		t.Fatalf("report %+v, want ok with one record in flight", rep)
 	}
 }
+
+func TestArchive_ResourceRecords(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	c, err := a.RecordResource(t.Context(), "file:///imports/moi_requests.csv", "text/csv", []byte("reporter,filed_at\nMoI,2026-01-01T00:00:00Z\n"), Meta{Kind: "report"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, a, 2)
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil || !rep.OK() || rep.Captures != 3 {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+	rec, err := warc.ReadAt(a.WARCDir(), warc.Position{File: c.WARCFile, Offset: c.WARCOffset, Length: c.WARCLength})
+	if err != nil || rec.Type != "resource" || len(rec.Problems) > 0 || rec.TargetURI != "file:///imports/moi_requests.csv" {
+		t.Fatalf("resource record %+v %v", rec, err)
+	}
+	a.Close()
+}

@@ -215,6 +215,9 @@ func checkCapture(c *store.Capture, lookup func(int64) (*recordAt, bool)) []stri
 	if r.Type == "response" && r.PayloadDigest != c.PayloadDigest {
 		msgs = append(msgs, fmt.Sprintf("payload digest %s, metadata says %s", r.PayloadDigest, c.PayloadDigest))
 	}
+	if c.RecordType == "resource" {
+		return msgs // a document, not an exchange: no request record
+	}
 	req, ok := lookup(c.RequestOffset)
 	switch {
 	case !ok:

@@ -117,3 +117,20 @@ func Metrics(st *store.Store, f store.Filter) Table {
 		})
 	}}
 }
+
+// ReportColumns are the columns of `export reports`: the report record of
+// the contract, then what the archive adds.
+var ReportColumns = []string{
+	"channel_id", "reporter", "channel", "filed_at", "kind", "legal_basis", "jurisdiction", "target_urls",
+	"source_url", "notes", "id", "received_at", "matched_post_ids",
+}
+
+// Reports is the takedown reports table of st.
+func Reports(st *store.Store, f store.Filter) Table {
+	return Table{Columns: ReportColumns, Rows: func(ctx context.Context, emit func([]any) error) error {
+		return st.EachReport(ctx, f, func(r *store.Report) error {
+			return emit([]any{str(r.ChannelID), r.Reporter, r.Channel, tm(r.FiledAt), r.Kind, str(r.LegalBasis),
+				str(r.Jurisdiction), r.TargetURLs, str(r.SourceURL), str(r.Notes), r.ID, r.ReceivedAt, r.MatchedPostIDs})
+		})
+	}}
+}

@@ -69,6 +69,9 @@ type Lifecycle struct {
 	// Recheck is the decaying schedule of checks after first sight; after
 	// the last step the last interval repeats.
 	Recheck []time.Duration
+	// RecheckReported is the faster schedule of a post named by a takedown
+	// report, counted from the report.
+	RecheckReported []time.Duration
 }
 
 // Transition is what a step of the lifecycle tells, if anything.
@@ -88,10 +91,40 @@ func (l Lifecycle) recheck(step int) time.Duration {
 	return l.Recheck[min(step, len(l.Recheck)-1)]
 }
 
-// schedule moves the post to its next step of the re-check schedule.
+// schedule moves the post to its next step of the re-check schedule: the
+// reported one for a post a takedown report names.
 func (l Lifecycle) schedule(p *store.Post, now time.Time) {
-	p.NextCheckAt = now.Add(l.recheck(p.CheckStep))
+	steps := l.Recheck
+	if !p.ReportedAt.IsZero() && len(l.RecheckReported) > 0 {
+		steps = l.RecheckReported
+	}
+	d := time.Hour
+	if len(steps) > 0 {
+		d = steps[min(p.CheckStep, len(steps)-1)]
+	}
+	p.NextCheckAt = now.Add(d)
 	p.CheckStep++
+}
+
+// Reported puts a post a takedown report names on the faster schedule,
+// counted from the report (a later report of the same post does not slow
+// it down). A post already removed (but account_gone) keeps its schedule
+// for restorations.
+func (l Lifecycle) Reported(p *store.Post, filed, now time.Time) {
+	if p.ReportedAt.IsZero() || filed.Before(p.ReportedAt) {
+		p.ReportedAt = filed
+	}
+	if p.State == store.StateRemoved && p.Reason == string(ClassAccountGone) {
+		return
+	}
+	first := time.Hour
+	if len(l.RecheckReported) > 0 {
+		first = l.RecheckReported[0]
+	}
+	if next := now.Add(first); p.NextCheckAt.IsZero() || next.Before(p.NextCheckAt) {
+		p.NextCheckAt = next
+	}
+	p.CheckStep = 1
 }
 
 // FirstSeen prepares a new post's schedule.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/monitor/canon"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
@@ -136,7 +137,18 @@ func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi planne
 		if err := p.correctsRemoval(tx, src.ID, v.Text, now); err != nil {
 			return nil, err
 		}
-		return []string{store.EventNew}, tx.AddEvent(&store.Event{Type: store.EventNew, At: now, PostID: post.ID, SourceID: src.ID, Evidence: evidence})
+		if err := tx.AddEvent(&store.Event{Type: store.EventNew, At: now, PostID: post.ID, SourceID: src.ID, Evidence: evidence}); err != nil {
+			return nil, err
+		}
+		kinds := []string{store.EventNew}
+		n, err := p.matchReports(tx, src, post, now)
+		if err != nil {
+			return nil, err
+		}
+		for i := 0; i < n; i++ {
+			kinds = append(kinds, store.EventReported)
+		}
+		return kinds, nil
 	}
 
 	var kinds []string
@@ -241,19 +253,8 @@ func UnifiedDiff(from, to string, fromVersion, toVersion int) string {
 	return d
 }
 
-// canonicalURL is the form posts are matched by: lowercase scheme and host,
-// no fragment. The reports issue extends it with platform URL forms.
-func canonicalURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return raw
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	u.Host = strings.ToLower(u.Host)
-	u.Fragment = ""
-	u.RawFragment = ""
-	return u.String()
-}
+// canonicalURL is the form posts and takedown reports are matched by.
+func canonicalURL(raw string) string { return canon.URL(raw) }
 
 // redactURL keeps a URL's query out of logs, where tokens may hide.
 func redactURL(raw string) string {
@@ -298,4 +299,63 @@ func (p *Pipeline) recordMetrics(tx *store.Tx, srcID string, l *Listing, now tim
 		capture = l.Captures[len(l.Captures)-1]
 	}
 	return tx.AddMetrics(srcID, now, capture, values)
+}
+
+// accountReportWindow is how far before its filing a report naming a
+// whole account reaches: the posts it most likely complains about.
+const accountReportWindow = 30 * 24 * time.Hour
+
+// matchReports links a post seen for the first time to the reports that
+// named it before (or named its account, within the window), each with a
+// reported event, and puts it on the reported schedule.
+func (p *Pipeline) matchReports(tx *store.Tx, src *config.Source, post *store.Post, now time.Time) (int, error) {
+	named, err := tx.ReportsNaming(post.CanonicalURL)
+	if err != nil {
+		return 0, err
+	}
+	byAccount, err := tx.ReportsNaming(canonicalURL(src.URL))
+	if err != nil {
+		return 0, err
+	}
+	published := post.Published
+	if published.IsZero() {
+		published = post.FirstSeen
+	}
+	for _, r := range byAccount {
+		if !published.After(r.FiledAt) && published.After(r.FiledAt.Add(-accountReportWindow)) {
+			named = append(named, r)
+		}
+	}
+	n := 0
+	for _, r := range named {
+		linked, err := tx.LinkReport(r.Report.ID, post.ID, r.URL, now)
+		if err != nil {
+			return n, err
+		}
+		if !linked {
+			continue
+		}
+		n++
+		ev := &store.Event{Type: store.EventReported, At: now, PostID: post.ID, SourceID: post.SourceID,
+			Detail: ReportDetail(r.Report.Reporter, r.Report.Kind)}
+		if r.Report.CaptureID != 0 {
+			ev.Evidence = []int64{r.Report.CaptureID}
+		}
+		if err := tx.AddEvent(ev); err != nil {
+			return n, err
+		}
+		p.life.Reported(post, r.FiledAt, now)
+	}
+	if n > 0 {
+		return n, tx.UpdatePost(post)
+	}
+	return 0, nil
+}
+
+// ReportDetail is a reported event's detail: who reported, and how.
+func ReportDetail(reporter, kind string) string {
+	if kind == "" {
+		return reporter
+	}
+	return reporter + " (" + strings.ReplaceAll(kind, "_", " ") + ")"
 }

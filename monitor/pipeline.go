@@ -32,8 +32,9 @@ type Pipeline struct {
 	// the fetcher's per-host limits still apply beneath it.
 	workers int
 	// backfill is how many listing pages a new source reads.
-	backfill int
-	onChange func()
+	backfill     int
+	onChange     func()
+	beforeChecks func(ctx context.Context) error
 
 	// running guards against collecting one source twice at once (a slow
 	// cron job overlapping the next, or snapshot-style cycles in tests).
@@ -58,6 +59,10 @@ type Options struct {
 	// OnChange is called after metadata may have changed (the indexer's
 	// Notify): the next stage picks up from the store.
 	OnChange func()
+	// BeforeChecks runs in a cycle after the listings and before the
+	// checks: takedown report channels, whose matches change which posts
+	// are due.
+	BeforeChecks func(ctx context.Context) error
 }
 
 // New wires a Pipeline.
@@ -81,17 +86,39 @@ func New(o Options) (*Pipeline, error) {
 	for _, r := range d.Recheck {
 		life.Recheck = append(life.Recheck, r.D())
 	}
+	for _, r := range d.RecheckReported {
+		life.RecheckReported = append(life.RecheckReported, r.D())
+	}
 	return &Pipeline{
 		cfg: o.Config, arc: o.Archive, fetch: o.Fetcher, collectors: o.Collectors, checkers: o.Checkers, life: life,
-		log: o.Log.WithField("component", "pipeline"), clock: o.Clock, workers: o.Workers, backfill: o.Backfill, onChange: o.OnChange,
+		log: o.Log.WithField("component", "pipeline"), clock: o.Clock, workers: o.Workers, backfill: o.Backfill, onChange: o.OnChange, beforeChecks: o.BeforeChecks,
 		running: map[string]bool{},
 	}, nil
 }
+
+// canonVersion names the canonicalization rules posts' canonical URLs
+// were computed with; when the rules change, it changes and SyncConfig
+// recomputes them once.
+const canonVersion = "canon-1"
 
 // SyncConfig writes the configured actors and sources into the archive;
 // sources the config no longer names are kept, marked inactive.
 func (p *Pipeline) SyncConfig(ctx context.Context) error {
 	return p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+		if v, err := tx.Setting("canon_version"); err != nil {
+			return err
+		} else if v != canonVersion {
+			n, err := tx.Recanonicalize(canonicalURL)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				p.log.WithField("posts", n).Info("recomputed canonical URLs with the current rules")
+			}
+			if err := tx.SetSetting("canon_version", canonVersion); err != nil {
+				return err
+			}
+		}
 		for _, a := range p.cfg.Actors {
 			if err := tx.UpsertActor(store.Actor{ID: a.ID, Name: a.Name, Affiliation: a.Affiliation, Country: a.Country, Notes: a.Notes}); err != nil {
 				return err
@@ -193,6 +220,11 @@ func (p *Pipeline) Cycle(ctx context.Context) (CycleResult, error) {
 		return res, err
 	}
 	// Listings and account answers first, then the posts' own checks.
+	if p.beforeChecks != nil {
+		if err := p.beforeChecks(ctx); err != nil {
+			fatal = errors.Join(fatal, err)
+		}
+	}
 	checks, err := p.Checks(ctx, p.cfg.Detector.CheckBudget)
 	restoredByListing := res.Checks.Restored
 	res.Checks = checks
@@ -318,3 +350,7 @@ func (p *Pipeline) changed() {
 		p.onChange()
 	}
 }
+
+// Lifecycle returns the post lifecycle the pipeline runs, for the stages
+// that change posts beside it (takedown reports).
+func (p *Pipeline) Lifecycle() Lifecycle { return p.life }

@@ -136,3 +136,19 @@ func fields(kv []any) logrus.Fields {
 	}
 	return f
 }
+
+// AddJob schedules fn on a cron spec beside the sources' jobs (takedown
+// report channels), under the same chain: skipped while still running,
+// panics recovered.
+func (s *Scheduler) AddJob(spec, name string, fn func(ctx context.Context) error) error {
+	sched, err := config.ParseSchedule(spec)
+	if err != nil {
+		return fmt.Errorf("scheduler: %s: %w", name, err)
+	}
+	s.cron.Schedule(sched, s.wrap(func() {
+		if err := fn(s.ctx); err != nil && s.ctx.Err() == nil {
+			s.log.WithError(err).WithField("job", name).Error("job failed")
+		}
+	}))
+	return nil
+}

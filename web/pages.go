@@ -437,6 +437,24 @@ func (h *Handler) postPage(w http.ResponseWriter, r *http.Request) {
 	if u, err := url.Parse(p.PostURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
 		safe = p.PostURL
 	}
+	type reportView struct {
+		ID, Reporter, Kind, Filed, LegalBasis, Jurisdiction, SourceURL string
+		Lag                                                            string
+	}
+	var reps []reportView
+	if list, err := h.o.Store.ReportsOfPost(r.Context(), id); err == nil {
+		for _, rp := range list {
+			v := reportView{ID: rp.ID, Reporter: rp.Reporter, Kind: strings.ReplaceAll(rp.Kind, "_", " "), Filed: fmtTime(rp.FiledAt),
+				LegalBasis: rp.LegalBasis, Jurisdiction: rp.Jurisdiction}
+			if u, err := url.Parse(rp.SourceURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+				v.SourceURL = rp.SourceURL
+			}
+			if p.State == store.StateRemoved && !rp.FiledAt.IsZero() && rp.FiledAt.Before(p.FirstSeenMissing) {
+				v.Lag = p.FirstSeenMissing.Sub(rp.FiledAt).Round(time.Minute).String()
+			}
+			reps = append(reps, v)
+		}
+	}
 	feedsOf := h.feedLinks("actors/"+p.Actor, actorName)
 	h.render(w, http.StatusOK, "post", struct {
 		page

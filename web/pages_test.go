@@ -2,6 +2,7 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -335,5 +336,36 @@ func TestMemento_Walk(t *testing.T) {
 		if loc := resp.Header.Get("Location"); loc != "" && !strings.HasPrefix(loc, e.srv.URL+"/memento/") {
 			t.Errorf("%s redirects outside the archive: %s", tt.target, loc)
 		}
+	}
+}
+
+// countingSink records what reached it.
+type countingSink struct{ calls int }
+
+func (c *countingSink) PostReports(context.Context, []byte) (any, error) {
+	c.calls++
+	return map[string]int{"stored": 1}, nil
+}
+
+func TestAPIReports_NothingStoredWithoutTheToken(t *testing.T) {
+	sink := &countingSink{}
+	e := newEvidence(t, Options{AdminToken: config.Secret("s3cret-admin"), Reports: sink})
+	for _, auth := range []string{"", "Bearer wrong", "Basic czNjcmV0LWFkbWlu", "Bearer s3cret-admin "} {
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/reports", strings.NewReader(`{"reporter":"x"}`))
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		wantOK := auth == "Bearer s3cret-admin " // surrounding spaces are not part of a token
+		if wantOK && resp.StatusCode != http.StatusCreated || !wantOK && resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("auth %q: status %d", auth, resp.StatusCode)
+		}
+	}
+	if sink.calls != 1 {
+		t.Errorf("the sink was reached %d times, want once (the right token only)", sink.calls)
 	}
 }

@@ -425,3 +425,44 @@ func syncDir(dir string) error {
 	_ = d.Sync()
 	return nil
 }
+
+// WriteResource writes a resource record: a document that came to the
+// archive without an HTTP exchange (an imported file, a report posted to
+// the API), with its own content type.
+func (w *Writer) WriteResource(uri, contentType string, body []byte, date time.Time) (Written, error) {
+	target := w.red.URL(uri)
+	content := w.red.Bytes(body)
+	b := newRecordBuilder(gowarc.Resource, recordOptions()...)
+	if date.IsZero() {
+		date = w.opts.Clock()
+	}
+	b.AddWarcHeader(gowarc.WarcTargetURI, target)
+	b.AddWarcHeaderTime(gowarc.WarcDate, date.UTC())
+	b.AddWarcHeader(gowarc.ContentType, contentType)
+	if _, err := b.Write(content); err != nil {
+		return Written{}, err
+	}
+	rec, _, err := b.Build()
+	if err != nil {
+		return Written{}, fmt.Errorf("warc: build resource record for %s: %w", target, err)
+	}
+	defer rec.Close()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f != nil && w.size >= w.opts.MaxSize {
+		if err := w.closeFile(); err != nil {
+			return Written{}, err
+		}
+	}
+	if w.f == nil {
+		if err := w.createFile(); err != nil {
+			return Written{}, err
+		}
+	}
+	pos, err := w.writeRecord(rec)
+	if err != nil {
+		return Written{}, err
+	}
+	return Written{Response: pos, Type: "resource", BlockDigest: rec.WarcHeader().Get(gowarc.WarcBlockDigest),
+		PayloadDigest: PayloadDigest(content)}, nil
+}

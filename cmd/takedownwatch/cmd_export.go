@@ -21,7 +21,7 @@ type exportOpts struct {
 
 func exportCmd() *command {
 	return &command{
-		name: "export", args: "events|posts|metrics --format csv|jsonl [--out FILE] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only]",
+		name: "export", args: "events|posts|reports|metrics --format csv|jsonl [--out FILE] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only]",
 		summary: "research exports, with the stable columns of docs/codebook.md",
 		flags: func(fs *flag.FlagSet) any {
 			o := &exportOpts{}
@@ -42,7 +42,7 @@ func exportCmd() *command {
 func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	o := opts.(*exportOpts)
 	if len(args) != 1 {
-		return usagef("export: name one kind: events, posts or metrics")
+		return usagef("export: name one kind: events, posts, reports or metrics")
 	}
 	kind := args[0]
 	format, err := export.ParseFormat(o.format)
@@ -79,8 +79,10 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 		table = export.Posts(a.Store, f, o.idsOnly)
 	case "metrics":
 		table = export.Metrics(a.Store, f)
+	case "reports":
+		table = export.Reports(a.Store, f)
 	default:
-		return usagef("export: unknown kind %q (want events, posts or metrics)", kind)
+		return usagef("export: unknown kind %q (want events, posts, reports or metrics)", kind)
 	}
 	return writeOut(o.out, e.stdout, func(w io.Writer) error {
 		n, err := export.Write(ctx, w, format, table)

@@ -64,6 +64,16 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if err != nil {
 		return err
 	}
+	for i := range cfg.ReportChannels {
+		ch := &cfg.ReportChannels[i]
+		if err := sched.AddJob(ch.Schedule, "report channel "+ch.ID, func(ctx context.Context) error {
+			_, err := n.reports.FetchChannel(ctx, ch)
+			n.indexer.Notify()
+			return err
+		}); err != nil {
+			return err
+		}
+	}
 	srv, err := web.Listen(cfg.HTTP.Listen)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -71,7 +81,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if baseFromListener {
 		cfg.HTTP.BaseURL = "http://" + srv.Addr()
 	}
-	handler := web.New(webOptions(cfg, n.archive, searcher{ix: n.index, idx: n.indexer}, n.log))
+	handler := web.New(webOptions(cfg, n.archive, searcher{ix: n.index, idx: n.indexer}, n.reports, n.log))
 	indexCtx, stopIndexer := context.WithCancel(context.Background())
 	indexerDone := make(chan struct{})
 	go func() { defer close(indexerDone); n.indexer.Run(indexCtx) }()

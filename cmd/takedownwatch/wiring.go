@@ -35,6 +35,7 @@ type node struct {
 	fetcher   *fetch.Client
 	index     *index.Index
 	indexer   *monitor.Indexer
+	reports   *reportDesk
 	pipe      *monitor.Pipeline
 	log       *logrus.Entry
 }
@@ -102,8 +103,10 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
 	cols, checks := platforms(cfg)
+	var desk *reportDesk
 	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Collectors: cols, Checkers: checks,
-		Log: entry, Backfill: backfill, OnChange: indexer.Notify})
+		Log: entry, Backfill: backfill, OnChange: indexer.Notify,
+		BeforeChecks: func(ctx context.Context) error { return desk.FetchAll(ctx) }})
 	if err != nil {
 		f.Close()
 		ix.Close()
@@ -116,7 +119,8 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 		a.Close()
 		return nil, err
 	}
-	return &node{cfg: cfg, archive: a, fetcher: f, index: ix, indexer: indexer, pipe: p, log: entry}, nil
+	desk = newReportDesk(cfg, a, f, p.Lifecycle(), entry)
+	return &node{cfg: cfg, archive: a, fetcher: f, index: ix, indexer: indexer, reports: desk, pipe: p, log: entry}, nil
 }
 
 // Close flushes the index (what the archive holds and the index not yet)
@@ -139,7 +143,7 @@ func (n *node) Close() error {
 var feedEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // webOptions wires the HTTP side's dependencies.
-func webOptions(cfg *config.Config, a *archive.Archive, search web.Searcher, log *logrus.Entry) web.Options {
+func webOptions(cfg *config.Config, a *archive.Archive, search web.Searcher, sink web.ReportSink, log *logrus.Entry) web.Options {
 	seen := map[string]bool{}
 	var plats []string
 	for _, s := range cfg.Sources {
@@ -152,5 +156,6 @@ func webOptions(cfg *config.Config, a *archive.Archive, search web.Searcher, log
 	return web.Options{
 		Store: a.Store, WARCDir: a.WARCDir(), Site: feeds.Site{BaseURL: cfg.HTTP.BaseURL, Epoch: feedEpoch},
 		Platforms: plats, AdminToken: cfg.HTTP.AdminToken, ReadToken: cfg.HTTP.ReadToken, Log: log, Search: search,
+		Reports: sink,
 	}
 }

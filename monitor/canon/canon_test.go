@@ -303,6 +303,8 @@ func TestKey(t *testing.T) {
 		{"https://youtu.be/dQw4w9WgXcQ", YouTube, "dQw4w9WgXcQ"},
 		{"https://www.instagram.com/reel/C1aBcD2eFgH/", Instagram, "C1aBcD2eFgH"},
 		{"https://www.tiktok.com/@someone/video/7300000000000000000", TikTok, "7300000000000000000"},
+		// A self-hosted instance on another port: the port is part of it.
+		{"https://social.example:8443/@a/1", Mastodon, "social.example:8443/1"},
 
 		// Not one post.
 		{"https://www.facebook.com/hunsencambodia", "", ""},
@@ -318,7 +320,7 @@ func TestKey(t *testing.T) {
 		{"https://bsky.app/profile/alice.bsky.social", "", ""},
 		{"https://lemonde.fr/path", "", ""},
 		{"https://news.example/@desk/123?page=2", "", ""},
-		{"https://mastodon.social:8443/@a/1", "", ""},
+		{"https://facebook.com:8443/hunsencambodia/posts/123", "", ""},
 		{"not a url", "", ""},
 		{"", "", ""},
 	}

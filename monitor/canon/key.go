@@ -36,7 +36,16 @@ const (
 //	tiktok     the video id
 func Key(raw string) (platform, id string, ok bool) {
 	c, ok := parse(strings.TrimSpace(raw))
-	if !ok || c.port != "" {
+	if !ok {
+		return "", "", false
+	}
+	if c.port != "" {
+		// The big platforms are on default ports only; a self-hosted
+		// Mastodon instance (or a test's) may not be.
+		segs := segments(c.path)
+		if len(segs) == 2 && strings.HasPrefix(segs[0], "@") && mastoUser(segs[0][1:]) && digits(segs[1]) && len(c.query) == 0 {
+			return Mastodon, c.host + ":" + c.port + "/" + segs[1], true
+		}
 		return "", "", false
 	}
 	segs := segments(c.path)

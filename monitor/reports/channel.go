@@ -79,12 +79,13 @@ func ForKind(kind string) Channel {
 // resp is returned with its error whenever there was an answer, for its
 // captures.
 func get(ctx context.Context, ch *config.ReportChannel, f monitor.Fetcher, u string, header http.Header) (*monitor.FetchResponse, error) {
+	// No SourceID: a report channel is not a source of posts (captures
+	// name sources only).
 	resp, err := f.Fetch(ctx, &monitor.FetchRequest{
-		URL:      u,
-		Kind:     monitor.KindReport,
-		SourceID: ch.ID,
-		Vantage:  config.Direct,
-		Header:   header,
+		URL:     u,
+		Kind:    monitor.KindReport,
+		Vantage: config.Direct,
+		Header:  header,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reports: channel %s: %w", ch.ID, err)

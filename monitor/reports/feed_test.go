@@ -63,8 +63,8 @@ func TestFeedChannel_Fetch(t *testing.T) {
 		t.Fatalf("%d requests; want 1", len(rec.requests))
 	}
 	r := rec.requests[0]
-	if r.Kind != monitor.KindReport || r.SourceID != "moi" || r.Conditional {
-		t.Errorf("request = kind %q source %q conditional %v; want an unconditional report fetch for moi", r.Kind, r.SourceID, r.Conditional)
+	if r.Kind != monitor.KindReport || r.SourceID != "" || r.Conditional {
+		t.Errorf("request = kind %q source %q conditional %v; want an unconditional report fetch, not tied to a source", r.Kind, r.SourceID, r.Conditional)
 	}
 }
 
