@@ -72,7 +72,7 @@ type command struct {
 
 func commands() []*command {
 	return []*command{
-		versionCmd(), configCmd(), verifyCmd(), exportCmd(), sourcesCmd(), snapshotCmd(), serveCmd(), demoCmd(), feedCmd(), searchCmd(), reindexCmd(), reportsCmd(),
+		versionCmd(), configCmd(), verifyCmd(), exportCmd(), sourcesCmd(), snapshotCmd(), serveCmd(), demoCmd(), feedCmd(), searchCmd(), reindexCmd(), reportsCmd(), importCmd(),
 	}
 }
 
