@@ -210,7 +210,7 @@ func (a account) item(it feedItem, did string, now time.Time) (monitor.Item, boo
 		PlatformID: v.URI,
 		URL:        a.permalink(v.Author.Handle, did, u.Rkey),
 		Published:  v.published(),
-		Text:       normalize.Text(v.Record.Text),
+		Text:       normalize.Plain(v.Record.Text),
 		Media:      v.media(),
 	}, true
 }

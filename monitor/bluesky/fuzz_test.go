@@ -100,7 +100,7 @@ func FuzzParseAuthorFeed(f *testing.F) {
 			if !webURL(item.URL) || !strings.HasPrefix(item.URL, "https://bsky.app/profile/") {
 				t.Fatalf("URL %q", item.URL)
 			}
-			if !utf8.ValidString(item.Text) || normalize.Text(item.Text) != item.Text {
+			if !utf8.ValidString(item.Text) || normalize.Plain(item.Text) != item.Text {
 				t.Fatalf("text %q is not normalized", item.Text)
 			}
 			for _, m := range item.Media {

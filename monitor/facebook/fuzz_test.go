@@ -103,7 +103,7 @@ func checkItem(t *testing.T, it monitor.Item) {
 	if it.PlatformID == "" || absolute(it.URL) == "" {
 		t.Fatalf("item without id or URL: %+v", it)
 	}
-	if !utf8.ValidString(it.Text) || normalize.Text(it.Text) != it.Text {
+	if !utf8.ValidString(it.Text) || normalize.Plain(it.Text) != it.Text {
 		t.Fatalf("text %q is not normalized", it.Text)
 	}
 	for _, m := range it.Media {
@@ -260,7 +260,7 @@ func FuzzParseCrowdTangle(f *testing.F) {
 			return
 		}
 		for _, p := range posts {
-			if p.PlatformID == "" || absolute(p.URL) == "" || p.Published.IsZero() || normalize.Text(p.Text) != p.Text || !json.Valid(p.Raw) {
+			if p.PlatformID == "" || absolute(p.URL) == "" || p.Published.IsZero() || normalize.Plain(p.Text) != p.Text || !json.Valid(p.Raw) {
 				t.Fatalf("post %+v", p)
 			}
 			for k, v := range p.Counts {

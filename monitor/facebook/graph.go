@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"math"
 	"net/http"
 	"net/url"
@@ -223,16 +222,13 @@ func parseTime(s string) time.Time {
 	return time.Time{}
 }
 
-// text is the post's message as normalized text. A message is plain text:
-// it is escaped first, so "x < y" is read as words, and its line breaks
-// become <br>, so paragraphs stay apart for diffs. (What looks like a tag
-// once unescaped, "<b>", is dropped: normalize.Text's rule for every
-// platform, which keeps the text a fixed point.)
+// text is the post's message as normalized text. A message is plain text,
+// so what looks like markup ("<b>", "x < y") is words of the post.
 func (p *post) text() string {
 	if p.Message == nil {
 		return ""
 	}
-	return normalize.Text(strings.ReplaceAll(html.EscapeString(*p.Message), "\n", "<br>"))
+	return normalize.Plain(*p.Message)
 }
 
 // media are the post's photos and videos: a video's source, else the

@@ -124,7 +124,7 @@ func TestPost_Item(t *testing.T) {
 		!it.Published.Equal(time.Date(2026, 1, 1, 20, 4, 5, 0, time.UTC)) || !slices.Equal(it.Media, []string{"https://cdn.example/full.jpg"}) {
 		t.Errorf("item %+v", it)
 	}
-	if normalize.Text(it.Text) != it.Text {
+	if normalize.Plain(it.Text) != it.Text {
 		t.Error("text is not normalized")
 	}
 }

@@ -200,7 +200,7 @@ func (s *status) item(fallback string) monitor.Item {
 	it.Published, _ = time.Parse(time.RFC3339Nano, s.CreatedAt) // zero when absent: no window evidence
 	content := s.contentHTML()
 	if w := strings.TrimSpace(s.SpoilerText); w != "" {
-		it.Title = normalize.Text(html.EscapeString(w))
+		it.Title = normalize.Plain(w)
 		content = "<p>" + html.EscapeString(w) + "</p>" + content
 	}
 	it.Text = normalize.Text(content)

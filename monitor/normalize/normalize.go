@@ -48,6 +48,17 @@ func Text(s string) string {
 	return out
 }
 
+// Plain returns the normalized text of s, which is plain text and never
+// markup: a Bluesky record, a Facebook message, a Mastodon content warning.
+// It lays out and cleans s as Text does (line breaks, whitespace, controls,
+// invalid UTF-8, NFC) but reads "<b>" and "&amp;" as the characters they
+// are: a post that shows markup keeps it, word for word. Plain is a fixed
+// point too, Plain(Plain(s)) == Plain(s); texts of one source are always
+// normalized by the same function, so the two never meet.
+func Plain(s string) string {
+	return clean(strings.ToValidUTF8(s, "\uFFFD"))
+}
+
 // defuse replaces the characters that could start markup, for text that is
 // still escaped markup after maxRounds.
 func defuse(s string) string {

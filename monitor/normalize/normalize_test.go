@@ -169,3 +169,40 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestPlain(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"markup is words", "<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"},
+		{"references stay as typed", "AT&amp;T &lt;3", "AT&amp;T &lt;3"},
+		{"lines kept, empty ones dropped", "one\r\n\r\n  two  \n", "one\ntwo"},
+		{"whitespace folded", "a \t\u00a0 b", "a b"},
+		{"controls dropped, invalid UTF-8 replaced", "a\x00b\xff", "ab\uFFFD"},
+		{"NFC", "e\u0301", "\u00e9"},
+		{"Khmer zero-width space is text", "ចាប់ដៃ\u200bធ្វើ", "ចាប់ដៃ\u200bធ្វើ"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Plain(tt.in); got != tt.want {
+				t.Errorf("Plain(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzPlain(f *testing.F) {
+	for _, s := range []string{"", "<b>x</b>", "a\r\n\r\nb", "\xff\u0085\u0093x\u0094", "e\u0301\u200b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Plain(s)
+		if !utf8.ValidString(got) || !norm.NFC.IsNormalString(got) {
+			t.Fatalf("Plain(%q) = %q: invalid UTF-8 or not NFC", s, got)
+		}
+		if strings.Contains(got, "\n\n") || strings.HasPrefix(got, "\n") || strings.HasSuffix(got, "\n") {
+			t.Fatalf("Plain(%q) = %q: empty line", s, got)
+		}
+		if again := Plain(got); again != got {
+			t.Fatalf("not idempotent: Plain(%q) = %q, Plain of that = %q", s, got, again)
+		}
+	})
+}

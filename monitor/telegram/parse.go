@@ -94,7 +94,7 @@ func ParsePage(body []byte, pageURL string) (*Page, error) {
 	if hasInfo {
 		p.Channel = parseChannel(info)
 		if p.Channel.Title == "" {
-			p.Channel.Title = normalize.Text(doc.Find(`meta[property="og:title"]`).First().AttrOr("content", ""))
+			p.Channel.Title = normalize.Plain(doc.Find(`meta[property="og:title"]`).First().AttrOr("content", ""))
 		}
 	}
 	doc.Find(".tgme_widget_message").Each(func(_ int, s *goquery.Selection) {
@@ -148,7 +148,7 @@ func goneNotice(doc *goquery.Document) string {
 // pageTitle is the title of a t.me/<name> page: the name of the user,
 // group or channel.
 func pageTitle(doc *goquery.Document) string {
-	return normalize.Text(doc.Find(".tgme_page .tgme_page_title").First().Text())
+	return normalize.Plain(doc.Find(".tgme_page .tgme_page_title").First().Text())
 }
 
 // notice returns text, on one line, when it is a platform's notice: one
@@ -175,8 +175,8 @@ func oneLine(text string) string {
 
 func parseChannel(info *goquery.Selection) Channel {
 	c := Channel{
-		Title:    normalize.Text(info.Find(".tgme_channel_info_header_title").First().Text()),
-		Username: strings.TrimPrefix(strings.TrimSpace(normalize.Text(info.Find(".tgme_channel_info_header_username").First().Text())), "@"),
+		Title:    normalize.Plain(info.Find(".tgme_channel_info_header_title").First().Text()),
+		Username: strings.TrimPrefix(strings.TrimSpace(normalize.Plain(info.Find(".tgme_channel_info_header_username").First().Text())), "@"),
 	}
 	info.Find(".tgme_channel_info_counter").Each(func(_ int, s *goquery.Selection) {
 		typ := strings.ToLower(strings.TrimSpace(s.Find(".counter_type").First().Text()))
