@@ -39,27 +39,29 @@ func demoCmd() *command {
 	}
 }
 
-// demoAccount is one sandbox account of the story and the actor behind it.
+// demoAccount is one sandbox account of the story, the actor behind it and
+// the platform it is collected through ("feed" or "bluesky").
 type demoAccount struct {
 	host                         int
 	name, actor, actorName, affn string
 	posts                        []sandbox.Post
+	platform                     string
 }
 
 var demoAccounts = []demoAccount{
 	{0, "pm-office", "pm", "Prime Minister's Office", "government", []sandbox.Post{
 		{Title: "Cabinet meeting", HTML: "<p>The Council of Ministers approved the <b>national budget</b> today.</p>", Media: []string{"cabinet.jpg"}},
 		{Title: "សេចក្តីប្រកាស", HTML: "<p>រាជរដ្ឋាភិបាល​កម្ពុជា​សូម​ជម្រាប​ជូន​ប្រជាពលរដ្ឋ​ទាំងអស់</p>"},
-	}},
+	}, "feed"},
 	{0, "press-office", "press", "Government Press Office", "government", []sandbox.Post{
 		{Title: "Press briefing", HTML: "<p>Briefing on the new cybersecurity law at 10:00.</p>"},
-	}},
+	}, "feed"},
 	{1, "opposition-party", "opp", "Opposition Party", "opposition", []sandbox.Post{
 		{Title: "Rally", HTML: "<p>Join our peaceful rally on Sunday.</p>"},
 		{Title: "Statement", HTML: "<p>We reject the new law that silences critics.</p>"},
 		{Title: "Report", HTML: "<p>Our members were detained without charge.</p>"},
 		{Title: "Press freedom", HTML: "<p>Independent radio stations must be allowed to broadcast again.</p>"},
-	}},
+	}, "feed"},
 }
 
 func runDemo(ctx context.Context, e *env, opts any, args []string) error {
@@ -107,10 +109,14 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 		}
 		accounts[da.name] = acc
 		cfg.Actors = append(cfg.Actors, config.Actor{ID: da.actor, Name: da.actorName, Affiliation: da.affn, Country: "KH"})
-		cfg.Sources = append(cfg.Sources, config.Source{
+		src := config.Source{
 			ID: da.name, Actor: da.actor, Platform: "feed", URL: acc.FeedURL(),
 			Schedule: fmt.Sprintf("@every %s", o.interval), Vantage: config.Direct,
-		})
+		}
+		if da.platform == "bluesky" {
+			src.Platform, src.URL, src.APIBase, src.PDSBase = "bluesky", acc.BlueskyProfileURL(), acc.BlueskyAPIBase(), acc.BlueskyAPIBase()
+		}
+		cfg.Sources = append(cfg.Sources, src)
 	}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("demo config: %w", err)
