@@ -38,6 +38,13 @@ func writeJSONStatus(w http.ResponseWriter, status int, v any) {
 }
 
 func (h *Handler) internal(w http.ResponseWriter, what string, err error) {
+	if errors.Is(err, context.Canceled) {
+		// The client went away (or the server is shutting down): no
+		// one waits for the answer, and nothing is wrong with the archive.
+		h.log.WithError(err).Debug(what + ": request canceled")
+		jsonError(w, http.StatusServiceUnavailable, "request canceled")
+		return
+	}
 	h.log.WithError(err).Error(what)
 	jsonError(w, http.StatusInternalServerError, "internal error")
 }
