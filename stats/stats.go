@@ -137,14 +137,20 @@ type Result struct {
 	// TimeToRemoval counts the selection's removals by the midpoint of
 	// their bracket.
 	TimeToRemoval []Bin
+
+	index map[key]int // of Rows
 }
 
 // Find returns the row of a group in a period, or nil.
 func (r *Result) Find(groupBy, group, period string) *Row {
-	for i := range r.Rows {
-		if x := &r.Rows[i]; x.GroupBy == groupBy && x.Group == group && x.Period == period {
-			return x
+	if r.index == nil {
+		r.index = make(map[key]int, len(r.Rows))
+		for i, x := range r.Rows {
+			r.index[key{x.GroupBy, x.Group, x.Period}] = i
 		}
+	}
+	if i, ok := r.index[key{groupBy, group, period}]; ok {
+		return &r.Rows[i]
 	}
 	return nil
 }
@@ -283,18 +289,24 @@ func Compute(ctx context.Context, src Source, o Options) (*Result, error) {
 		return a.Period < b.Period // months, then "all"
 	})
 	for i := range res.Rows {
-		r := &res.Rows[i]
-		if r.GroupBy != ByAffiliation || r.Group == Reference {
-			continue
+		if r := &res.Rows[i]; r.GroupBy == ByAffiliation && r.Group != Reference {
+			r.Comparison = res.Compare(r.Group, r.Period)
 		}
-		ref := res.Find(ByAffiliation, Reference, r.Period)
-		var refPosts, refRemoved int
-		if ref != nil {
-			refPosts, refRemoved = ref.PostsSeen, ref.Removed
-		}
-		r.Comparison = Compare(r.Group, r.PostsSeen, r.Removed, Reference, refPosts, refRemoved)
 	}
 	return res, nil
+}
+
+// Compare compares an affiliation's removal rate in a period with the
+// government's (Reference), rows missing or not.
+func (r *Result) Compare(affiliation, period string) *Comparison {
+	var posts, removed, refPosts, refRemoved int
+	if x := r.Find(ByAffiliation, affiliation, period); x != nil {
+		posts, removed = x.PostsSeen, x.Removed
+	}
+	if x := r.Find(ByAffiliation, Reference, period); x != nil {
+		refPosts, refRemoved = x.PostsSeen, x.Removed
+	}
+	return Compare(affiliation, posts, removed, Reference, refPosts, refRemoved)
 }
 
 // counts reports whether o counts r as a removal.
