@@ -78,11 +78,14 @@ func New(o Options) *Handler {
 	m.HandleFunc("GET /actors/{id}", h.actorPage)
 	m.HandleFunc("GET /actors/{id}/metrics.svg", h.actorChart)
 	m.HandleFunc("GET /sources", h.sourcesPage)
+	m.HandleFunc("GET /stats", h.statsPage)
+	m.HandleFunc("GET /stats/{chart}", h.statsChart)
 	m.HandleFunc("GET /api/search", h.apiSearch)
 	m.HandleFunc("GET /api/posts/{id}", h.apiPost)
 	m.HandleFunc("GET /api/events", h.apiEvents)
 	m.HandleFunc("GET /api/actors", h.apiActors)
 	m.HandleFunc("GET /api/sources", h.apiSources)
+	m.HandleFunc("GET /api/stats", h.apiStats)
 	m.HandleFunc("POST /api/reports", h.apiPostReports)
 	// Feed paths end in ".rss" etc., which ServeMux wildcards cannot
 	// express: the rest of the path is parsed by hand.

@@ -17,11 +17,12 @@ import (
 type exportOpts struct {
 	format, out, since, until, actor, affiliation, platform string
 	idsOnly                                                 bool
+	stats                                                   statsFlags
 }
 
 func exportCmd() *command {
 	return &command{
-		name: "export", args: "events|posts|reports|metrics --format csv|jsonl [--out FILE] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only]",
+		name: "export", args: "events|posts|reports|metrics|stats --format csv|jsonl [--out FILE] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only] [--corrections] [--restricted]",
 		summary: "research exports, with the stable columns of docs/codebook.md",
 		flags: func(fs *flag.FlagSet) any {
 			o := &exportOpts{}
@@ -33,6 +34,7 @@ func exportCmd() *command {
 			fs.StringVar(&o.affiliation, "affiliation", "", "only actors of this affiliation")
 			fs.StringVar(&o.platform, "platform", "", "only this platform")
 			fs.BoolVar(&o.idsOnly, "ids-only", false, "posts: only platform, platform_id, post_url, state, reason")
+			o.stats.register(fs)
 			return o
 		},
 		run: runExport,
@@ -42,7 +44,7 @@ func exportCmd() *command {
 func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	o := opts.(*exportOpts)
 	if len(args) != 1 {
-		return usagef("export: name one kind: events, posts, reports or metrics")
+		return usagef("export: name one kind: events, posts, reports, metrics or stats")
 	}
 	kind := args[0]
 	format, err := export.ParseFormat(o.format)
@@ -61,6 +63,9 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	}
 	if o.idsOnly && kind != "posts" {
 		return usagef("export: --ids-only applies to posts")
+	}
+	if err := o.stats.check(kind); err != nil {
+		return err
 	}
 	cfg, err := e.loadConfig()
 	if err != nil {
@@ -81,8 +86,10 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 		table = export.Metrics(a.Store, f)
 	case "reports":
 		table = export.Reports(a.Store, f)
+	case "stats":
+		table = export.Stats(a.Store, o.stats.options(f))
 	default:
-		return usagef("export: unknown kind %q (want events, posts, reports or metrics)", kind)
+		return usagef("export: unknown kind %q (want events, posts, reports, metrics or stats)", kind)
 	}
 	return writeOut(o.out, e.stdout, func(w io.Writer) error {
 		n, err := export.Write(ctx, w, format, table)
