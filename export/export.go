@@ -37,6 +37,39 @@ func ParseFormat(s string) (Format, error) {
 type Table struct {
 	Columns []string
 	Rows    func(ctx context.Context, emit func([]any) error) error
+	// Count, when set, says how many rows Rows will emit, for a progress
+	// bar; it costs a query, so only a terminal asks.
+	Count func(ctx context.Context) (int, error)
+}
+
+// WithProgress returns t reporting each emitted row to progress, with the
+// total from t.Count (0 when t cannot count). A nil progress returns t.
+func WithProgress(ctx context.Context, t Table, progress func(done, total int)) (Table, error) {
+	if progress == nil {
+		return t, nil
+	}
+	total := 0
+	if t.Count != nil {
+		n, err := t.Count(ctx)
+		if err != nil {
+			return t, err
+		}
+		total = n
+	}
+	rows := t.Rows
+	t.Rows = func(ctx context.Context, emit func([]any) error) error {
+		done := 0
+		err := rows(ctx, func(vals []any) error {
+			done++
+			progress(done, total)
+			return emit(vals)
+		})
+		if err == nil {
+			progress(done, done) // the last redraw, even when the count was off
+		}
+		return err
+	}
+	return t, nil
 }
 
 // Write streams t in format f to w. Values are nil (null), string, bool,

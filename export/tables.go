@@ -39,7 +39,7 @@ type metric struct {
 func Events(st *store.Store, f store.Filter) Table {
 	return Table{Columns: EventColumns, Rows: func(ctx context.Context, emit func([]any) error) error {
 		return st.EachEvent(ctx, f, func(e *store.EventRow) error { return emit(EventValues(e)) })
-	}}
+	}, Count: func(ctx context.Context) (int, error) { return st.CountEvents(ctx, f) }}
 }
 
 // EventValues are an event's values in EventColumns order (the API's
@@ -103,7 +103,7 @@ func Posts(st *store.Store, f store.Filter, idsOnly bool) Table {
 	}
 	return Table{Columns: cols, Rows: func(ctx context.Context, emit func([]any) error) error {
 		return st.EachPost(ctx, f, func(p *store.PostRow) error { return emit(PostValues(p, idsOnly)) })
-	}}
+	}, Count: func(ctx context.Context) (int, error) { return st.CountPosts(ctx, f) }}
 }
 
 // MetricColumns are the columns of `export metrics`, in order.
@@ -115,7 +115,7 @@ func Metrics(st *store.Store, f store.Filter) Table {
 		return st.EachMetric(ctx, f, func(m *store.MetricRow) error {
 			return emit([]any{m.Source, str(m.Actor), str(m.Platform), m.At, m.Name, m.Value})
 		})
-	}}
+	}, Count: func(ctx context.Context) (int, error) { return st.CountMetrics(ctx, f) }}
 }
 
 // ReportColumns are the columns of `export reports`: the report record of

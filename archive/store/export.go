@@ -326,3 +326,37 @@ ORDER BY m.source_id, m.name, m.at`, args...)
 	}
 	return rows.Err()
 }
+
+// CountEvents counts the events EachEvent streams for f, so a long export
+// can show how far it has come.
+func (s *Store) CountEvents(ctx context.Context, f Filter) (int, error) {
+	where, args := f.where("e.at")
+	return s.countRows(ctx, "events", `SELECT count(*) FROM events e
+LEFT JOIN posts p ON p.id = e.post_id
+LEFT JOIN sources s ON s.id = coalesce(e.source_id, p.source_id)
+LEFT JOIN actors a ON a.id = s.actor_id`+where, args)
+}
+
+// CountPosts counts the posts EachPost streams for f.
+func (s *Store) CountPosts(ctx context.Context, f Filter) (int, error) {
+	where, args := f.where("coalesce(p.published, p.first_seen)")
+	return s.countRows(ctx, "posts", `SELECT count(*) FROM posts p
+LEFT JOIN sources s ON s.id = p.source_id
+LEFT JOIN actors a ON a.id = s.actor_id`+where, args)
+}
+
+// CountMetrics counts the metric values EachMetric streams for f.
+func (s *Store) CountMetrics(ctx context.Context, f Filter) (int, error) {
+	where, args := f.where("m.at")
+	return s.countRows(ctx, "metrics", `SELECT count(*) FROM metrics m
+LEFT JOIN sources s ON s.id = m.source_id
+LEFT JOIN actors a ON a.id = s.actor_id`+where, args)
+}
+
+func (s *Store) countRows(ctx context.Context, what, query string, args []any) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count %s: %w", what, err)
+	}
+	return n, nil
+}

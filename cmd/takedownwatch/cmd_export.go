@@ -91,6 +91,10 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	default:
 		return usagef("export: unknown kind %q (want events, posts, reports, metrics or stats)", kind)
 	}
+	// A bar on a terminal only: stderr redirected to a log gets none.
+	if table, err = export.WithProgress(ctx, table, progressBar(e.stderr, "export "+kind)); err != nil {
+		return err
+	}
 	return writeOut(o.out, e.stdout, func(w io.Writer) error {
 		n, err := export.Write(ctx, w, format, table)
 		if err == nil {

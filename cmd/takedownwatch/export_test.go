@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/http"
 	"path/filepath"
 	"reflect"
@@ -272,5 +273,55 @@ func TestFeed_Command(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, "feed", "actors/nobody", "--config", cfg); code != 2 {
 		t.Errorf("unknown feed: exit %d, want 2", code)
+	}
+}
+
+// The progress bar's total is a separate count query: it must count what
+// the export streams, filters included, or the bar lies.
+func TestExport_ProgressCountsWhatIsExported(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	seedArchive(t, data)
+	a, err := archive.OpenReader(t.Context(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	filters := map[string]store.Filter{
+		"all":         {},
+		"since":       {Since: t0.Add(90 * time.Minute)},
+		"until":       {Until: t0.Add(90 * time.Minute)},
+		"actor":       {Actor: "hun-sen"},
+		"affiliation": {Affiliation: "opposition"},
+		"platform":    {Platform: "feed"},
+	}
+	for fname, f := range filters {
+		for _, tbl := range []struct {
+			name  string
+			table export.Table
+		}{
+			{"events", export.Events(a.Store, f)}, {"posts", export.Posts(a.Store, f, false)}, {"metrics", export.Metrics(a.Store, f)},
+		} {
+			var calls [][2]int
+			table, err := export.WithProgress(t.Context(), tbl.table, func(done, total int) { calls = append(calls, [2]int{done, total}) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := export.Write(t.Context(), io.Discard, export.CSV, table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := make([][2]int, 0, n+1)
+			for i := 1; i <= n; i++ {
+				want = append(want, [2]int{i, n})
+			}
+			want = append(want, [2]int{n, n})
+			if !reflect.DeepEqual(calls, want) {
+				t.Errorf("%s, %s filter: progress %v for %d rows, want %v", tbl.name, fname, calls, n, want)
+			}
+			if fname == "all" && n == 0 {
+				t.Errorf("%s: the seeded archive exported nothing", tbl.name)
+			}
+		}
 	}
 }

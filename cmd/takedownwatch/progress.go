@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
 
 // progressBar returns a progress callback that redraws one line on w when
-// w is a terminal (every 200 ms at most), and does nothing otherwise: logs
-// and pipes get no carriage returns.
+// w is a terminal (every 200 ms at most), and nil otherwise: logs and pipes
+// get no carriage returns.
 func progressBar(w io.Writer, label string) func(done, total int) {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -20,28 +21,36 @@ func progressBar(w io.Writer, label string) func(done, total int) {
 	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
 		return nil
 	}
+	return drawProgress(w, label, 200*time.Millisecond)
+}
+
+// drawProgress redraws "label [####    ] done/total (pct%)" at most every
+// interval, and the line that reaches done == total at once and only once,
+// ending it. A total of 0, or one that done has overtaken (rows added since
+// they were counted), is unknown: the line shows the count alone.
+func drawProgress(w io.Writer, label string, interval time.Duration) func(done, total int) {
 	var mu sync.Mutex
 	var last time.Time
+	finished := false
 	return func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
-		if done < total && time.Since(last) < 200*time.Millisecond {
+		final := done == total
+		if finished || (!final && time.Since(last) < interval) {
 			return
 		}
 		last = time.Now()
-		pct := 100.0
-		if total > 0 {
-			pct = 100 * float64(done) / float64(total)
+		if total > 0 && done <= total {
+			const width = 30
+			n := done * width / total
+			fmt.Fprintf(w, "\r%s [%s%s] %d/%d (%d%%)", label, strings.Repeat("#", n), strings.Repeat(" ", width-n),
+				done, total, done*100/total)
+		} else {
+			fmt.Fprintf(w, "\r%s %d rows", label, done)
 		}
-		const width = 30
-		n := int(pct / 100 * width)
-		bar := []byte("[" + fmt.Sprintf("%-*s", width, "") + "]")
-		for i := 0; i < n && i < width; i++ {
-			bar[1+i] = '#'
-		}
-		fmt.Fprintf(w, "\r%s %s %d/%d (%.0f%%)", label, bar, done, total, pct)
-		if done >= total {
+		if final {
 			fmt.Fprintln(w)
+			finished = true
 		}
 	}
 }
