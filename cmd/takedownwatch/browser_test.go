@@ -47,8 +47,12 @@ func TestBrowser_DemoEvidence(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	var logs lockedBuffer
+	// The data directory is made before the cleanup below is registered:
+	// cleanups run last-in first-out, and the demo must stop before its
+	// directory is removed.
+	data := t.TempDir()
 	go func() {
-		done <- run(ctx, []string{"demo", "--data", t.TempDir(), "--listen", addr, "--interval", "1s"}, io.Discard, &logs)
+		done <- run(ctx, []string{"demo", "--data", data, "--listen", addr, "--interval", "1s"}, io.Discard, &logs)
 	}()
 	t.Cleanup(func() {
 		cancel()
