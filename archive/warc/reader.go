@@ -1,6 +1,8 @@
 package warc
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -41,11 +43,14 @@ type Record struct {
 	PayloadDigest string
 	Profile       string
 	Truncated     string
+	ContentType   string // the record's own Content-Type header
 	Offset        int64
 	Length        int64 // bytes the record occupies in the file
 	// Problems lists digest, length and syntax findings; empty when intact.
 	Problems []error
 
+	// StatusCode and Header are the HTTP answer's, of a response or a
+	// revisit (which keeps them but not the body); Body is a response's.
 	StatusCode int
 	Header     http.Header
 	Body       []byte
@@ -150,6 +155,7 @@ func convert(rec gowarc.Record, withBody bool) (*Record, error) {
 		PayloadDigest: h.Get(gowarc.WarcPayloadDigest),
 		Profile:       h.Get(gowarc.WarcProfile),
 		Truncated:     h.Get(gowarc.WarcTruncated),
+		ContentType:   h.Get(gowarc.ContentType),
 		Offset:        rec.Offset,
 		Length:        rec.Size,
 		Problems:      rec.Validation,
@@ -176,6 +182,12 @@ func convert(rec gowarc.Record, withBody bool) (*Record, error) {
 			return out, err
 		}
 	} else {
+		// A revisit keeps the answer's status line and headers, not its body.
+		if pb, ok := wr.Block().(gowarc.ProtocolHeaderBlock); ok && out.Type == "revisit" {
+			if resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(pb.ProtocolHeaderBytes())), nil); err == nil {
+				out.StatusCode, out.Header = resp.StatusCode, resp.Header
+			}
+		}
 		raw, err := wr.Block().RawBytes()
 		if err != nil {
 			return out, err

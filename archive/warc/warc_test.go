@@ -65,11 +65,12 @@ func TestWriter_RoundTrip(t *testing.T) {
 		wantType    string
 		wantProfile string
 		wantBody    string
+		wantStatus  int
 	}{
-		{"first", first, "response", "", "hello world"},
-		{"identical payload", same, "revisit", ProfileIdenticalPayload, ""},
-		{"304", notModified, "revisit", ProfileNotModified, ""},
-		{"changed", changed, "response", "", "hello again"},
+		{"first", first, "response", "", "hello world", 200},
+		{"identical payload", same, "revisit", ProfileIdenticalPayload, "", 200},
+		{"304", notModified, "revisit", ProfileNotModified, "", 304},
+		{"changed", changed, "response", "", "hello again", 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +89,9 @@ func TestWriter_RoundTrip(t *testing.T) {
 			}
 			if rec.BlockDigest != tt.w.BlockDigest || !strings.HasPrefix(rec.BlockDigest, "sha256:") {
 				t.Errorf("block digest %q, written %q", rec.BlockDigest, tt.w.BlockDigest)
+			}
+			if rec.StatusCode != tt.wantStatus {
+				t.Errorf("status %d, want %d", rec.StatusCode, tt.wantStatus)
 			}
 			if tt.wantType == "response" {
 				if string(rec.Body) != tt.wantBody || rec.StatusCode != 200 {
