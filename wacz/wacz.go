@@ -113,6 +113,7 @@ type Writer struct {
 
 	file     string // the WARC file open for reading
 	f        *os.File
+	buf      []byte
 	warcinfo map[string]bool // files whose warcinfo record was copied
 
 	sum  Summary
@@ -164,7 +165,10 @@ func (w *Writer) Add(c Capture) error {
 			return err
 		}
 		if info.Type == "warcinfo" {
-			if err := w.copyRecord(c.File, info, Span{0, info.Length}); err != nil {
+			if len(info.Problems) > 0 {
+				return fmt.Errorf("wacz: %s@0: the warcinfo record is damaged (%v); `takedownwatch verify` tells more", c.File, errors.Join(info.Problems...))
+			}
+			if err := w.copyRecord(c.File, Span{0, info.Length}); err != nil {
 				return err
 			}
 		}
@@ -174,7 +178,7 @@ func (w *Writer) Add(c Capture) error {
 		return err
 	}
 	offset := w.data.n
-	if err := w.copyRecord(c.File, rec, c.Record); err != nil {
+	if err := w.copyRecord(c.File, c.Record); err != nil {
 		return err
 	}
 	if indexable(rec) {
@@ -195,7 +199,7 @@ func (w *Writer) Add(c Capture) error {
 		if req.Type != "request" {
 			return fmt.Errorf("wacz: %s@%d: a %s record where its request should be", c.File, c.Request.Offset, req.Type)
 		}
-		if err := w.copyRecord(c.File, req, c.Request); err != nil {
+		if err := w.copyRecord(c.File, c.Request); err != nil {
 			return err
 		}
 	}
@@ -205,7 +209,10 @@ func (w *Writer) Add(c Capture) error {
 
 // check reads the record at s and says what is wrong with it.
 func (w *Writer) check(file string, s Span, id string) (*warc.Record, error) {
-	rec, err := warc.ReadAt(w.o.WARCDir, warc.Position{File: file, Offset: s.Offset, Length: s.Length, RecordID: id})
+	if err := w.open(file); err != nil {
+		return nil, err
+	}
+	rec, err := warc.ReadSpan(w.f, warc.Position{File: file, Offset: s.Offset, Length: s.Length, RecordID: id})
 	if err != nil {
 		return nil, err
 	}
@@ -215,23 +222,35 @@ func (w *Writer) check(file string, s Span, id string) (*warc.Record, error) {
 	return rec, nil
 }
 
-// copyRecord appends the bytes of a record, exactly as stored.
-func (w *Writer) copyRecord(file string, rec *warc.Record, s Span) error {
-	if w.file != file {
-		if w.f != nil {
-			w.f.Close()
-			w.f = nil
-		}
-		p, err := warc.Path(w.o.WARCDir, file)
-		if err != nil {
-			return err
-		}
-		if w.f, err = os.Open(p); err != nil {
-			return fmt.Errorf("wacz: %w", err)
-		}
-		w.file = file
+// open makes file the WARC file open for reading.
+func (w *Writer) open(file string) error {
+	if w.file == file && w.f != nil {
+		return nil
 	}
-	n, err := io.Copy(w.data, io.NewSectionReader(w.f, s.Offset, s.Length))
+	if w.f != nil {
+		w.f.Close()
+		w.f, w.file = nil, ""
+	}
+	p, err := warc.Path(w.o.WARCDir, file)
+	if err != nil {
+		return err
+	}
+	if w.f, err = os.Open(p); err != nil {
+		return fmt.Errorf("wacz: %w", err)
+	}
+	w.file = file
+	return nil
+}
+
+// copyRecord appends the bytes of a record, exactly as stored.
+func (w *Writer) copyRecord(file string, s Span) error {
+	if err := w.open(file); err != nil {
+		return err
+	}
+	if w.buf == nil {
+		w.buf = make([]byte, 64<<10)
+	}
+	n, err := io.CopyBuffer(w.data, io.NewSectionReader(w.f, s.Offset, s.Length), w.buf)
 	if err != nil {
 		return fmt.Errorf("wacz: copy %s@%d: %w", file, s.Offset, err)
 	}

@@ -78,6 +78,28 @@ func ReadAt(dir string, pos Position) (*Record, error) {
 		return nil, fmt.Errorf("warc: open %s: %w", pos.File, err)
 	}
 	defer r.Close()
+	return readRecord(r, pos)
+}
+
+// ReadSpan reads, from f (the open file pos.File), the record that spans
+// exactly pos.Length bytes at pos.Offset, with the checks of ReadAt. It
+// reads no byte outside the span, so reading many records of one file
+// costs their bytes only.
+func ReadSpan(f io.ReaderAt, pos Position) (*Record, error) {
+	if pos.Length <= 0 {
+		return nil, fmt.Errorf("warc: read %s@%d: no length", pos.File, pos.Offset)
+	}
+	// Not a Seeker: the library would seek to the offset within the span.
+	span := struct{ io.Reader }{io.NewSectionReader(f, pos.Offset, pos.Length)}
+	r, err := newStreamReader(span, pos.Offset, readOptions()...)
+	if err != nil {
+		return nil, fmt.Errorf("warc: read %s@%d: %w", pos.File, pos.Offset, err)
+	}
+	defer r.Close()
+	return readRecord(r, pos)
+}
+
+func readRecord(r *gowarc.WarcFileReader, pos Position) (*Record, error) {
 	rec, err := r.Next()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
