@@ -329,3 +329,37 @@ func TestExportWACZ_Refuses(t *testing.T) {
 		t.Errorf("export posts --state: %d %q", code, errOut)
 	}
 }
+
+// TestExportWACZ_DamagedRecord: a record that no longer matches its
+// digests stops the export, which names the capture and leaves no file.
+func TestExportWACZ_DamagedRecord(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	cfg := writeConfig(t, dir, "data_dir: "+data+"\n")
+	seedArchive(t, data)
+	warcs, _ := filepath.Glob(filepath.Join(data, "archive", "*.warc.gz"))
+	if len(warcs) != 1 {
+		t.Fatalf("WARC files %v", warcs)
+	}
+	b, err := os.ReadFile(warcs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(b) / 2; i < len(b)/2+8; i++ {
+		b[i] ^= 0xff
+	}
+	if err := os.WriteFile(warcs[0], b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "evidence.wacz")
+	_, errOut, code := runCLI(t, "export", "wacz", "--out", out, "--config", cfg)
+	if code != 1 || !strings.Contains(errOut, "export wacz: capture ") {
+		t.Errorf("export of a damaged archive: exit %d, %q; want 1 naming the capture", code, errOut)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*wacz*")); len(left) > 0 {
+		t.Errorf("files left: %v", left)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
