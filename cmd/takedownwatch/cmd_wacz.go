@@ -118,6 +118,9 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 			{Name: "captures", Value: captures},
 		},
 	}
+	// A bar on a terminal only, counting captures: the bulk of the work.
+	progress := progressBar(e.stderr, "export wacz")
+	done := 0
 	return writeOut(o.out, nil, func(w io.Writer) error {
 		zw, err := wacz.NewWriter(w, opts)
 		if err != nil {
@@ -127,6 +130,9 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 		err = a.Store.EachEvidenceCapture(ctx, sel, func(c *store.Capture) error {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if done++; progress != nil {
+				progress(done, captures)
 			}
 			err := zw.Add(wacz.Capture{File: c.WARCFile, RecordID: c.RecordID,
 				Record:  wacz.Span{Offset: c.WARCOffset, Length: c.WARCLength},
