@@ -1,6 +1,8 @@
 package warc
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -41,11 +43,14 @@ type Record struct {
 	PayloadDigest string
 	Profile       string
 	Truncated     string
+	ContentType   string // the record's own Content-Type header
 	Offset        int64
 	Length        int64 // bytes the record occupies in the file
 	// Problems lists digest, length and syntax findings; empty when intact.
 	Problems []error
 
+	// StatusCode and Header are the HTTP answer's, of a response or a
+	// revisit (which keeps them but not the body); Body is a response's.
 	StatusCode int
 	Header     http.Header
 	Body       []byte
@@ -73,6 +78,28 @@ func ReadAt(dir string, pos Position) (*Record, error) {
 		return nil, fmt.Errorf("warc: open %s: %w", pos.File, err)
 	}
 	defer r.Close()
+	return readRecord(r, pos)
+}
+
+// ReadSpan reads, from f (the open file pos.File), the record that spans
+// exactly pos.Length bytes at pos.Offset, with the checks of ReadAt. It
+// reads no byte outside the span, so reading many records of one file
+// costs their bytes only.
+func ReadSpan(f io.ReaderAt, pos Position) (*Record, error) {
+	if pos.Length <= 0 {
+		return nil, fmt.Errorf("warc: read %s@%d: no length", pos.File, pos.Offset)
+	}
+	// Not a Seeker: the library would seek to the offset within the span.
+	span := struct{ io.Reader }{io.NewSectionReader(f, pos.Offset, pos.Length)}
+	r, err := newStreamReader(span, pos.Offset, readOptions()...)
+	if err != nil {
+		return nil, fmt.Errorf("warc: read %s@%d: %w", pos.File, pos.Offset, err)
+	}
+	defer r.Close()
+	return readRecord(r, pos)
+}
+
+func readRecord(r *gowarc.WarcFileReader, pos Position) (*Record, error) {
 	rec, err := r.Next()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -150,6 +177,7 @@ func convert(rec gowarc.Record, withBody bool) (*Record, error) {
 		PayloadDigest: h.Get(gowarc.WarcPayloadDigest),
 		Profile:       h.Get(gowarc.WarcProfile),
 		Truncated:     h.Get(gowarc.WarcTruncated),
+		ContentType:   h.Get(gowarc.ContentType),
 		Offset:        rec.Offset,
 		Length:        rec.Size,
 		Problems:      rec.Validation,
@@ -176,6 +204,12 @@ func convert(rec gowarc.Record, withBody bool) (*Record, error) {
 			return out, err
 		}
 	} else {
+		// A revisit keeps the answer's status line and headers, not its body.
+		if pb, ok := wr.Block().(gowarc.ProtocolHeaderBlock); ok && out.Type == "revisit" {
+			if resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(pb.ProtocolHeaderBytes())), nil); err == nil {
+				out.StatusCode, out.Header = resp.StatusCode, resp.Header
+			}
+		}
 		raw, err := wr.Block().RawBytes()
 		if err != nil {
 			return out, err

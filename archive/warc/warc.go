@@ -6,6 +6,7 @@ package warc
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -96,4 +97,10 @@ func newFileReader(path string, offset int64, opts ...gowarc.WarcRecordOption) (
 	libMu.Lock()
 	defer libMu.Unlock()
 	return gowarc.NewWarcFileReader(path, offset, opts...)
+}
+
+func newStreamReader(r io.Reader, offset int64, opts ...gowarc.WarcRecordOption) (*gowarc.WarcFileReader, error) {
+	libMu.Lock()
+	defer libMu.Unlock()
+	return gowarc.NewWarcFileReaderFromStream(r, offset, opts...)
 }

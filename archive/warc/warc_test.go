@@ -65,11 +65,12 @@ func TestWriter_RoundTrip(t *testing.T) {
 		wantType    string
 		wantProfile string
 		wantBody    string
+		wantStatus  int
 	}{
-		{"first", first, "response", "", "hello world"},
-		{"identical payload", same, "revisit", ProfileIdenticalPayload, ""},
-		{"304", notModified, "revisit", ProfileNotModified, ""},
-		{"changed", changed, "response", "", "hello again"},
+		{"first", first, "response", "", "hello world", 200},
+		{"identical payload", same, "revisit", ProfileIdenticalPayload, "", 200},
+		{"304", notModified, "revisit", ProfileNotModified, "", 304},
+		{"changed", changed, "response", "", "hello again", 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +89,9 @@ func TestWriter_RoundTrip(t *testing.T) {
 			}
 			if rec.BlockDigest != tt.w.BlockDigest || !strings.HasPrefix(rec.BlockDigest, "sha256:") {
 				t.Errorf("block digest %q, written %q", rec.BlockDigest, tt.w.BlockDigest)
+			}
+			if rec.StatusCode != tt.wantStatus {
+				t.Errorf("status %d, want %d", rec.StatusCode, tt.wantStatus)
 			}
 			if tt.wantType == "response" {
 				if string(rec.Body) != tt.wantBody || rec.StatusCode != 200 {
@@ -315,4 +319,53 @@ func TestReadAt_DetectsEditedContent(t *testing.T) {
 		t.Fatal("an edited body passed the digest check")
 	}
 	t.Logf("found: %v", rec.Problems)
+}
+
+// TestReadSpan reads records from an open file by their spans, as ReadAt
+// reads them by name, and tells a span that is not one record.
+func TestReadSpan(t *testing.T) {
+	dir := t.TempDir()
+	w := openWriter(t, dir)
+	var written []Written
+	for _, body := range []string{"one", strings.Repeat("two ", 5000), "three"} {
+		wr, err := w.WriteExchange(exchange("https://example.org/"+body[:3], body), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		written = append(written, wr)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, written[0].Response.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for i := len(written) - 1; i >= 0; i-- { // backwards: no reader state carries over
+		for _, pos := range []Position{written[i].Response, written[i].Request} {
+			got, err := ReadSpan(f, pos)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := ReadAt(dir, pos)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Problems) > 0 || got.RecordID != want.RecordID || got.Offset != pos.Offset || got.Length != pos.Length ||
+				!bytes.Equal(got.Body, want.Body) || got.Type != want.Type {
+				t.Errorf("ReadSpan %v: %s %s@%d+%d %v, ReadAt: %s %s", pos, got.Type, got.RecordID, got.Offset, got.Length, got.Problems, want.Type, want.RecordID)
+			}
+		}
+	}
+	short := written[1].Response
+	short.Length--
+	if rec, err := ReadSpan(f, short); err == nil && len(rec.Problems) == 0 {
+		t.Errorf("a span one byte short of its record reads as intact")
+	}
+	long := written[0].Response
+	long.Length += written[0].Request.Length
+	if rec, err := ReadSpan(f, long); err == nil && len(rec.Problems) == 0 {
+		t.Errorf("a span of two records reads as one intact record")
+	}
 }

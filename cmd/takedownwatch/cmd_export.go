@@ -18,11 +18,12 @@ type exportOpts struct {
 	format, out, since, until, actor, affiliation, platform string
 	idsOnly                                                 bool
 	stats                                                   statsFlags
+	wacz                                                    waczOpts
 }
 
 func exportCmd() *command {
 	return &command{
-		name: "export", args: "events|posts|reports|metrics|stats --format csv|jsonl [--out FILE] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only] [--corrections] [--restricted]",
+		name: "export", args: "events|posts|reports|metrics|stats --format csv|jsonl [--out FILE] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only] [--corrections] [--restricted]\n  | wacz --out FILE.wacz [--state S] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P]",
 		summary: "research exports, with the stable columns of docs/codebook.md",
 		flags: func(fs *flag.FlagSet) any {
 			o := &exportOpts{}
@@ -35,6 +36,7 @@ func exportCmd() *command {
 			fs.StringVar(&o.platform, "platform", "", "only this platform")
 			fs.BoolVar(&o.idsOnly, "ids-only", false, "posts: only platform, platform_id, post_url, state, reason")
 			o.stats.register(fs)
+			o.wacz.register(fs)
 			return o
 		},
 		run: runExport,
@@ -44,9 +46,15 @@ func exportCmd() *command {
 func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	o := opts.(*exportOpts)
 	if len(args) != 1 {
-		return usagef("export: name one kind: events, posts, reports, metrics or stats")
+		return usagef("export: name one kind: events, posts, reports, metrics, stats or wacz")
 	}
 	kind := args[0]
+	if kind == "wacz" {
+		return runExportWACZ(ctx, e, o)
+	}
+	if len(o.wacz.states) > 0 {
+		return usagef("export: --state applies to wacz")
+	}
 	format, err := export.ParseFormat(o.format)
 	if err != nil {
 		return usagef("export: --format: %v", err)
@@ -89,7 +97,7 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	case "stats":
 		table = export.Stats(a.Store, o.stats.options(f))
 	default:
-		return usagef("export: unknown kind %q (want events, posts, reports, metrics or stats)", kind)
+		return usagef("export: unknown kind %q (want events, posts, reports, metrics, stats or wacz)", kind)
 	}
 	// A bar on a terminal only: stderr redirected to a log gets none.
 	if table, err = export.WithProgress(ctx, table, progressBar(e.stderr, "export "+kind)); err != nil {

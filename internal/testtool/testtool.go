@@ -55,3 +55,15 @@ func Tool(t testing.TB, name, how string) string {
 	Missing(t, name, how)
 	return ""
 }
+
+// NodePackage returns the directory of an npm package installed in the
+// repository's .ci/tools (where .ci/run installs npm tools), for packages
+// that ship files rather than a program.
+func NodePackage(t testing.TB, name, how string) string {
+	t.Helper()
+	dir := filepath.Join(Root(t), ".ci", "tools", "node_modules", name)
+	if fi, err := os.Stat(filepath.Join(dir, "package.json")); err != nil || fi.IsDir() {
+		Missing(t, "npm package "+name, how)
+	}
+	return dir
+}
