@@ -97,9 +97,10 @@ func Write(ctx context.Context, w io.Writer, f Format, t Table) (int, error) {
 			err = cw.Error()
 		}
 	case JSONL:
+		keys := jsonKeys(t.Columns)
 		err = t.Rows(ctx, func(vals []any) error {
 			n++
-			return writeObject(bw, t.Columns, vals)
+			return writeObject(bw, t.Columns, keys, vals)
 		})
 	default:
 		return 0, fmt.Errorf("export: unknown format %q", f)
@@ -112,20 +113,38 @@ func Write(ctx context.Context, w io.Writer, f Format, t Table) (int, error) {
 
 // writeObject writes one JSON object with keys in column order, so the
 // JSONL and CSV files read the same left to right.
-func writeObject(w *bufio.Writer, cols []string, vals []any) error {
+// jsonKeys are columns as JSON object keys with their colons.
+func jsonKeys(cols []string) [][]byte {
+	keys := make([][]byte, len(cols))
+	for i, c := range cols {
+		k, _ := json.Marshal(c)
+		keys[i] = append(k, ':')
+	}
+	return keys
+}
+
+// keys are jsonKeys(cols), worked out once per table.
+func writeObject(w *bufio.Writer, cols []string, keys [][]byte, vals []any) error {
 	w.WriteByte('{')
 	for i, c := range cols {
 		if i > 0 {
 			w.WriteByte(',')
 		}
-		k, _ := json.Marshal(c)
-		w.Write(k)
-		w.WriteByte(':')
-		v, err := json.Marshal(jsonValue(vals[i]))
-		if err != nil {
-			return fmt.Errorf("export: column %s: %w", c, err)
+		w.Write(keys[i])
+		switch v := vals[i].(type) {
+		case nil:
+			w.WriteString("null")
+		case bool:
+			w.WriteString(strconv.FormatBool(v))
+		case int64:
+			w.WriteString(strconv.FormatInt(v, 10))
+		default:
+			b, err := json.Marshal(jsonValue(v))
+			if err != nil {
+				return fmt.Errorf("export: column %s: %w", c, err)
+			}
+			w.Write(b)
 		}
-		w.Write(v)
 	}
 	w.WriteByte('}')
 	_, err := w.WriteString("\n")

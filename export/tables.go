@@ -88,7 +88,7 @@ func PostValues(p *store.PostRow, idsOnly bool) []any {
 func Object(cols []string, vals []any) (json.RawMessage, error) {
 	var b bytes.Buffer
 	w := bufio.NewWriter(&b)
-	if err := writeObject(w, cols, vals); err != nil {
+	if err := writeObject(w, cols, jsonKeys(cols), vals); err != nil {
 		return nil, err
 	}
 	w.Flush()

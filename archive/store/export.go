@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -57,55 +59,243 @@ type EventRow struct {
 	ReportLag *time.Duration
 }
 
-// eventSelect reads events with what exports and feeds show of them.
+// eventSelect reads events with what exports and feeds show of them. A
+// million-event export pays for every column and lookup here, so: columns
+// that are mostly empty stay NULL (cheaper to read than ”), the actor
+// comes from sourceInfos rather than two joins, the post's reports come
+// with their filing times in one lookup (the lag is worked out in Go), and
+// only an account_gone event, the one that can have removals folded into
+// it, counts them.
 const eventSelect = `
-SELECT e.id, e.type, e.at, coalesce(e.post_id, ''), coalesce(e.source_id, ''), coalesce(e.reason, ''),
-    coalesce(e.detail, ''), e.likely_correction, e.last_seen_live, e.first_seen_missing, coalesce(e.diff, ''),
-    e.metric_name, e.metric_from, e.metric_to, coalesce(e.parent_id, 0),
-    coalesce(p.post_url, ''), coalesce(p.platform, s.platform, ''), coalesce(p.platform_id, ''),
-    coalesce(s.actor_id, ''), coalesce(a.affiliation, ''), coalesce(a.name, ''),
+SELECT e.id, e.type, e.at, e.post_id, e.source_id, e.reason, e.detail, e.likely_correction, e.last_seen_live,
+    e.first_seen_missing, e.diff, e.metric_name, e.metric_from, e.metric_to, e.parent_id,
+    p.post_url, p.platform, p.platform_id, CASE WHEN e.source_id IS NULL THEN p.source_id END,
     (SELECT group_concat(capture_id) FROM event_evidence ev WHERE ev.event_id = e.id),
-    (SELECT group_concat(rt.report_id, char(31)) FROM report_posts rt WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL),
-    (SELECT min(r.filed_at) FROM report_posts rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id AND e.post_id IS NOT NULL AND r.filed_at <= coalesce(e.first_seen_missing, e.at)),
-    (SELECT count(*) FROM events c WHERE c.parent_id = e.id)
+    (SELECT group_concat(rt.report_id || char(30) || coalesce(r.filed_at, ''), char(31))
+        FROM report_posts rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id),
+    CASE WHEN e.type = '` + EventAccountGone + `' THEN (SELECT count(*) FROM events c WHERE c.parent_id = e.id) END
 FROM events e
-LEFT JOIN posts p ON p.id = e.post_id
-LEFT JOIN sources s ON s.id = coalesce(e.source_id, p.source_id)
-LEFT JOIN actors a ON a.id = s.actor_id`
+LEFT JOIN posts p ON p.id = e.post_id`
 
-func scanEvent(rows *sql.Rows) (*EventRow, error) {
+// sourceInfo is what an event shows of its source and actor.
+type sourceInfo struct{ actor, affiliation, actorName, platform string }
+
+// sourceInfos reads every source with its actor. A deployment watches
+// hundreds of sources, not millions: events look them up in this map
+// rather than joining two tables per event.
+func (s *Store) sourceInfos(ctx context.Context) (map[string]sourceInfo, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT s.id, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''), coalesce(a.name, ''), s.platform
+FROM sources s LEFT JOIN actors a ON a.id = s.actor_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: sources: %w", err)
+	}
+	defer rows.Close()
+	infos := map[string]sourceInfo{}
+	for rows.Next() {
+		var id string
+		var si sourceInfo
+		if err := rows.Scan(&id, &si.actor, &si.affiliation, &si.actorName, &si.platform); err != nil {
+			return nil, fmt.Errorf("store: sources: %w", err)
+		}
+		infos[id] = si
+	}
+	return infos, rows.Err()
+}
+
+// sourceCond selects the events whose source (the event's own, else its
+// post's) has this actor, affiliation and platform; empty values do not
+// narrow, and with none set there is no condition.
+func sourceCond(infos map[string]sourceInfo, actor, affiliation, platform string) (string, []any) {
+	if actor == "" && affiliation == "" && platform == "" {
+		return "", nil
+	}
+	ids := []string{}
+	for id, si := range infos {
+		if (actor == "" || si.actor == actor) && (affiliation == "" || si.affiliation == affiliation) &&
+			(platform == "" || si.platform == platform) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	b, _ := json.Marshal(ids)
+	return "coalesce(e.source_id, p.source_id) IN (SELECT value FROM json_each(?))", []any{string(b)}
+}
+
+// eventWhere is f as a condition on eventSelect's rows.
+func eventWhere(f Filter, infos map[string]sourceInfo) (string, []any) {
+	var conds []string
+	var args []any
+	if !f.Since.IsZero() {
+		conds, args = append(conds, "e.at >= ?"), append(args, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		conds, args = append(conds, "e.at < ?"), append(args, formatTime(f.Until))
+	}
+	if c, a := sourceCond(infos, f.Actor, f.Affiliation, f.Platform); c != "" {
+		conds, args = append(conds, c), append(args, a...)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func scanEvent(rows *sql.Rows, infos map[string]sourceInfo) (*EventRow, error) {
 	var r EventRow
-	var at, live, missing, evidence, reports, firstFiled sql.NullString
-	var mname sql.NullString
+	var at, live, missing, evidence, reports sql.NullString
+	var post, source, reason, detail, diff, mname, postURL, platform, platformID, postSource sql.NullString
 	var mfrom, mto sql.NullFloat64
-	if err := rows.Scan(&r.ID, &r.Type, &at, &r.PostID, &r.SourceID, &r.Reason, &r.Detail, &r.LikelyCorrection,
-		&live, &missing, &r.Diff, &mname, &mfrom, &mto, &r.ParentID, &r.PostURL, &r.Platform, &r.PlatformID,
-		&r.Actor, &r.Affiliation, &r.ActorName, &evidence, &reports, &firstFiled, &r.Folded); err != nil {
+	var parent, folded sql.NullInt64
+	if err := rows.Scan(&r.ID, &r.Type, &at, &post, &source, &reason, &detail, &r.LikelyCorrection,
+		&live, &missing, &diff, &mname, &mfrom, &mto, &parent, &postURL, &platform, &platformID,
+		&postSource, &evidence, &reports, &folded); err != nil {
 		return nil, err
+	}
+	r.PostID, r.SourceID, r.Reason, r.Detail, r.Diff = post.String, source.String, reason.String, detail.String, diff.String
+	r.PostURL, r.Platform, r.PlatformID = postURL.String, platform.String, platformID.String
+	r.ParentID, r.Folded = parent.Int64, int(folded.Int64)
+	si := infos[source.String]
+	if !source.Valid {
+		si = infos[postSource.String]
+	}
+	r.Actor, r.Affiliation, r.ActorName = si.actor, si.affiliation, si.actorName
+	if r.Platform == "" {
+		r.Platform = si.platform
 	}
 	r.At, r.LastSeenLive, r.FirstSeenMissing = parseTime(at), parseTime(live), parseTime(missing)
 	if mname.Valid {
 		r.Metric = &Metric{Name: mname.String, From: mfrom.Float64, To: mto.Float64}
 	}
 	r.Evidence = splitInts(evidence.String)
-	r.ReportIDs = splitSorted(reports.String, "\x1f")
-	if filed := parseTime(firstFiled); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
+	// The lag runs from the earliest filing before the post went missing
+	// (or, without that time, before the event).
+	cutoff := missing.String
+	if cutoff == "" {
+		cutoff = at.String
+	}
+	var firstFiled string
+	r.ReportIDs = []string{}
+	if reports.String != "" {
+		for _, rep := range strings.Split(reports.String, "\x1f") {
+			id, filed, _ := strings.Cut(rep, "\x1e")
+			r.ReportIDs = append(r.ReportIDs, id)
+			// Stored times are fixed-width UTC: text order is time order.
+			if filed != "" && filed <= cutoff && (firstFiled == "" || filed < firstFiled) {
+				firstFiled = filed
+			}
+		}
+		sort.Strings(r.ReportIDs)
+	}
+	if filed := parseTime(sql.NullString{String: firstFiled, Valid: true}); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
 		lag := r.FirstSeenMissing.Sub(filed)
 		r.ReportLag = &lag
 	}
 	return &r, nil
 }
 
-// EachEvent streams events in id order.
+// eventRange is how many event ids one query of EachEvent covers: small
+// enough that the ranges in flight hold a few MB, large enough that the
+// per-query cost is noise. A variable for tests.
+var eventRange int64 = 2048
+
+// EachEvent streams events in id order. The per-event lookups are CPU work
+// in a pure-Go SQLite, so a long stream is read as ranges of ids on
+// several read connections at once and handed to fn in order; at most
+// 2×workers ranges are held at any time, so memory stays flat however many
+// events there are. Events written after the stream began are not in it.
 func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) error) error {
-	where, args := f.where("e.at")
-	rows, err := s.r.QueryContext(ctx, eventSelect+where+` ORDER BY e.id`, args...)
+	var last int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&last); err != nil {
+		return fmt.Errorf("store: events: %w", err)
+	}
+	infos, err := s.sourceInfos(ctx)
+	if err != nil {
+		return err
+	}
+	where, args := eventWhere(f, infos)
+	// One read connection stays free for whoever else reads meanwhile.
+	workers := min(runtime.GOMAXPROCS(0), readConns-1)
+	if workers < 2 || last <= eventRange {
+		return s.eventRange(ctx, where, args, infos, 0, last, fn)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel() // before waiting: the readers stop on it
+		wg.Wait()
+	}()
+	type part struct {
+		rows []*EventRow
+		err  error
+	}
+	type job struct {
+		lo, hi int64
+		out    chan part
+	}
+	jobs := make(chan job)
+	order := make(chan chan part, workers)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		defer close(order)
+		for lo := int64(0); lo < last; lo += eventRange {
+			j := job{lo, min(lo+eventRange, last), make(chan part, 1)}
+			select {
+			case order <- j.out:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				var p part
+				p.err = s.eventRange(ctx, where, args, infos, j.lo, j.hi, func(r *EventRow) error {
+					p.rows = append(p.rows, r)
+					return nil
+				})
+				j.out <- p
+			}
+		}()
+	}
+	for out := range order {
+		var p part
+		select {
+		case p = <-out:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if p.err != nil {
+			return p.err
+		}
+		for _, r := range p.rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// eventRange streams the events with lo < id <= hi that match where.
+func (s *Store) eventRange(ctx context.Context, where string, args []any, infos map[string]sourceInfo, lo, hi int64, fn func(*EventRow) error) error {
+	if where != "" {
+		where += " AND "
+	}
+	args = append(args[:len(args):len(args)], lo, hi)
+	rows, err := s.r.QueryContext(ctx, eventSelect+" WHERE "+where+`e.id > ? AND e.id <= ? ORDER BY e.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: events: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanEvent(rows)
+		r, err := scanEvent(rows, infos)
 		if err != nil {
 			return fmt.Errorf("store: events: %w", err)
 		}
@@ -113,7 +303,10 @@ func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) erro
 			return err
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: events: %w", err)
+	}
+	return nil
 }
 
 // EventQuery selects events for feeds and the API.
@@ -136,20 +329,18 @@ type EventQuery struct {
 
 // Events returns the events q selects.
 func (s *Store) Events(ctx context.Context, q EventQuery) ([]*EventRow, error) {
+	infos, err := s.sourceInfos(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var conds []string
 	var args []any
 	if len(q.Types) > 0 {
 		b, _ := json.Marshal(q.Types)
 		conds, args = append(conds, "e.type IN (SELECT value FROM json_each(?))"), append(args, string(b))
 	}
-	if q.Actor != "" {
-		conds, args = append(conds, "s.actor_id = ?"), append(args, q.Actor)
-	}
-	if q.Affiliation != "" {
-		conds, args = append(conds, "a.affiliation = ?"), append(args, q.Affiliation)
-	}
-	if q.Platform != "" {
-		conds, args = append(conds, "s.platform = ?"), append(args, q.Platform)
+	if c, a := sourceCond(infos, q.Actor, q.Affiliation, q.Platform); c != "" {
+		conds, args = append(conds, c), append(args, a...)
 	}
 	if q.Reason != "" {
 		conds, args = append(conds, "e.reason = ?"), append(args, q.Reason)
@@ -186,7 +377,7 @@ func (s *Store) Events(ctx context.Context, q EventQuery) ([]*EventRow, error) {
 	defer rows.Close()
 	var out []*EventRow
 	for rows.Next() {
-		r, err := scanEvent(rows)
+		r, err := scanEvent(rows, infos)
 		if err != nil {
 			return nil, fmt.Errorf("store: events: %w", err)
 		}
@@ -330,11 +521,15 @@ ORDER BY m.source_id, m.name, m.at`, args...)
 // CountEvents counts the events EachEvent streams for f, so a long export
 // can show how far it has come.
 func (s *Store) CountEvents(ctx context.Context, f Filter) (int, error) {
-	where, args := f.where("e.at")
-	return s.countRows(ctx, "events", `SELECT count(*) FROM events e
-LEFT JOIN posts p ON p.id = e.post_id
-LEFT JOIN sources s ON s.id = coalesce(e.source_id, p.source_id)
-LEFT JOIN actors a ON a.id = s.actor_id`+where, args)
+	infos, err := s.sourceInfos(ctx)
+	if err != nil {
+		return 0, err
+	}
+	where, args := eventWhere(f, infos)
+	if where != "" {
+		where = " WHERE " + where
+	}
+	return s.countRows(ctx, "events", `SELECT count(*) FROM events e LEFT JOIN posts p ON p.id = e.post_id`+where, args)
 }
 
 // CountPosts counts the posts EachPost streams for f.

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestEachEvent_Ranges: a stream longer than several id ranges comes out
+// whole, in order, with each event's source, evidence, reports and folded
+// removals, and narrowed by the filters as the single-query reading was.
+func TestEachEvent_Ranges(t *testing.T) {
+	// Two readers at least, or the ranges are read one after the other.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	defer func(n int64) { eventRange = n }(eventRange)
+	eventRange = 100
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	const posts = 300 // two events each: six ranges
+	type want struct {
+		actor, affiliation, platform string
+		evidence                     []int64
+		reports                      []string
+		lag                          time.Duration // 0: none
+		folded                       int
+	}
+	wants := map[int64]want{}
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, a := range []Actor{{ID: "opp", Name: "Opposition", Affiliation: "opposition"}, {ID: "gov", Name: "Government", Affiliation: "government"}} {
+			if err := tx.UpsertActor(a); err != nil {
+				return err
+			}
+		}
+		for _, src := range []Source{
+			{ID: "opp-feed", ActorID: "opp", Platform: "feed", URL: "https://opp.example/feed", Schedule: "@hourly"},
+			{ID: "opp-masto", ActorID: "opp", Platform: "mastodon", URL: "https://masto.example/@opp", Schedule: "@hourly"},
+			{ID: "gov-feed", ActorID: "gov", Platform: "feed", URL: "https://gov.example/feed", Schedule: "@hourly"},
+		} {
+			if err := tx.UpsertSource(src); err != nil {
+				return err
+			}
+		}
+		c := &Capture{URL: "https://opp.example/p/1", Kind: "permalink", At: t0, Status: 404, RecordType: "response", WARCFile: "A.warc.gz", WARCLength: 10}
+		if err := tx.InsertCapture(c); err != nil {
+			return err
+		}
+		sources := []struct{ id, actor, affiliation, platform string }{
+			{"opp-feed", "opp", "opposition", "feed"}, {"opp-masto", "opp", "opposition", "mastodon"}, {"gov-feed", "gov", "government", "feed"},
+		}
+		at := t0
+		event := func(e *Event, w want) error {
+			at = at.Add(time.Second)
+			e.At = at
+			if err := tx.AddEvent(e); err != nil {
+				return err
+			}
+			wants[e.ID] = w
+			return nil
+		}
+		for i := range posts {
+			src := sources[i%3]
+			p := &Post{Platform: src.platform, PlatformID: fmt.Sprint(i), SourceID: src.id, PostURL: fmt.Sprintf("https://x.example/%d", i), FirstSeen: at}
+			if err := tx.InsertPost(p); err != nil {
+				return err
+			}
+			w := want{actor: src.actor, affiliation: src.affiliation, platform: src.platform, evidence: []int64{}, reports: []string{}}
+			// The first event names its source; the second leaves it to
+			// the post, as detector events may.
+			first := &Event{Type: EventNew, PostID: p.ID, SourceID: src.id}
+			if err := event(first, w); err != nil {
+				return err
+			}
+			second := &Event{Type: EventEdited, PostID: p.ID}
+			if i%7 == 0 {
+				filed := at.Add(-time.Hour)
+				rid := fmt.Sprintf("r%04d", i)
+				if _, err := tx.AddReport(&Report{ID: rid, Channel: "moi", FiledAt: filed, ReceivedAt: at, Fingerprint: rid}, func(u string) string { return u }); err != nil {
+					return err
+				}
+				if _, err := tx.LinkReport(rid, p.ID, p.PostURL, at); err != nil {
+					return err
+				}
+				missing := at.Add(30 * time.Minute)
+				second = &Event{Type: EventRemoved, PostID: p.ID, Reason: "deleted", FirstSeenMissing: missing, Evidence: []int64{c.ID}}
+				// Every event of a reported post names its reports; a
+				// removal has the lag from the filing too.
+				wants[first.ID] = want{src.actor, src.affiliation, src.platform, []int64{}, []string{rid}, 0, 0}
+				w.evidence, w.reports, w.lag = []int64{c.ID}, []string{rid}, missing.Sub(filed)
+			}
+			if err := event(second, w); err != nil {
+				return err
+			}
+		}
+		gone := &Event{Type: EventAccountGone, SourceID: "gov-feed", Reason: "account_gone"}
+		if err := event(gone, want{actor: "gov", affiliation: "government", platform: "feed", evidence: []int64{}, reports: []string{}, folded: 2}); err != nil {
+			return err
+		}
+		for i := range 2 {
+			p := PostID("feed", fmt.Sprint(3*i+2))
+			w := want{actor: "gov", affiliation: "government", platform: "feed", evidence: []int64{}, reports: []string{}}
+			if err := event(&Event{Type: EventRemoved, PostID: p, Reason: "account_gone", ParentID: gone.ID}, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(wants)) <= 2*eventRange {
+		t.Fatalf("only %d events: the test must span several ranges", len(wants))
+	}
+
+	var last int64
+	seen := 0
+	err = s.EachEvent(ctx, Filter{}, func(r *EventRow) error {
+		if r.ID <= last {
+			t.Fatalf("event %d after %d: out of order", r.ID, last)
+		}
+		last = r.ID
+		seen++
+		w, ok := wants[r.ID]
+		if !ok {
+			t.Fatalf("event %d was never written", r.ID)
+		}
+		var lag time.Duration
+		if r.ReportLag != nil {
+			lag = *r.ReportLag
+		}
+		got := want{r.Actor, r.Affiliation, r.Platform, r.Evidence, r.ReportIDs, lag, r.Folded}
+		if !reflect.DeepEqual(got, w) {
+			t.Fatalf("event %d (%s) = %+v, want %+v", r.ID, r.Type, got, w)
+		}
+		return nil
+	})
+	if err != nil || seen != len(wants) {
+		t.Fatalf("streamed %d of %d events, err %v", seen, len(wants), err)
+	}
+
+	count := func(f Filter) int {
+		n := 0
+		if err := s.EachEvent(ctx, f, func(*EventRow) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := s.CountEvents(ctx, f); err != nil || c != n {
+			t.Errorf("CountEvents(%+v) = %d, %v; EachEvent streamed %d", f, c, err, n)
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		f    Filter
+		want int
+	}{
+		{Filter{Actor: "gov"}, 2*posts/3 + 3},
+		{Filter{Affiliation: "opposition"}, 2 * (posts - posts/3)},
+		{Filter{Platform: "mastodon"}, 2 * (posts / 3)},
+		{Filter{Actor: "opp", Platform: "mastodon"}, 2 * (posts / 3)},
+		{Filter{Actor: "nobody"}, 0},
+		{Filter{Since: t0.Add(101 * time.Second), Until: t0.Add(421 * time.Second)}, 320},
+	} {
+		if got := count(tc.f); got != tc.want {
+			t.Errorf("EachEvent(%+v) streamed %d events, want %d", tc.f, got, tc.want)
+		}
+	}
+
+	// The callback's error stops the stream where it was raised.
+	stop := errors.New("enough")
+	n := 0
+	err = s.EachEvent(ctx, Filter{}, func(*EventRow) error {
+		if n++; int64(n) == eventRange+10 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || int64(n) != eventRange+10 {
+		t.Errorf("EachEvent after the callback failed at row %d: err %v, %d rows", eventRange+10, err, n)
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.EachEvent(canceled, Filter{}, func(*EventRow) error { return nil }); err == nil {
+		t.Error("EachEvent on a canceled context succeeded")
+	}
+}
