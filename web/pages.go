@@ -31,7 +31,7 @@ type pages struct {
 
 func newPages() *pages {
 	p := &pages{t: map[string]*template.Template{}}
-	for _, name := range []string{"search", "post", "actor", "sources", "stats", "error"} {
+	for _, name := range []string{"search", "post", "actor", "sources", "reports", "stats", "error"} {
 		p.t[name] = template.Must(template.New("").ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return p

@@ -78,6 +78,7 @@ func New(o Options) *Handler {
 	m.HandleFunc("GET /actors/{id}", h.actorPage)
 	m.HandleFunc("GET /actors/{id}/metrics.svg", h.actorChart)
 	m.HandleFunc("GET /sources", h.sourcesPage)
+	m.HandleFunc("GET /reports", h.reportsPage)
 	m.HandleFunc("GET /stats", h.statsPage)
 	m.HandleFunc("GET /stats/{chart}", h.statsChart)
 	m.HandleFunc("GET /api/search", h.apiSearch)

@@ -234,3 +234,73 @@ func (t *Tx) Recanonicalize(fn func(string) string) (int, error) {
 	}
 	return len(changes), nil
 }
+
+// NamedURL is one URL a report named, with the archived posts it names:
+// one for a post's URL, several for an account's, none for a URL never
+// archived.
+type NamedURL struct {
+	URL     string
+	PostIDs []string
+}
+
+// ReportWithTargets is a report with each URL it named.
+type ReportWithTargets struct {
+	*Report
+	Targets []NamedURL
+}
+
+// RecentReports returns reports by filing time, newest first, with their
+// targets; neverArchived keeps only reports naming at least one URL no
+// archived post answers to.
+func (s *Store) RecentReports(ctx context.Context, limit, offset int, neverArchived bool) ([]*ReportWithTargets, error) {
+	where := ""
+	if neverArchived {
+		where = ` WHERE r.id IN (SELECT rt.report_id FROM report_targets rt WHERE NOT EXISTS
+    (SELECT 1 FROM report_posts rp WHERE rp.report_id = rt.report_id AND rp.target_url = rt.url))`
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r`+where+
+		` ORDER BY r.filed_at DESC, r.id LIMIT ? OFFSET ?`, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent reports: %w", err)
+	}
+	var out []*ReportWithTargets
+	byID := map[string]*ReportWithTargets{}
+	var ids []string
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: recent reports: %w", err)
+		}
+		rt := &ReportWithTargets{Report: r, Targets: []NamedURL{}}
+		out, byID[r.ID], ids = append(out, rt), rt, append(ids, r.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent reports: %w", err)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, _ := json.Marshal(ids)
+	// A target names the posts linked through it (report_targets.post_id
+	// is never set: a URL may name many posts, report_posts holds them).
+	trows, err := s.r.QueryContext(ctx, `SELECT rt.report_id, rt.url, (SELECT group_concat(rp.post_id, char(31))
+    FROM report_posts rp WHERE rp.report_id = rt.report_id AND rp.target_url = rt.url)
+FROM report_targets rt WHERE rt.report_id IN (SELECT value FROM json_each(?)) ORDER BY rt.report_id, rt.url`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("store: report targets: %w", err)
+	}
+	defer trows.Close()
+	for trows.Next() {
+		var id string
+		var posts sql.NullString
+		var t NamedURL
+		if err := trows.Scan(&id, &t.URL, &posts); err != nil {
+			return nil, fmt.Errorf("store: report targets: %w", err)
+		}
+		t.PostIDs = splitSorted(posts.String, "\x1f")
+		byID[id].Targets = append(byID[id].Targets, t)
+	}
+	return out, trows.Err()
+}
