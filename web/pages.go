@@ -565,8 +565,39 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, v)
 	}
+	health, err := h.o.Store.ReportChannels(r.Context())
+	if err != nil {
+		h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
+		return
+	}
+	byID := map[string]store.ChannelHealth{}
+	for _, c := range health {
+		byID[c.ID] = c
+	}
+	type channelView struct {
+		ID, Kind, State, Class, LastSuccess, LastError, Error string
+		Failures                                              int
+	}
+	var channels []channelView
+	for _, ch := range h.o.ReportChannels {
+		c, ok := byID[ch.ID]
+		v := channelView{ID: ch.ID, Kind: ch.Kind, State: "never run", Class: "hidden", LastSuccess: fmtTime(c.LastSuccess),
+			Failures: c.Failures, Error: c.Error}
+		if !c.LastError.IsZero() {
+			v.LastError = fmtTime(c.LastError)
+		}
+		switch {
+		case !ok || (c.LastSuccess.IsZero() && c.LastError.IsZero()):
+		case c.Failures > 0:
+			v.State, v.Class = "failing", "suspect"
+		default:
+			v.State, v.Class = "ok", "live"
+		}
+		channels = append(channels, v)
+	}
 	h.render(w, http.StatusOK, "sources", struct {
 		page
-		Sources []sourceView
-	}{page{Title: "Sources", Feeds: h.feedLinks("events", "Every change")}, out})
+		Sources  []sourceView
+		Channels []channelView
+	}{page{Title: "Sources", Feeds: h.feedLinks("events", "Every change")}, out, channels})
 }

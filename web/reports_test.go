@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
 )
 
 // TestReportsPage: reports are listed newest first with every URL they
@@ -74,5 +76,37 @@ func TestReportsPage(t *testing.T) {
 	}
 	if !strings.Contains(get("/reports?offset=1"), "<h2>rep-matched</h2>") {
 		t.Error("offset=1 does not reach the older report")
+	}
+}
+
+// TestSourcesPage_ReportChannels: /sources shows each configured report
+// channel's health: a failing one with its error (escaped), one never
+// fetched as such.
+func TestSourcesPage_ReportChannels(t *testing.T) {
+	e := newEvidence(t, Options{ReportChannels: []config.ReportChannel{{ID: "moi", Kind: "feed"}, {ID: "lumen", Kind: "lumen"}}})
+	err := e.a.Store.Write(t.Context(), func(tx *store.Tx) error {
+		return tx.ChannelAttempt("moi", e.t0, errors.New(`status 500 <script>alert(5)</script>`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(e.srv.URL + "/sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	page := string(b)
+	for _, want := range []string{
+		`<tr><td>moi</td><td>feed</td><td><span class="badge state-suspect">failing</span>`,
+		`status 500 &lt;script&gt;alert(5)&lt;/script&gt;`,
+		`<tr><td>lumen</td><td>lumen</td><td><span class="badge state-hidden">never run</span>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/sources lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "<script>alert(5)") {
+		t.Error("the channel's error is not escaped")
 	}
 }

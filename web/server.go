@@ -42,8 +42,11 @@ type Options struct {
 	ReadToken config.Secret
 	// Reports stores reports posted to /api/reports; nil answers 503.
 	Reports ReportSink
-	Log     *logrus.Entry
-	Clock   func() time.Time
+	// ReportChannels are the configured report channels, whose health
+	// /sources shows.
+	ReportChannels []config.ReportChannel
+	Log            *logrus.Entry
+	Clock          func() time.Time
 }
 
 // Handler holds what the HTTP side depends on.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 )
 
@@ -125,6 +126,7 @@ func sourcesCmd() *command {
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "SOURCE\tACTOR\tPLATFORM\tSTATE\tLAST SUCCESS\tFAILURES\tPOSTS\tREMOVED\tBACKLOG\tLAST ERROR")
 			seen := map[string]bool{}
+			var channels []store.ChannelHealth
 			if archive.Exists(cfg.DataDir) {
 				a, err := archive.OpenReader(ctx, cfg.DataDir)
 				if err != nil {
@@ -133,6 +135,9 @@ func sourcesCmd() *command {
 				defer a.Close()
 				list, err := a.Store.Sources(ctx)
 				if err != nil {
+					return err
+				}
+				if channels, err = a.Store.ReportChannels(ctx); err != nil {
 					return err
 				}
 				for _, s := range list {
@@ -153,9 +158,48 @@ func sourcesCmd() *command {
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.ID, s.Actor, s.Platform, "never run", "-", 0, 0, 0, 0, "")
 				}
 			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if len(cfg.ReportChannels) == 0 {
+				return nil
+			}
+			// Report channels fail like sources do, and a broken one must
+			// not read as "no reports".
+			health := map[string]store.ChannelHealth{}
+			for _, h := range channels {
+				health[h.ID] = h
+			}
+			fmt.Fprintln(e.stdout)
+			tw = tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "REPORT CHANNEL\tKIND\tSTATE\tLAST SUCCESS\tFAILURES\tLAST ERROR")
+			for _, ch := range cfg.ReportChannels {
+				h, ok := health[ch.ID]
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", ch.ID, ch.Kind, channelState(h, ok), orDash(h.LastSuccess), h.Failures,
+					oneLine(lastChannelError(h), 80))
+			}
 			return tw.Flush()
 		},
 	}
+}
+
+// channelState is "never run", "ok" or "failing" (failures in a row).
+func channelState(h store.ChannelHealth, fetched bool) string {
+	switch {
+	case !fetched || (h.LastSuccess.IsZero() && h.LastError.IsZero()):
+		return "never run"
+	case h.Failures > 0:
+		return "failing"
+	}
+	return "ok"
+}
+
+// lastChannelError is the last failure with its time, "" when none.
+func lastChannelError(h store.ChannelHealth) string {
+	if h.Error == "" {
+		return ""
+	}
+	return h.LastError.UTC().Format(time.RFC3339) + " " + h.Error
 }
 
 func orDash(t time.Time) string {

@@ -63,9 +63,9 @@ func (d *reportDesk) FetchChannel(ctx context.Context, ch *config.ReportChannel)
 	if err != nil {
 		if ctx.Err() == nil {
 			d.log.WithError(err).WithField("channel", ch.ID).Warn("report channel failed")
-			_ = d.a.Store.Write(ctx, func(tx *store.Tx) error {
-				return tx.SetSetting(key+":last_error", time.Now().UTC().Format(time.RFC3339)+" "+err.Error())
-			})
+			if err := d.a.Store.Write(ctx, func(tx *store.Tx) error { return tx.ChannelAttempt(ch.ID, time.Now(), err) }); err != nil {
+				d.log.WithError(err).WithField("channel", ch.ID).Error("recording the report channel's failure")
+			}
 		}
 		return reports.Result{}, nil
 	}
@@ -79,7 +79,7 @@ func (d *reportDesk) FetchChannel(ctx context.Context, ch *config.ReportChannel)
 				return err
 			}
 		}
-		return tx.SetSetting(key+":last_success", time.Now().UTC().Format(time.RFC3339))
+		return tx.ChannelAttempt(ch.ID, time.Now(), nil)
 	})
 	if res.Stored > 0 {
 		d.log.WithFields(logrus.Fields{"channel": ch.ID, "reports": res.Stored, "linked": res.Linked,
