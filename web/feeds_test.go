@@ -235,3 +235,53 @@ func TestFeeds_Newsboat(t *testing.T) {
 		t.Errorf("newsboat imported:\n%s", got)
 	}
 }
+
+// TestFeeds_RenderedOncePerEvent: a feed is built once per newest event
+// and query string, served from memory until an event arrives; saved
+// searches, which depend on the index, are built every time.
+func TestFeeds_RenderedOncePerEvent(t *testing.T) {
+	srv, st := newTestServer(t, fakeSearch{ids: []string{store.PostID("feed", "1")}})
+	h := srv.Config.Handler.(*Handler)
+	items := func(path string) int {
+		t.Helper()
+		resp, body := get(t, srv.URL+path, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+		f, err := gofeed.NewParser().ParseString(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(f.Items)
+	}
+	renders := func(want int64, after string) {
+		t.Helper()
+		if got := h.feeds.renders.Load(); got != want {
+			t.Errorf("after %s: %d feeds rendered, want %d", after, got, want)
+		}
+	}
+	before := items("/feeds/events.rss")
+	items("/feeds/events.rss")
+	renders(1, "the same feed twice")
+	items("/feeds/events.atom")
+	if n := items("/feeds/events.rss?limit=2"); n != 2 {
+		t.Errorf("limit=2 from a cache holding the full feed: %d items", n)
+	}
+	renders(3, "another format and another query")
+
+	err := st.Write(t.Context(), func(tx *store.Tx) error {
+		return tx.AddEvent(&store.Event{Type: store.EventEdited, At: time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC),
+			PostID: store.PostID("feed", "1"), SourceID: "opp-src", Diff: "-a\n+b\n"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := items("/feeds/events.rss"); n != before+1 {
+		t.Errorf("after a new event the feed has %d items, want %d", n, before+1)
+	}
+	renders(4, "a new event")
+
+	items("/feeds/search.rss?q=rally")
+	items("/feeds/search.rss?q=rally")
+	renders(6, "a saved search twice")
+}

@@ -59,6 +59,8 @@ type Handler struct {
 
 	metricsOnce    sync.Once
 	metricsHandler http.Handler
+
+	feeds feedStore
 }
 
 // New returns the HTTP handler.

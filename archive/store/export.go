@@ -201,9 +201,9 @@ var eventRange int64 = 2048
 // 2×workers ranges are held at any time, so memory stays flat however many
 // events there are. Events written after the stream began are not in it.
 func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) error) error {
-	var last int64
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&last); err != nil {
-		return fmt.Errorf("store: events: %w", err)
+	last, err := s.LastEventID(ctx)
+	if err != nil {
+		return err
 	}
 	infos, err := s.sourceInfos(ctx)
 	if err != nil {
@@ -307,6 +307,16 @@ func (s *Store) eventRange(ctx context.Context, where string, args []any, infos 
 		return fmt.Errorf("store: events: %w", err)
 	}
 	return nil
+}
+
+// LastEventID is the id of the newest event (0 when there is none): what
+// every view of the events so far is a function of.
+func (s *Store) LastEventID(ctx context.Context) (int64, error) {
+	var last int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&last); err != nil {
+		return 0, fmt.Errorf("store: last event: %w", err)
+	}
+	return last, nil
 }
 
 // EventQuery selects events for feeds and the API.
