@@ -66,16 +66,90 @@ type EventRow struct {
 // with their filing times in one lookup (the lag is worked out in Go), and
 // only an account_gone event, the one that can have removals folded into
 // it, counts them.
-const eventSelect = `
-SELECT e.id, e.type, e.at, e.post_id, e.source_id, e.reason, e.detail, e.likely_correction, e.last_seen_live,
-    e.first_seen_missing, e.diff, e.metric_name, e.metric_from, e.metric_to, e.parent_id,
-    p.post_url, p.platform, p.platform_id, CASE WHEN e.source_id IS NULL THEN p.source_id END,
+const eventSelect = `SELECT ` + eventColumns + `,
+    p.post_url, p.platform, p.platform_id, p.source_id,
     (SELECT group_concat(capture_id) FROM event_evidence ev WHERE ev.event_id = e.id),
     (SELECT group_concat(rt.report_id || char(30) || coalesce(r.filed_at, ''), char(31))
-        FROM report_posts rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id),
-    CASE WHEN e.type = '` + EventAccountGone + `' THEN (SELECT count(*) FROM events c WHERE c.parent_id = e.id) END
+        FROM report_posts rt JOIN reports r ON r.id = rt.report_id WHERE rt.post_id = e.post_id)
 FROM events e
 LEFT JOIN posts p ON p.id = e.post_id`
+
+// eventColumns are the events table's own columns as rawEvent scans them.
+const eventColumns = `e.id, e.type, e.at, e.post_id, e.source_id, e.reason, e.detail, e.likely_correction, e.last_seen_live,
+    e.first_seen_missing, e.diff, e.metric_name, e.metric_from, e.metric_to, e.parent_id,
+    CASE WHEN e.type = '` + EventAccountGone + `' THEN (SELECT count(*) FROM events c WHERE c.parent_id = e.id) END`
+
+// rawEvent is an event row as read, before its post, source, evidence and
+// reports are joined to it.
+type rawEvent struct {
+	r                                               EventRow
+	at, live, missing, post, source, reason, detail sql.NullString
+	diff, mname                                     sql.NullString
+	mfrom, mto                                      sql.NullFloat64
+	parent, folded                                  sql.NullInt64
+}
+
+func (x *rawEvent) dest() []any {
+	return []any{&x.r.ID, &x.r.Type, &x.at, &x.post, &x.source, &x.reason, &x.detail, &x.r.LikelyCorrection,
+		&x.live, &x.missing, &x.diff, &x.mname, &x.mfrom, &x.mto, &x.parent, &x.folded}
+}
+
+// postRef is what an event shows of its post.
+type postRef struct{ url, platform, platformID, source string }
+
+// reportRef is a report naming a post, with its filing time as stored.
+type reportRef struct{ id, filed string }
+
+// row finishes the event with its post, the source's actor, its evidence
+// and the reports naming its post.
+func (x *rawEvent) row(p postRef, infos map[string]sourceInfo, evidence []int64, reports []reportRef) *EventRow {
+	r := &x.r
+	r.PostID, r.SourceID, r.Reason, r.Detail, r.Diff = x.post.String, x.source.String, x.reason.String, x.detail.String, x.diff.String
+	r.PostURL, r.Platform, r.PlatformID = p.url, p.platform, p.platformID
+	r.ParentID, r.Folded = x.parent.Int64, int(x.folded.Int64)
+	si := infos[x.sourceOf(p)]
+	r.Actor, r.Affiliation, r.ActorName = si.actor, si.affiliation, si.actorName
+	if r.Platform == "" {
+		r.Platform = si.platform
+	}
+	r.At, r.LastSeenLive, r.FirstSeenMissing = parseTime(x.at), parseTime(x.live), parseTime(x.missing)
+	if x.mname.Valid {
+		r.Metric = &Metric{Name: x.mname.String, From: x.mfrom.Float64, To: x.mto.Float64}
+	}
+	r.Evidence = evidence
+	if r.Evidence == nil {
+		r.Evidence = []int64{}
+	}
+	// The lag runs from the earliest filing before the post went missing
+	// (or, without that time, before the event).
+	cutoff := x.missing.String
+	if cutoff == "" {
+		cutoff = x.at.String
+	}
+	var firstFiled string
+	r.ReportIDs = make([]string, len(reports))
+	for i, rep := range reports {
+		r.ReportIDs[i] = rep.id
+		// Stored times are fixed-width UTC: text order is time order.
+		if rep.filed != "" && rep.filed <= cutoff && (firstFiled == "" || rep.filed < firstFiled) {
+			firstFiled = rep.filed
+		}
+	}
+	sort.Strings(r.ReportIDs)
+	if filed := parseTime(sql.NullString{String: firstFiled, Valid: true}); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
+		lag := r.FirstSeenMissing.Sub(filed)
+		r.ReportLag = &lag
+	}
+	return r
+}
+
+// sourceOf is the event's own source, else its post's.
+func (x *rawEvent) sourceOf(p postRef) string {
+	if x.source.Valid {
+		return x.source.String
+	}
+	return p.source
+}
 
 // sourceInfo is what an event shows of its source and actor.
 type sourceInfo struct{ actor, affiliation, actorName, platform string }
@@ -106,19 +180,33 @@ FROM sources s LEFT JOIN actors a ON a.id = s.actor_id`)
 // post's) has this actor, affiliation and platform; empty values do not
 // narrow, and with none set there is no condition.
 func sourceCond(infos map[string]sourceInfo, actor, affiliation, platform string) (string, []any) {
-	if actor == "" && affiliation == "" && platform == "" {
+	set := matchSources(infos, actor, affiliation, platform)
+	if set == nil {
 		return "", nil
 	}
 	ids := []string{}
-	for id, si := range infos {
-		if (actor == "" || si.actor == actor) && (affiliation == "" || si.affiliation == affiliation) &&
-			(platform == "" || si.platform == platform) {
-			ids = append(ids, id)
-		}
+	for id := range set {
+		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	b, _ := json.Marshal(ids)
 	return "coalesce(e.source_id, p.source_id) IN (SELECT value FROM json_each(?))", []any{string(b)}
+}
+
+// matchSources is the set of sources with this actor, affiliation and
+// platform; nil when none is set.
+func matchSources(infos map[string]sourceInfo, actor, affiliation, platform string) map[string]bool {
+	if actor == "" && affiliation == "" && platform == "" {
+		return nil
+	}
+	set := map[string]bool{}
+	for id, si := range infos {
+		if (actor == "" || si.actor == actor) && (affiliation == "" || si.affiliation == affiliation) &&
+			(platform == "" || si.platform == platform) {
+			set[id] = true
+		}
+	}
+	return set
 }
 
 // eventWhere is f as a condition on eventSelect's rows.
@@ -138,56 +226,21 @@ func eventWhere(f Filter, infos map[string]sourceInfo) (string, []any) {
 }
 
 func scanEvent(rows *sql.Rows, infos map[string]sourceInfo) (*EventRow, error) {
-	var r EventRow
-	var at, live, missing, evidence, reports sql.NullString
-	var post, source, reason, detail, diff, mname, postURL, platform, platformID, postSource sql.NullString
-	var mfrom, mto sql.NullFloat64
-	var parent, folded sql.NullInt64
-	if err := rows.Scan(&r.ID, &r.Type, &at, &post, &source, &reason, &detail, &r.LikelyCorrection,
-		&live, &missing, &diff, &mname, &mfrom, &mto, &parent, &postURL, &platform, &platformID,
-		&postSource, &evidence, &reports, &folded); err != nil {
+	var x rawEvent
+	var p postRef
+	var url, platform, platformID, source, evidence, reports sql.NullString
+	if err := rows.Scan(append(x.dest(), &url, &platform, &platformID, &source, &evidence, &reports)...); err != nil {
 		return nil, err
 	}
-	r.PostID, r.SourceID, r.Reason, r.Detail, r.Diff = post.String, source.String, reason.String, detail.String, diff.String
-	r.PostURL, r.Platform, r.PlatformID = postURL.String, platform.String, platformID.String
-	r.ParentID, r.Folded = parent.Int64, int(folded.Int64)
-	si := infos[source.String]
-	if !source.Valid {
-		si = infos[postSource.String]
-	}
-	r.Actor, r.Affiliation, r.ActorName = si.actor, si.affiliation, si.actorName
-	if r.Platform == "" {
-		r.Platform = si.platform
-	}
-	r.At, r.LastSeenLive, r.FirstSeenMissing = parseTime(at), parseTime(live), parseTime(missing)
-	if mname.Valid {
-		r.Metric = &Metric{Name: mname.String, From: mfrom.Float64, To: mto.Float64}
-	}
-	r.Evidence = splitInts(evidence.String)
-	// The lag runs from the earliest filing before the post went missing
-	// (or, without that time, before the event).
-	cutoff := missing.String
-	if cutoff == "" {
-		cutoff = at.String
-	}
-	var firstFiled string
-	r.ReportIDs = []string{}
+	p = postRef{url.String, platform.String, platformID.String, source.String}
+	var refs []reportRef
 	if reports.String != "" {
 		for _, rep := range strings.Split(reports.String, "\x1f") {
 			id, filed, _ := strings.Cut(rep, "\x1e")
-			r.ReportIDs = append(r.ReportIDs, id)
-			// Stored times are fixed-width UTC: text order is time order.
-			if filed != "" && filed <= cutoff && (firstFiled == "" || filed < firstFiled) {
-				firstFiled = filed
-			}
+			refs = append(refs, reportRef{id, filed})
 		}
-		sort.Strings(r.ReportIDs)
 	}
-	if filed := parseTime(sql.NullString{String: firstFiled, Valid: true}); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
-		lag := r.FirstSeenMissing.Sub(filed)
-		r.ReportLag = &lag
-	}
-	return &r, nil
+	return x.row(p, infos, splitInts(evidence.String), refs), nil
 }
 
 // eventRange is how many event ids one query of EachEvent covers: small
@@ -205,15 +258,14 @@ func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) erro
 	if err != nil {
 		return err
 	}
-	infos, err := s.sourceInfos(ctx)
+	st, err := s.newEventStream(ctx, f)
 	if err != nil {
 		return err
 	}
-	where, args := eventWhere(f, infos)
 	// One read connection stays free for whoever else reads meanwhile.
 	workers := min(runtime.GOMAXPROCS(0), readConns-1)
 	if workers < 2 || last <= eventRange {
-		return s.eventRange(ctx, where, args, infos, 0, last, fn)
+		return s.eventRange(ctx, st, 0, last, fn)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -256,7 +308,7 @@ func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) erro
 			defer wg.Done()
 			for j := range jobs {
 				var p part
-				p.err = s.eventRange(ctx, where, args, infos, j.lo, j.hi, func(r *EventRow) error {
+				p.err = s.eventRange(ctx, st, j.lo, j.hi, func(r *EventRow) error {
 					p.rows = append(p.rows, r)
 					return nil
 				})
@@ -283,23 +335,114 @@ func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) erro
 	return ctx.Err()
 }
 
-// eventRange streams the events with lo < id <= hi that match where.
-func (s *Store) eventRange(ctx context.Context, where string, args []any, infos map[string]sourceInfo, lo, hi int64, fn func(*EventRow) error) error {
-	if where != "" {
-		where += " AND "
+// eventStream is what every range of one EachEvent shares.
+type eventStream struct {
+	timeWhere string // conditions on e.at, "" for none
+	timeArgs  []any
+	infos     map[string]sourceInfo
+	sources   map[string]bool        // the filter's sources; nil: every one
+	reports   map[string][]reportRef // by post id
+}
+
+// newEventStream reads what a stream needs once: the sources with their
+// actors, and the reports naming posts (one row per report and post: they
+// number in the thousands where events number in the millions).
+func (s *Store) newEventStream(ctx context.Context, f Filter) (*eventStream, error) {
+	infos, err := s.sourceInfos(ctx)
+	if err != nil {
+		return nil, err
 	}
-	args = append(args[:len(args):len(args)], lo, hi)
-	rows, err := s.r.QueryContext(ctx, eventSelect+" WHERE "+where+`e.id > ? AND e.id <= ? ORDER BY e.id`, args...)
+	st := &eventStream{infos: infos, sources: matchSources(infos, f.Actor, f.Affiliation, f.Platform), reports: map[string][]reportRef{}}
+	var conds []string
+	if !f.Since.IsZero() {
+		conds, st.timeArgs = append(conds, "e.at >= ?"), append(st.timeArgs, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		conds, st.timeArgs = append(conds, "e.at < ?"), append(st.timeArgs, formatTime(f.Until))
+	}
+	st.timeWhere = strings.Join(conds, " AND ")
+	rows, err := s.r.QueryContext(ctx, `SELECT rt.post_id, rt.report_id, coalesce(r.filed_at, '') FROM report_posts rt JOIN reports r ON r.id = rt.report_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: reports of posts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var post string
+		var ref reportRef
+		if err := rows.Scan(&post, &ref.id, &ref.filed); err != nil {
+			return nil, fmt.Errorf("store: reports of posts: %w", err)
+		}
+		st.reports[post] = append(st.reports[post], ref)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: reports of posts: %w", err)
+	}
+	return st, nil
+}
+
+// eventRange streams the events with lo < id <= hi that st selects. The
+// range's posts and evidence are read in one query each rather than
+// looked up event by event: a post has several events, and a lookup per
+// event was most of an export's time.
+func (s *Store) eventRange(ctx context.Context, st *eventStream, lo, hi int64, fn func(*EventRow) error) error {
+	posts := map[string]postRef{}
+	prows, err := s.r.QueryContext(ctx, `SELECT p.id, p.post_url, p.platform, p.platform_id, p.source_id FROM posts p
+WHERE p.id IN (SELECT post_id FROM events WHERE id > ? AND id <= ? AND post_id IS NOT NULL)`, lo, hi)
+	if err != nil {
+		return fmt.Errorf("store: posts of events: %w", err)
+	}
+	for prows.Next() {
+		var id string
+		var p postRef
+		if err := prows.Scan(&id, &p.url, &p.platform, &p.platformID, &p.source); err != nil {
+			prows.Close()
+			return fmt.Errorf("store: posts of events: %w", err)
+		}
+		posts[id] = p
+	}
+	prows.Close()
+	if err := prows.Err(); err != nil {
+		return fmt.Errorf("store: posts of events: %w", err)
+	}
+	evidence := map[int64][]int64{}
+	erows, err := s.r.QueryContext(ctx, `SELECT event_id, capture_id FROM event_evidence WHERE event_id > ? AND event_id <= ?
+ORDER BY event_id, capture_id`, lo, hi)
+	if err != nil {
+		return fmt.Errorf("store: evidence of events: %w", err)
+	}
+	for erows.Next() {
+		var ev, c int64
+		if err := erows.Scan(&ev, &c); err != nil {
+			erows.Close()
+			return fmt.Errorf("store: evidence of events: %w", err)
+		}
+		evidence[ev] = append(evidence[ev], c)
+	}
+	erows.Close()
+	if err := erows.Err(); err != nil {
+		return fmt.Errorf("store: evidence of events: %w", err)
+	}
+
+	where := ""
+	if st.timeWhere != "" {
+		where = " AND " + st.timeWhere
+	}
+	args := append([]any{lo, hi}, st.timeArgs...)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.id > ? AND e.id <= ?`+where+` ORDER BY e.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: events: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanEvent(rows, infos)
-		if err != nil {
+		x := new(rawEvent)
+		if err := rows.Scan(x.dest()...); err != nil {
 			return fmt.Errorf("store: events: %w", err)
 		}
-		if err := fn(r); err != nil {
+		p := posts[x.post.String]
+		if st.sources != nil && !st.sources[x.sourceOf(p)] {
+			continue
+		}
+		if err := fn(x.row(p, st.infos, evidence[x.r.ID], st.reports[x.post.String])); err != nil {
 			return err
 		}
 	}

@@ -143,6 +143,30 @@ func TestEachEvent_Ranges(t *testing.T) {
 		t.Fatalf("streamed %d of %d events, err %v", seen, len(wants), err)
 	}
 
+	// The stream and the feeds' query read events two ways; they must agree.
+	for _, q := range []EventQuery{{}, {Actor: "gov"}, {Platform: "mastodon"}, {Affiliation: "opposition"}} {
+		var streamed []*EventRow
+		if err := s.EachEvent(ctx, Filter{Actor: q.Actor, Platform: q.Platform, Affiliation: q.Affiliation}, func(r *EventRow) error {
+			streamed = append(streamed, r)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		q.Ascending, q.Limit = true, 100000
+		queried, err := s.Events(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(streamed) != len(queried) {
+			t.Fatalf("%+v: EachEvent streamed %d events, Events read %d", q, len(streamed), len(queried))
+		}
+		for i := range streamed {
+			if !reflect.DeepEqual(streamed[i], queried[i]) {
+				t.Fatalf("%+v: event %d differs:\n EachEvent %+v\n Events    %+v", q, streamed[i].ID, *streamed[i], *queried[i])
+			}
+		}
+	}
+
 	count := func(f Filter) int {
 		n := 0
 		if err := s.EachEvent(ctx, f, func(*EventRow) error { n++; return nil }); err != nil {
