@@ -262,10 +262,23 @@ func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) erro
 	if err != nil {
 		return err
 	}
+	// A time filter narrows the ids to read: every range costs its post
+	// and evidence queries whether or not its events are in the span.
+	first := int64(0)
+	if st.timeWhere != "" {
+		var lo, hi sql.NullInt64
+		if err := s.r.QueryRowContext(ctx, `SELECT min(id), max(id) FROM events e WHERE `+st.timeWhere, st.timeArgs...).Scan(&lo, &hi); err != nil {
+			return fmt.Errorf("store: events: %w", err)
+		}
+		if !lo.Valid {
+			return nil
+		}
+		first, last = lo.Int64-1, min(last, hi.Int64)
+	}
 	// One read connection stays free for whoever else reads meanwhile.
 	workers := min(runtime.GOMAXPROCS(0), readConns-1)
-	if workers < 2 || last <= eventRange {
-		return s.eventRange(ctx, st, 0, last, fn)
+	if workers < 2 || last-first <= eventRange {
+		return s.eventRange(ctx, st, first, last, fn)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -288,7 +301,7 @@ func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) erro
 		defer wg.Done()
 		defer close(jobs)
 		defer close(order)
-		for lo := int64(0); lo < last; lo += eventRange {
+		for lo := first; lo < last; lo += eventRange {
 			j := job{lo, min(lo+eventRange, last), make(chan part, 1)}
 			select {
 			case order <- j.out:
