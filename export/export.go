@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Format is an export file format.
@@ -138,6 +139,17 @@ func writeObject(w *bufio.Writer, cols []string, keys [][]byte, vals []any) erro
 			w.WriteString(strconv.FormatBool(v))
 		case int64:
 			w.WriteString(strconv.FormatInt(v, 10))
+		case string:
+			writeJSONString(w, v)
+		case []string:
+			w.WriteByte('[')
+			for j, e := range v {
+				if j > 0 {
+					w.WriteByte(',')
+				}
+				writeJSONString(w, e)
+			}
+			w.WriteByte(']')
 		default:
 			b, err := json.Marshal(jsonValue(v))
 			if err != nil {
@@ -149,6 +161,66 @@ func writeObject(w *bufio.Writer, cols []string, keys [][]byte, vals []any) erro
 	w.WriteByte('}')
 	_, err := w.WriteString("\n")
 	return err
+}
+
+// writeJSONString writes s as encoding/json would (HTML characters, U+2028
+// and U+2029 escaped, invalid UTF-8 as U+FFFD; a test holds it to that):
+// most of a JSONL export is strings, and writing rows through json.Marshal
+// took about a sixth of a JSONL export's CPU, half of it saved here.
+func writeJSONString(w *bufio.Writer, s string) {
+	const hex = "0123456789abcdef"
+	w.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			w.WriteString(s[start:i])
+			switch b {
+			case '"', '\\':
+				w.WriteByte('\\')
+				w.WriteByte(b)
+			case '\b':
+				w.WriteString(`\b`)
+			case '\f':
+				w.WriteString(`\f`)
+			case '\n':
+				w.WriteString(`\n`)
+			case '\r':
+				w.WriteString(`\r`)
+			case '\t':
+				w.WriteString(`\t`)
+			default:
+				w.WriteString(`\u00`)
+				w.WriteByte(hex[b>>4])
+				w.WriteByte(hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			w.WriteString(s[start:i])
+			w.WriteString(`\ufffd`)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			w.WriteString(s[start:i])
+			w.WriteString(`\u202`)
+			w.WriteByte(hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	w.WriteString(s[start:])
+	w.WriteByte('"')
 }
 
 func jsonValue(v any) any {
