@@ -81,6 +81,15 @@ type Fetcher interface {
 	Fetch(ctx context.Context, req *FetchRequest) (*FetchResponse, error)
 }
 
+// FetcherFunc is a Fetcher made of a function, as http.HandlerFunc is a
+// Handler: for canned answers in tests and for wrapping a fetcher.
+type FetcherFunc func(ctx context.Context, req *FetchRequest) (*FetchResponse, error)
+
+// Fetch calls f.
+func (f FetcherFunc) Fetch(ctx context.Context, req *FetchRequest) (*FetchResponse, error) {
+	return f(ctx, req)
+}
+
 // FetchError is a fetch that got no usable HTTP answer: timeout, reset, DNS,
 // too many redirects, or a host that asked us to wait (Retry-After).
 // Transient errors are never evidence of anything.

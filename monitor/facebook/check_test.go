@@ -358,12 +358,12 @@ func TestClient_Check_Errors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := fakeFetcher{func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+			f := monitor.FetcherFunc(func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 				if tc.err == nil {
 					t.Error("fetched for a source without a Page")
 				}
 				return nil, tc.err
-			}}
+			})
 			a, err := New().Check(t.Context(), tc.src, &store.Post{PlatformID: "1_2", PostURL: "https://www.facebook.com/x/posts/2"}, "", f)
 			if !errors.Is(err, tc.wantErr) || a.Class != tc.wantClass {
 				t.Errorf("Check = %+v, %v; want %q, %v", a, err, tc.wantClass, tc.wantErr)

@@ -379,7 +379,7 @@ func TestClient_Collect_Answers(t *testing.T) {
 	}
 	t.Run("archive failure", func(t *testing.T) {
 		disk := errors.New("archive: disk full")
-		f := fakeFetcher{func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) { return nil, disk }}
+		f := monitor.FetcherFunc(func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) { return nil, disk })
 		if _, err := New().Collect(t.Context(), src, f, monitor.CollectOptions{}); !errors.Is(err, disk) {
 			t.Errorf("%v", err)
 		}

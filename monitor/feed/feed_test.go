@@ -259,10 +259,10 @@ func wantStatus(code int) func(t *testing.T, err error) {
 
 func TestCollector_Collect_Request(t *testing.T) {
 	var got *monitor.FetchRequest
-	f := fakeFetcher{func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+	f := monitor.FetcherFunc(func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 		got = req
 		return &monitor.FetchResponse{URL: req.URL, StatusCode: 200, Body: []byte(`<rss><channel></channel></rss>`)}, nil
-	}}
+	})
 	src := &config.Source{ID: "gov-feed", Platform: "feed", URL: "https://gov.example/rss", Vantage: "proxy-kh"}
 	if _, err := New(WithMaxBody(1<<20)).Collect(t.Context(), src, f, monitor.CollectOptions{}); err != nil {
 		t.Fatal(err)
@@ -282,11 +282,11 @@ func TestCollector_Collect_Answers(t *testing.T) {
 	src := &config.Source{ID: "s", URL: "http://feeds.example/a"}
 	final := "http://feeds.example/b"
 	hops := []monitor.Hop{{URL: src.URL, StatusCode: 301, Location: final, CaptureID: 4}}
-	answer := func(r monitor.FetchResponse) fakeFetcher {
-		return fakeFetcher{func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+	answer := func(r monitor.FetchResponse) monitor.FetcherFunc {
+		return monitor.FetcherFunc(func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 			r.Hops, r.Capture = hops, &store.Capture{ID: 5}
 			return &r, nil
-		}}
+		})
 	}
 	fetchErr := &monitor.FetchError{URL: src.URL, Transient: true, Err: errors.New("timeout")}
 	tests := []struct {
@@ -322,9 +322,9 @@ func TestCollector_Collect_Answers(t *testing.T) {
 					t.Errorf("got %+v, %v; want a ParseError about the size cap", l, err)
 				}
 			}},
-		{"fetch error", fakeFetcher{func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+		{"fetch error", monitor.FetcherFunc(func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 			return nil, fetchErr
-		}}, func(t *testing.T, l *monitor.Listing, err error) {
+		}), func(t *testing.T, l *monitor.Listing, err error) {
 			if !errors.Is(err, fetchErr) || !monitor.IsTransient(err) || !strings.HasPrefix(err.Error(), "feed: source s: ") {
 				t.Errorf("got %+v, %v; want the fetch error wrapped", l, err)
 			}

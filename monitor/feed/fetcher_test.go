@@ -11,18 +11,9 @@ import (
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
-// fakeFetcher answers with whatever fetch returns.
-type fakeFetcher struct {
-	fetch func(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error)
-}
-
-func (f fakeFetcher) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	return f.fetch(ctx, req)
-}
-
 // serve is a fetcher answering 200 with body of contentType, as capture 7.
-func serve(body []byte, contentType string) fakeFetcher {
-	return fakeFetcher{func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+func serve(body []byte, contentType string) monitor.FetcherFunc {
+	return monitor.FetcherFunc(func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 		return &monitor.FetchResponse{
 			URL:        req.URL,
 			StatusCode: http.StatusOK,
@@ -30,7 +21,7 @@ func serve(body []byte, contentType string) fakeFetcher {
 			Body:       body,
 			Capture:    &store.Capture{ID: 7},
 		}, nil
-	}}
+	})
 }
 
 // httpFetcher is just enough of the real fetcher for the sandbox: plain

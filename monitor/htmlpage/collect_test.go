@@ -169,7 +169,7 @@ func TestCollector_Collect_NotModified(t *testing.T) {
 }
 
 func TestCollector_Collect_NoAnswer(t *testing.T) {
-	f := fetcherFunc(func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) { return nil, nil })
+	f := monitor.FetcherFunc(func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) { return nil, nil })
 	if l, err := New().Collect(t.Context(), pressSource(), f, monitor.CollectOptions{}); l != nil || err == nil {
 		t.Errorf("Collect = %v, %v; want an error", l, err)
 	}
@@ -205,12 +205,6 @@ func TestCollector_Collect_MaxBody(t *testing.T) {
 			t.Errorf("MaxBody = %d, want %d", got, tc.want)
 		}
 	}
-}
-
-type fetcherFunc func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error)
-
-func (f fetcherFunc) Fetch(ctx context.Context, r *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	return f(ctx, r)
 }
 
 func TestCollector_Collect_Logs(t *testing.T) {

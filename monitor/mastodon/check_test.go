@@ -118,10 +118,10 @@ func TestClassify(t *testing.T) {
 
 func TestChecker_Check_Request(t *testing.T) {
 	var got *monitor.FetchRequest
-	f := fakeFetcher{func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+	f := monitor.FetcherFunc(func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 		got = req
 		return &monitor.FetchResponse{URL: req.URL, StatusCode: 200, Body: []byte(`{"id":"1","created_at":"2026-01-02T03:04:05Z","content":""}`), Capture: &store.Capture{ID: 9}}, nil
-	}}
+	})
 	src := &config.Source{ID: "gov", URL: "https://kh.social/@gov", APIBase: "https://api.kh.social/", Vantage: "proxy-kh", Token: "tok"}
 	a := check(t, f, src, "11/../2")
 	if got.URL != "https://api.kh.social/api/v1/statuses/11%2F..%2F2" || got.Kind != monitor.KindPermalink || got.SourceID != "gov" ||
@@ -149,12 +149,12 @@ func TestChecker_Check_Errors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := fakeFetcher{func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+			f := monitor.FetcherFunc(func(context.Context, *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 				if tc.err == nil {
 					t.Error("fetched for a source without an instance")
 				}
 				return nil, tc.err
-			}}
+			})
 			a, err := Checker{}.Check(t.Context(), tc.src, &store.Post{PlatformID: "1"}, "", f)
 			if !errors.Is(err, tc.wantErr) || a.Class != tc.wantClass {
 				t.Errorf("Check = %+v, %v; want %q, %v", a, err, tc.wantClass, tc.wantErr)

@@ -12,15 +12,6 @@ import (
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
-// fakeFetcher answers with whatever fetch returns.
-type fakeFetcher struct {
-	fetch func(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error)
-}
-
-func (f fakeFetcher) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	return f.fetch(ctx, req)
-}
-
 // answer is one canned API answer.
 type answer struct {
 	code   int

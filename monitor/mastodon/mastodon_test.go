@@ -342,14 +342,14 @@ func TestCollector_Collect_Shapes(t *testing.T) {
 
 func TestCollector_Collect_Request(t *testing.T) {
 	var got []monitor.FetchRequest
-	f := fakeFetcher{func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+	f := monitor.FetcherFunc(func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 		got = append(got, *req)
 		body := `[]`
 		if strings.Contains(req.URL, "lookup") {
 			body = `{"id":"1","username":"x"}`
 		}
 		return &monitor.FetchResponse{URL: req.URL, StatusCode: 200, Body: []byte(body)}, nil
-	}}
+	})
 	src := &config.Source{ID: "x", URL: "https://mastodon.example/@x@other.example", APIBase: "http://127.0.0.1:9/api/v1/", Vantage: "proxy-kh"}
 	l, err := New(WithMaxBody(1<<20)).Collect(t.Context(), src, f, monitor.CollectOptions{})
 	if err != nil {

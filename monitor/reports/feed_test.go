@@ -118,7 +118,7 @@ func TestFeedChannel_Errors(t *testing.T) {
 	if err := fetch("/big"); !errors.As(err, &pe) {
 		t.Errorf("cut feed: %v; want a ParseError", err)
 	}
-	failing := fetcherFunc(func(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+	failing := monitor.FetcherFunc(func(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 		return nil, &monitor.FetchError{URL: req.URL, Transient: true, Err: errors.New("connection reset")}
 	})
 	_, err := FeedChannel{}.Fetch(t.Context(), &config.ReportChannel{ID: "moi", URL: srv.URL}, failing, FetchOptions{})

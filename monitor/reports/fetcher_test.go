@@ -11,13 +11,6 @@ import (
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
-// fetcherFunc is a monitor.Fetcher made of a function.
-type fetcherFunc func(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error)
-
-func (f fetcherFunc) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	return f(ctx, req)
-}
-
 // recorder is a fetcher doing real HTTP, just enough of the real one:
 // plain GETs, numbered captures, the requests kept for the test to read.
 type recorder struct {
@@ -35,7 +28,7 @@ func newRecorder(t *testing.T) *recorder {
 	return &recorder{client: &http.Client{Transport: tr}}
 }
 
-func (r *recorder) fetcher() fetcherFunc {
+func (r *recorder) fetcher() monitor.FetcherFunc {
 	return func(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 		r.mu.Lock()
 		r.requests = append(r.requests, *req)

@@ -12,24 +12,15 @@ import (
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
-// fakeFetcher answers with whatever fetch returns.
-type fakeFetcher struct {
-	fetch func(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error)
-}
-
-func (f fakeFetcher) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	return f.fetch(ctx, req)
-}
-
 // serve is a fetcher answering every URL with status and body, as capture 7.
-func serve(status int, body []byte) fakeFetcher {
-	return fakeFetcher{func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+func serve(status int, body []byte) monitor.FetcherFunc {
+	return monitor.FetcherFunc(func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 		return &monitor.FetchResponse{
 			URL: req.URL, StatusCode: status, Body: body,
 			Header:  http.Header{"Content-Type": {"text/html; charset=utf-8"}},
 			Capture: &store.Capture{ID: 7},
 		}, nil
-	}}
+	})
 }
 
 // httpFetcher is just enough of the real fetcher for the sandbox: GETs

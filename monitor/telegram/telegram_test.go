@@ -279,9 +279,9 @@ func TestCollector_Collect_Errors(t *testing.T) {
 			return serve(200, []byte(`<div class="tgme_page"><div class="tgme_page_title">Group</div><div class="tgme_page_extra">5 members</div></div>`))
 		}, nil, parseErr("shows no preview")},
 		{"truncated page", source(a), func(*testing.T) monitor.Fetcher {
-			return fakeFetcher{func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+			return monitor.FetcherFunc(func(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
 				return &monitor.FetchResponse{URL: req.URL, StatusCode: 200, Body: []byte("<div"), Truncated: true, Capture: &store.Capture{ID: 7}}, nil
-			}}
+			})
 		}, nil, parseErr("cut at the size cap")},
 		{"not a channel URL", &config.Source{ID: "bad", URL: "https://t.me/joinchat/abc"}, func(*testing.T) monitor.Fetcher { return serve(200, nil) }, nil,
 			func(t *testing.T, err error) {
