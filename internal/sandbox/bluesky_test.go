@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 // bskyView is the part of a postView (or what stands in for one) the
@@ -66,7 +67,7 @@ func getJSON(t *testing.T, c *http.Client, target string, header http.Header, v 
 }
 
 func TestBluesky_Identity(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Hosts: 2})
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 2})
 	a := sb.AddAccount(0, "Gov_Press")
 	b := sb.AddAccount(1, "Gov_Press")
 	if got, want := a.BlueskyHandle(), "gov-press.sandbox.test"; got != want {
@@ -79,7 +80,7 @@ func TestBluesky_Identity(t *testing.T) {
 	if a.BlueskyDID() == b.BlueskyDID() {
 		t.Errorf("accounts of one name on two hosts share DID %s", a.BlueskyDID())
 	}
-	again := newSandbox(t, sandbox.Options{}).AddAccount(0, "Gov_Press")
+	again := sandboxtest.New(t, sandbox.Options{}).AddAccount(0, "Gov_Press")
 	if again.BlueskyDID() != a.BlueskyDID() || again.BlueskyRkey("7") != a.BlueskyRkey("7") {
 		t.Errorf("DID or rkey differ between runs: %s %s", again.BlueskyDID(), a.BlueskyDID())
 	}
@@ -99,7 +100,7 @@ func TestBluesky_Identity(t *testing.T) {
 }
 
 func TestBluesky_Profile(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	a.SetMetric("followers", 1200)
@@ -191,7 +192,7 @@ func authorFeed(t *testing.T, c *http.Client, a *sandbox.Account, ids map[string
 }
 
 func TestBluesky_AuthorFeed(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -252,7 +253,7 @@ func TestBluesky_AuthorFeed(t *testing.T) {
 }
 
 func TestBluesky_PostView(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	a.SetMedia("flag.png", 2048, "image/png")
@@ -293,7 +294,7 @@ type bskyPosts struct {
 }
 
 func TestBluesky_GetPosts(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	labelers := http.Header{"Atproto-Accept-Labelers": {"did:plc:ar7c4by46qjdydhdevvrndac;redact, " + sandbox.BlueskyGeoLabeler}}
@@ -396,7 +397,7 @@ func TestBluesky_GetPosts(t *testing.T) {
 }
 
 func TestBluesky_RepoStatus(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	type status struct {
@@ -430,7 +431,7 @@ func TestBluesky_RepoStatus(t *testing.T) {
 }
 
 func TestBluesky_Failures(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	id := a.Publish(sandbox.Post{HTML: "<p>x</p>"})

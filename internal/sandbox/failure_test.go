@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 func TestFailures(t *testing.T) {
@@ -89,7 +90,7 @@ func TestFailures(t *testing.T) {
 			},
 		},
 	}
-	sb := newSandbox(t, sandbox.Options{Hosts: 2})
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 2})
 	for _, scope := range []string{"account", "host"} {
 		for _, tc := range tests {
 			t.Run(scope+"/"+tc.name, func(t *testing.T) {
@@ -125,7 +126,7 @@ func TestFailures(t *testing.T) {
 }
 
 func TestFailures_Queue(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	statuses := func(n int) []int {
@@ -259,7 +260,7 @@ func TestAccount_FailPost(t *testing.T) {
 			want:     []int{200},
 		},
 	}
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			sb.ClearFailures()

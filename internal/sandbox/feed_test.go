@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 func TestConditionalGet(t *testing.T) {
 	// A frozen clock is the hard case: every change happens "at the same
 	// second", and If-Modified-Since must still see the edit.
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	sb := newSandbox(t, sandbox.Options{Clock: func() time.Time { return now }})
+	sb := sandboxtest.New(t, sandbox.Options{Clock: func() time.Time { return now }})
 	tests := []struct {
 		name string
 		url  func(a *sandbox.Account, id string) string
@@ -67,7 +68,7 @@ func TestConditionalGet(t *testing.T) {
 }
 
 func TestFeed_Items(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	a.SetMedia("photo.jpg", 1234, "image/jpeg")
@@ -140,7 +141,7 @@ func TestFeed_Items(t *testing.T) {
 }
 
 func TestFeed_Listing(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -184,7 +185,7 @@ func TestFeed_Listing(t *testing.T) {
 }
 
 func TestFeed_Hostile(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	hostile := "<script>alert('x')</script>]]><![CDATA[ & &bogus; \xff\xfe bad utf8 \x00\x01\x0b\x1f ctl \uFFFE \"quoted\" </description></item>"

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
 )
 
@@ -76,7 +77,7 @@ type graphPosts struct {
 }
 
 func TestGraph_IDs(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Hosts: 2})
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 2})
 	a, b, other := sb.AddAccount(0, "alice"), sb.AddAccount(0, "bob"), sb.AddAccount(1, "alice")
 	// Hard-coded: ids must not change between runs or releases, or an
 	// archive made against the sandbox would no longer match it.
@@ -106,7 +107,7 @@ func TestGraph_IDs(t *testing.T) {
 }
 
 func TestGraph_Page(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	a.SetMetric("likes", 407137)
@@ -167,7 +168,7 @@ func TestGraph_Page(t *testing.T) {
 }
 
 func TestGraph_Posts(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	a.SetMedia("photo.jpg", 10, "image/jpeg")
@@ -290,7 +291,7 @@ func lastCursor(t *testing.T, c *http.Client, base string) string {
 }
 
 func TestGraph_PostStates(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	tests := []struct {
 		name          string
@@ -350,7 +351,7 @@ func TestGraph_PostStates(t *testing.T) {
 }
 
 func TestGraph_Tokens(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Clock: func() time.Time { return time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC) }})
+	sb := sandboxtest.New(t, sandbox.Options{Clock: func() time.Time { return time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC) }})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	page := a.GraphAPIBase() + "/gov"
@@ -396,7 +397,7 @@ func TestGraph_Tokens(t *testing.T) {
 }
 
 func TestGraph_Failures(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	id := a.Publish(sandbox.Post{HTML: "<p>x</p>"})
 	for _, tc := range []struct {
@@ -509,7 +510,7 @@ func TestGraph_Shapes(t *testing.T) {
 	realPaging := keys(t, read("connection-with-cursor.json"), "paging")
 	realCursors := keys(t, read("connection-with-cursor.json"), "paging", "cursors")
 
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	a.Publish(sandbox.Post{HTML: "<p>hi</p>"})
@@ -537,7 +538,7 @@ func TestGraph_Shapes(t *testing.T) {
 }
 
 func TestGraph_SetGraphHidden(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "gov")
 	id := a.Publish(sandbox.Post{HTML: "<p>x</p>"})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 // stepClock is a sandbox clock that moves only when told to.
@@ -30,7 +31,7 @@ func (c *stepClock) Add(d time.Duration) {
 
 func TestSandbox_Log(t *testing.T) {
 	clock := &stepClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	sb := newSandbox(t, sandbox.Options{Hosts: 2, Clock: clock.Now})
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 2, Clock: clock.Now})
 	a := sb.AddAccount(0, "alice")
 	twin := sb.AddAccount(1, "alice") // same name, other host
 	const blockedBy = "https://lumendatabase.org/notices/123"
@@ -163,7 +164,7 @@ func TestActionKind_String(t *testing.T) {
 // TestSandbox_Log_Concurrent checks that the log of each account is in the
 // order its changes took effect, even when accounts are scripted at once.
 func TestSandbox_Log_Concurrent(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	const accounts, steps = 4, 50
 	var wg sync.WaitGroup
 	for i := range accounts {

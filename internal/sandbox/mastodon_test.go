@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
 )
 
@@ -61,7 +62,7 @@ type apiAccount struct {
 }
 
 func TestMastodon_IDs(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a, b := sb.AddAccount(0, "alice"), sb.AddAccount(0, "bob")
 	// Hard-coded: ids must not change between runs or releases, or an
 	// archive made against the sandbox would no longer match it.
@@ -83,7 +84,7 @@ func TestMastodon_IDs(t *testing.T) {
 }
 
 func TestMastodon_Account(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	a.SetMetric("followers", 1036)
@@ -141,7 +142,7 @@ func TestMastodon_Account(t *testing.T) {
 
 func TestMastodon_Statuses(t *testing.T) {
 	clock := &stepClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	sb := newSandbox(t, sandbox.Options{Clock: clock.Now})
+	sb := sandboxtest.New(t, sandbox.Options{Clock: clock.Now})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	a.SetMetric("followers", 5)
@@ -267,7 +268,7 @@ func TestMastodon_Statuses(t *testing.T) {
 }
 
 func TestMastodon_StatusStates(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	tests := []struct {
@@ -329,7 +330,7 @@ func TestMastodon_StatusStates(t *testing.T) {
 }
 
 func TestMastodon_Failures(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	id := a.Publish(sandbox.Post{HTML: "<p>hi</p>"})
@@ -399,7 +400,7 @@ func TestMastodon_Shapes(t *testing.T) {
 	realMedia := keys(t, withMedia.Media[0])
 	realAccount := keys(t, read("rtoot__get_account_default.json"))
 
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	a.Publish(sandbox.Post{HTML: "<p>hi</p>", Media: []string{"a.png"}})

@@ -6,10 +6,11 @@ import (
 	"testing"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 func TestMedia(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	a.SetMedia("big.bin", 100_003, "application/octet-stream")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 func TestAccount_Removals(t *testing.T) {
@@ -76,7 +77,7 @@ func TestAccount_Removals(t *testing.T) {
 			},
 		},
 	}
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClient(t)
@@ -119,7 +120,7 @@ func TestAccount_Removals(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	id := a.Publish(sandbox.Post{HTML: "private"})
@@ -141,7 +142,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestAccount_Suspend(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	id := a.Publish(sandbox.Post{HTML: "<p>hi</p>", Media: []string{"a.jpg"}})
@@ -164,7 +165,7 @@ func TestAccount_Suspend(t *testing.T) {
 }
 
 func TestAccount_Edit(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	id := a.Publish(sandbox.Post{HTML: "<p>before</p>"})
@@ -183,7 +184,7 @@ func TestAccount_Edit(t *testing.T) {
 }
 
 func TestAccount_Publish_IDs(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "alice")
 	if got := a.Publish(sandbox.Post{ID: "2"}); got != "2" {
 		t.Errorf("Publish with ID 2 = %q", got)
@@ -201,7 +202,7 @@ func TestAccount_Publish_IDs(t *testing.T) {
 }
 
 func TestAccount_ScriptPanics(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "alice")
 	tests := []struct {
 		name string
@@ -231,7 +232,7 @@ func TestAccount_ScriptPanics(t *testing.T) {
 
 func TestAccount_Publish_Replace(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	sb := newSandbox(t, sandbox.Options{Clock: func() time.Time { return now }})
+	sb := sandboxtest.New(t, sandbox.Options{Clock: func() time.Time { return now }})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	id := a.Publish(sandbox.Post{HTML: "<p>v1</p>"})
@@ -289,7 +290,7 @@ func TestAccount_Status(t *testing.T) {
 			a.Publish(sandbox.Post{ID: id, HTML: "again", Published: start})
 		}, sandbox.PostStatus{Live: true, InListing: true}, http.StatusOK},
 	}
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClient(t)
@@ -327,7 +328,7 @@ func TestAccount_Status(t *testing.T) {
 }
 
 func TestAccount_HideFromListing(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -385,7 +386,7 @@ func TestAccount_HideFromListing(t *testing.T) {
 }
 
 func TestPermalink_Page(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	id := a.Publish(sandbox.Post{Title: "Statement", HTML: "<p>We said <b>this</b>.</p>"})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 var (
@@ -52,7 +53,7 @@ func pressPage(t *testing.T, body string) (links, dates []string, next string) {
 }
 
 func TestPress_Pages(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "ministry")
 	start := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
@@ -111,7 +112,7 @@ func TestPress_Pages(t *testing.T) {
 }
 
 func TestPress_States(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	tests := []struct {
 		name       string
@@ -158,7 +159,7 @@ func TestPress_States(t *testing.T) {
 }
 
 func TestPress_ConditionalGet(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "ministry")
 	id := a.Publish(sandbox.Post{Title: "t", HTML: "<p>v1</p>"})

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 // TestConcurrentScripting scripts accounts while they are served; run with
 // -race it is the proof that every script method is safe beside serving.
 func TestConcurrentScripting(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Hosts: 2})
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 2})
 	var accounts []*sandbox.Account
 	for i := range 6 {
 		a := sb.AddAccount(i%2, fmt.Sprintf("acct%d", i))

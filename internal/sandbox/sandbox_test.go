@@ -12,21 +12,8 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
-
-func newSandbox(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.New(opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return sb
-}
 
 // newClient does not follow redirects, so tests see the 302s themselves,
 // and has its own connections, so one test's keep-alives never meet
@@ -143,7 +130,7 @@ func rssLinks(t *testing.T, c *http.Client, a *sandbox.Account) []string {
 }
 
 func TestNew_Hosts(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Hosts: 3})
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 3})
 	c := newClient(t)
 	hosts := sb.Hosts()
 	if len(hosts) != 3 {
@@ -172,7 +159,7 @@ func TestNew_Hosts(t *testing.T) {
 
 func TestNew_Clock(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	sb := newSandbox(t, sandbox.Options{Clock: func() time.Time { return now }})
+	sb := sandboxtest.New(t, sandbox.Options{Clock: func() time.Time { return now }})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	id := a.Publish(sandbox.Post{HTML: "<p>hello</p>"})

@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 func TestStats_MaxInFlight(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Hosts: 2})
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 2})
 	a := sb.AddAccount(0, "alice")
 	c := newClient(t)
 
@@ -52,7 +53,7 @@ func TestStats_MaxInFlight(t *testing.T) {
 }
 
 func TestStats_Requests(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Hosts: 2})
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 2})
 	c := newClient(t)
 	a0 := sb.AddAccount(0, "alice")
 	a1 := sb.AddAccount(1, "alice")

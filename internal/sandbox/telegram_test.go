@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 )
 
 // tgPage is what a reader of a channel preview sees.
@@ -66,7 +67,7 @@ func parseTelegram(t *testing.T, pageURL, body string) tgPage {
 }
 
 func TestTelegram_Preview(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "ministry")
 	a.SetMedia("photo.jpg", 10, "image/jpeg")
@@ -144,7 +145,7 @@ func TestTelegram_Preview(t *testing.T) {
 }
 
 func TestTelegram_Counters(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "counted")
 	tests := []struct {
@@ -176,7 +177,7 @@ func TestTelegram_Counters(t *testing.T) {
 }
 
 func TestTelegram_Embed(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "channel")
 	embed := func(id string) (int, string, string) {
@@ -239,7 +240,7 @@ func TestTelegram_Embed(t *testing.T) {
 }
 
 func TestTelegram_GoneChannel(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "doomed")
 	a.Publish(sandbox.Post{HTML: "<p>x</p>"})
@@ -269,7 +270,7 @@ func TestTelegram_GoneChannel(t *testing.T) {
 // TestTelegram_Routes checks that Telegram's two-segment paths leave the
 // other platforms' paths of the same shape alone.
 func TestTelegram_Routes(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "alice")
 	a.Publish(sandbox.Post{ID: "feed.rss", HTML: "<p>a post with a tricky id</p>"})
@@ -301,7 +302,7 @@ func TestTelegram_Routes(t *testing.T) {
 }
 
 func TestTelegram_ConditionalGet(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{})
+	sb := sandboxtest.New(t, sandbox.Options{})
 	c := newClient(t)
 	a := sb.AddAccount(0, "cond")
 	id := a.Publish(sandbox.Post{HTML: "<p>v1</p>"})

@@ -10,6 +10,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -20,7 +21,7 @@ func storePost(a *sandbox.Account, id string) *store.Post {
 // TestClient_Check_Sandbox checks posts in every state the sandbox can put
 // them in.
 func TestClient_Check_Sandbox(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	tests := []struct {
 		name       string

@@ -11,12 +11,13 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
 func TestClient_Collect(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	a.SetMedia("flag.png", 2048, "image/png")
 	a.SetMetric("followers", 1200)
@@ -95,7 +96,7 @@ func TestClient_Collect(t *testing.T) {
 }
 
 func TestClient_Collect_Pages(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	var ids []string // newest first
@@ -145,7 +146,7 @@ func TestClient_Collect_Pages(t *testing.T) {
 }
 
 func TestClient_Collect_KeptDID(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	b := sb.AddAccount(0, "opp")
 	a.Publish(sandbox.Post{HTML: "<p>a</p>"})
@@ -186,7 +187,7 @@ func TestClient_Collect_KeptDID(t *testing.T) {
 }
 
 func TestClient_Collect_Listing(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	var ids []string
@@ -212,7 +213,7 @@ func TestClient_Collect_Listing(t *testing.T) {
 }
 
 func TestClient_Collect_Errors(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	tests := []struct {
 		name     string
 		noCursor bool // the first collection: no DID kept

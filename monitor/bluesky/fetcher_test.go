@@ -15,20 +15,6 @@ import (
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
-func newSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("sandbox close: %v", err)
-		}
-	})
-	return sb
-}
-
 // source is the bluesky source of a sandbox account.
 func source(a *sandbox.Account) *config.Source {
 	return &config.Source{ID: a.Name() + "-bsky", Actor: a.Name(), Platform: "bluesky", URL: a.BlueskyProfileURL(),

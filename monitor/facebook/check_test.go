@@ -16,6 +16,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -45,7 +46,7 @@ const (
 // TestClient_Check checks a post in each state the sandbox can put it in,
 // through Graph and, without a token, logged out.
 func TestClient_Check(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	acc := sb.AddAccount(0, "gov")
 	tests := []struct {
 		name string
@@ -116,7 +117,7 @@ func TestClient_Check(t *testing.T) {
 // TestClient_Check_Page: a not-found post is judged by the Page's answer
 // to the same token, asked once for a while, or taken from the listing.
 func TestClient_Check_Page(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	acc := sb.AddAccount(0, "gov")
 	var ids []string
 	for range 3 {
@@ -185,7 +186,7 @@ func TestClient_Check_Page(t *testing.T) {
 // TestClient_Check_Pauses: a bad token or a rate limit pauses what it
 // limits until the source is collected again.
 func TestClient_Check_Pauses(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	acc, other := sb.AddAccount(0, "gov"), sb.AddAccount(0, "opp")
 	id := acc.Publish(sandbox.Post{HTML: "<p>x</p>"})
 	oid := other.Publish(sandbox.Post{HTML: "<p>y</p>"})

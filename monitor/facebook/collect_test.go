@@ -14,6 +14,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
@@ -29,7 +30,7 @@ func collect(t *testing.T, c *Client, f monitor.Fetcher, src *config.Source, opt
 }
 
 func TestClient_Collect(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	a.SetMetric("likes", 407137)
 	a.SetMetric("followers", 512000)
@@ -97,7 +98,7 @@ func TestClient_Collect(t *testing.T) {
 }
 
 func TestClient_Collect_Edits(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "bob")
 	id := a.Publish(sandbox.Post{HTML: "<p>We will hold elections in May.</p>"})
 	a.Publish(sandbox.Post{HTML: "<p>Unrelated.</p>"})
@@ -132,7 +133,7 @@ func TestClient_Collect_Edits(t *testing.T) {
 // TestClient_Collect_Paging reads a backfill across pages, through the
 // empty page Graph sends past the end, and counts only pages with posts.
 func TestClient_Collect_Paging(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	a.SetListingLimit(0)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -212,7 +213,7 @@ func TestClient_Collect_Paging_Routes(t *testing.T) {
 }
 
 func TestClient_Collect_Errors(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "gov")
 	a.Publish(sandbox.Post{HTML: "<p>x</p>"})
 	errOf := func(t *testing.T, src *config.Source, opt monitor.CollectOptions) error {
@@ -389,7 +390,7 @@ func TestClient_Collect_Answers(t *testing.T) {
 // TestClient_Collect_StaleCursor: a kept id of another Page (the url was
 // changed) or of a Page gone under it gives way to the url's name.
 func TestClient_Collect_StaleCursor(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a, b := sb.AddAccount(0, "gov"), sb.AddAccount(0, "opp")
 	a.Publish(sandbox.Post{HTML: "<p>x</p>"})
 	f := newHTTPFetcher(t)

@@ -136,20 +136,6 @@ func (h *httpFetcher) urls() []string {
 	return out
 }
 
-func newSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("sandbox close: %v", err)
-		}
-	})
-	return sb
-}
-
 // testToken is long enough for the archive's scrub (8 bytes at least).
 const testToken = "EAAtesttoken0123456789"
 

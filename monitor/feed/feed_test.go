@@ -13,23 +13,10 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
-
-func newSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("sandbox close: %v", err)
-		}
-	})
-	return sb
-}
 
 // feedURLs are the two feed flavours every sandbox account serves.
 var feedURLs = []struct {
@@ -66,7 +53,7 @@ func byURL(items []monitor.Item) map[string]monitor.Item {
 }
 
 func TestCollector_Collect(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	published := time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
 	posts := []struct {
 		post      sandbox.Post
@@ -156,7 +143,7 @@ func TestCollector_Collect(t *testing.T) {
 }
 
 func TestCollector_Collect_Edits(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	for _, fl := range feedURLs {
 		t.Run(fl.name, func(t *testing.T) {
 			a := sb.AddAccount(0, "bob-"+fl.name)
@@ -211,7 +198,7 @@ func TestCollector_Collect_Edits(t *testing.T) {
 }
 
 func TestCollector_Collect_Errors(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	tests := []struct {
 		name   string
 		script func(a *sandbox.Account)

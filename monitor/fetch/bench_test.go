@@ -12,6 +12,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/archive/warc"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -66,7 +67,7 @@ func BenchmarkFetch(b *testing.B) {
 		{"nop", func(*testing.B) Recorder { return nopRecorder{} }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			sb := newSandbox(b, 1)
+			sb := sandboxtest.New(b, sandbox.Options{Hosts: 1})
 			acct := sb.AddAccount(0, "alice")
 			for j := range 20 {
 				acct.Publish(sandbox.Post{Title: "post", HTML: "<p>Some text of a post, long enough to look real.</p>",

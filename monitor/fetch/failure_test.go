@@ -11,6 +11,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -28,7 +29,7 @@ func closedAddr(t *testing.T) string {
 // Network failures are archived as failure captures and reported as
 // transient: they are never evidence that a post is gone.
 func TestClient_Fetch_NetworkFailures(t *testing.T) {
-	sb := newSandbox(t, 1)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	feed := addFeed(sb, 0, "alice").FeedURL()
 	short := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", "1000")

@@ -23,6 +23,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/warc"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -63,20 +64,6 @@ func newClient(t testing.TB, cfg config.Fetch, rec Recorder, opts ...Option) *Cl
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
-}
-
-func newSandbox(t testing.TB, hosts int) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{Hosts: hosts})
-	if err != nil {
-		t.Fatalf("sandbox.New: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("sandbox Close: %v", err)
-		}
-	})
-	return sb
 }
 
 // addFeed makes an account with one post and returns it.
@@ -147,7 +134,7 @@ func TestNew_Errors(t *testing.T) {
 }
 
 func TestClient_Fetch_UserAgent(t *testing.T) {
-	sb := newSandbox(t, 1)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	a := addFeed(sb, 0, "alice")
 	c := newClient(t, testConfig(), newArchive(t))
 	tests := []struct {
@@ -325,7 +312,7 @@ func TestClient_Fetch_EndlessBodyMemory(t *testing.T) {
 }
 
 func TestClient_Fetch_Conditional(t *testing.T) {
-	sb := newSandbox(t, 1)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	feed := addFeed(sb, 0, "alice").FeedURL()
 	a := newArchive(t)
 	c := newClient(t, testConfig(), a)
@@ -407,7 +394,7 @@ func TestClient_Fetch_BadRequests(t *testing.T) {
 }
 
 func TestClient_Fetch_Logging(t *testing.T) {
-	sb := newSandbox(t, 1)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	feed := addFeed(sb, 0, "alice").FeedURL()
 	var buf bytes.Buffer
 	l := logrus.New()
@@ -430,7 +417,7 @@ func TestClient_Fetch_Logging(t *testing.T) {
 // Errors of the Recorder reach the caller: an answer that could not be
 // archived must not be used as if it had been.
 func TestClient_Fetch_ArchiveError(t *testing.T) {
-	sb := newSandbox(t, 1)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	feed := addFeed(sb, 0, "alice").FeedURL()
 	// Not newArchive: a second Close fails on the lock file.
 	a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: t.TempDir()})
@@ -458,7 +445,7 @@ func TestClient_Fetch_ArchiveError(t *testing.T) {
 }
 
 func TestClient_Fetch_CallerCancel(t *testing.T) {
-	sb := newSandbox(t, 1)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	a := newArchive(t)
 	c := newClient(t, testConfig(), a)
 	feed := addFeed(sb, 0, "alice").FeedURL()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -33,7 +34,7 @@ func TestClient_Fetch_Politeness(t *testing.T) {
 		workers  = 64
 		interval = 20 * time.Millisecond
 	)
-	sb := newSandbox(t, hosts)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: hosts})
 	feeds := make([]string, sources)
 	for i := range feeds {
 		feeds[i] = addFeed(sb, i%hosts, fmt.Sprintf("acct%03d", i)).FeedURL()
@@ -109,7 +110,7 @@ func TestClient_Fetch_Politeness(t *testing.T) {
 // Without spacing, the concurrency limit alone must bind: requests held
 // in the server pile up to exactly the limit.
 func TestClient_Fetch_PerHostConcurrency(t *testing.T) {
-	sb := newSandbox(t, 2)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 2})
 	a0 := addFeed(sb, 0, "alice")
 	a1 := addFeed(sb, 1, "bob")
 	sb.FailHost(0, -1, sandbox.Slow(50*time.Millisecond))
@@ -140,7 +141,7 @@ func TestClient_Fetch_PerHostConcurrency(t *testing.T) {
 func TestClient_Fetch_RetryAfter(t *testing.T) {
 	t.Run("waited out", func(t *testing.T) {
 		t.Parallel()
-		sb := newSandbox(t, 2)
+		sb := sandboxtest.New(t, sandbox.Options{Hosts: 2})
 		feed := addFeed(sb, 0, "alice").FeedURL()
 		other := addFeed(sb, 1, "bob").FeedURL()
 		a := newArchive(t)
@@ -187,7 +188,7 @@ func TestClient_Fetch_RetryAfter(t *testing.T) {
 	for _, tc := range failFast {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sb := newSandbox(t, 1)
+			sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 			feed := addFeed(sb, 0, "alice").FeedURL()
 			a := newArchive(t)
 			c := newClient(t, testConfig(), a, tc.opts...)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -45,7 +47,7 @@ func (p *forwardProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestClient_Fetch_Vantage(t *testing.T) {
-	sb := newSandbox(t, 1)
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	feed := addFeed(sb, 0, "alice").FeedURL()
 	proxy := &forwardProxy{tr: &http.Transport{}}
 	t.Cleanup(proxy.tr.CloseIdleConnections)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
@@ -19,20 +20,6 @@ var (
 	homeSel      = config.Selectors{Item: "li.item", Link: "a.link", Text: "div.text", Date: "time"}
 )
 
-func newSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("sandbox close: %v", err)
-		}
-	})
-	return sb
-}
-
 func sandboxSource(url string, sel config.Selectors) *config.Source {
 	return &config.Source{ID: "sb", Actor: "sb", Platform: "html", URL: url, Vantage: "direct", Selectors: &sel}
 }
@@ -40,7 +27,7 @@ func sandboxSource(url string, sel config.Selectors) *config.Source {
 // TestCollector_Sandbox reads the sandbox's press room and home page: every
 // listed post once, newest first, with its permalink, text and date.
 func TestCollector_Sandbox(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "ministry")
 	start := time.Date(2026, 11, 1, 8, 0, 30, 0, time.UTC)
 	for i := 1; i <= 25; i++ {
@@ -93,7 +80,7 @@ func TestCollector_Sandbox(t *testing.T) {
 }
 
 func TestCollector_Sandbox_States(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	tests := []struct {
 		name  string
 		setup func(a *sandbox.Account)

@@ -11,6 +11,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -25,7 +26,7 @@ func check(t *testing.T, f monitor.Fetcher, src *config.Source, platformID strin
 
 // TestChecker_Check checks a post in each state the sandbox can put it in.
 func TestChecker_Check(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	acc := sb.AddAccount(0, "gov")
 	tests := []struct {
 		name       string

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
-	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -107,18 +106,4 @@ func (h *httpFetcher) kinds() []string {
 		out = append(out, r.Kind)
 	}
 	return out
-}
-
-func newSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("sandbox close: %v", err)
-		}
-	})
-	return sb
 }

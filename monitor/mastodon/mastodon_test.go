@@ -12,6 +12,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
@@ -36,7 +37,7 @@ func sandboxBase(a *sandbox.Account) string {
 }
 
 func TestCollector_Collect(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "alice")
 	a.SetMetric("followers", 1036)
 	a.SetMetric("following", 138)
@@ -91,7 +92,7 @@ func TestCollector_Collect(t *testing.T) {
 }
 
 func TestCollector_Collect_Edits(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "bob")
 	id := a.Publish(sandbox.Post{HTML: "<p>We will hold elections in May.</p>"})
 	keep := a.Publish(sandbox.Post{HTML: "<p>Unrelated.</p>"})
@@ -135,7 +136,7 @@ func TestCollector_Collect_Edits(t *testing.T) {
 }
 
 func TestCollector_Collect_Cursor(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "carol")
 	other := sb.AddAccount(0, "dave")
 	a.SetMetric("followers", 7)
@@ -195,7 +196,7 @@ func TestCollector_Collect_Cursor(t *testing.T) {
 }
 
 func TestCollector_Collect_Pages(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "erin")
 	a.SetListingLimit(0) // no window: paging reaches every post
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -235,7 +236,7 @@ func TestCollector_Collect_Pages(t *testing.T) {
 }
 
 func TestCollector_Collect_Errors(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	tests := []struct {
 		name   string
 		script func(a *sandbox.Account)

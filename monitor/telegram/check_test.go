@@ -9,11 +9,12 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
 func TestChecker_Check(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "checked")
 	src := source(a)
 	const withheld = "This message can't be displayed because it violated local laws."

@@ -12,23 +12,10 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
-
-func newSandbox(t *testing.T) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Errorf("sandbox close: %v", err)
-		}
-	})
-	return sb
-}
 
 func source(a *sandbox.Account) *config.Source {
 	return &config.Source{ID: a.Name() + "-tg", Actor: a.Name(), Platform: "telegram", URL: a.TelegramURL(), Vantage: "direct"}
@@ -52,7 +39,7 @@ func ids(items []monitor.Item) []string {
 }
 
 func TestCollector_Collect(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "ministry")
 	a.SetMedia("photo.jpg", 1234, "image/jpeg")
 	a.SetMetric("subscribers", 1234567)
@@ -117,7 +104,7 @@ func TestCollector_Collect(t *testing.T) {
 }
 
 func TestCollector_Collect_Pages(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "archive")
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 25 {
@@ -177,7 +164,7 @@ func TestCollector_Collect_Pages(t *testing.T) {
 }
 
 func TestCollector_Collect_Listing(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "glitchy")
 	a.SetMetric("subscribers", 12)
 	var posts []string
@@ -216,7 +203,7 @@ func TestCollector_Collect_Listing(t *testing.T) {
 }
 
 func TestCollector_Collect_Errors(t *testing.T) {
-	sb := newSandbox(t)
+	sb := sandboxtest.New(t, sandbox.Options{})
 	a := sb.AddAccount(0, "erring")
 	a.Publish(sandbox.Post{HTML: "<p>x</p>"})
 	gone := sb.AddAccount(0, "suspended")
