@@ -20,28 +20,7 @@ import (
 
 // flexID is a Graph id: a string, though some captures and proxies send
 // a number.
-type flexID string
-
-func (i *flexID) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
-		*i = ""
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*i = flexID(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("id %s is neither a string nor a number", b)
-	}
-	*i = flexID(n.String())
-	return nil
-}
+type flexID = monitor.JSONID
 
 // flexNumber is a count or a code: a number, or a string holding one (one
 // capture sends an error code as "10").

@@ -17,28 +17,7 @@ import (
 
 // id is a Mastodon id: a string in Mastodon's API, a number in some
 // servers that imitate it.
-type id string
-
-func (i *id) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
-		*i = ""
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*i = id(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("id %s is neither a string nor a number", b)
-	}
-	*i = id(n.String())
-	return nil
-}
+type id = monitor.JSONID
 
 // account is the part of Mastodon's Account entity read here.
 type account struct {
