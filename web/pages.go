@@ -580,19 +580,12 @@ func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var channels []channelView
 	for _, ch := range h.o.ReportChannels {
-		c, ok := byID[ch.ID]
-		v := channelView{ID: ch.ID, Kind: ch.Kind, State: "never run", Class: "hidden", LastSuccess: fmtTime(c.LastSuccess),
-			Failures: c.Failures, Error: c.Error}
+		c := byID[ch.ID]
+		v := channelView{ID: ch.ID, Kind: ch.Kind, State: c.State(), LastSuccess: fmtTime(c.LastSuccess), Failures: c.Failures, Error: c.Error}
 		if !c.LastError.IsZero() {
 			v.LastError = fmtTime(c.LastError)
 		}
-		switch {
-		case !ok || (c.LastSuccess.IsZero() && c.LastError.IsZero()):
-		case c.Failures > 0:
-			v.State, v.Class = "failing", "suspect"
-		default:
-			v.State, v.Class = "ok", "live"
-		}
+		v.Class = map[string]string{"never run": "hidden", "failing": "suspect", "ok": "live"}[v.State]
 		channels = append(channels, v)
 	}
 	h.render(w, http.StatusOK, "sources", struct {

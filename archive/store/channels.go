@@ -18,6 +18,18 @@ type ChannelHealth struct {
 	Failures               int    // in a row; 0 after a success
 }
 
+// State is "never run" (no fetch recorded: the zero value too), "failing"
+// (failures in a row) or "ok".
+func (h ChannelHealth) State() string {
+	switch {
+	case h.LastSuccess.IsZero() && h.LastError.IsZero():
+		return "never run"
+	case h.Failures > 0:
+		return "failing"
+	}
+	return "ok"
+}
+
 // A channel's health lives in settings under "channel:ID:…", beside its
 // cursor.
 func channelKey(id, what string) string { return "channel:" + id + ":" + what }

@@ -174,24 +174,13 @@ func sourcesCmd() *command {
 			tw = tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "REPORT CHANNEL\tKIND\tSTATE\tLAST SUCCESS\tFAILURES\tLAST ERROR")
 			for _, ch := range cfg.ReportChannels {
-				h, ok := health[ch.ID]
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", ch.ID, ch.Kind, channelState(h, ok), orDash(h.LastSuccess), h.Failures,
+				h := health[ch.ID]
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", ch.ID, ch.Kind, h.State(), orDash(h.LastSuccess), h.Failures,
 					oneLine(lastChannelError(h), 80))
 			}
 			return tw.Flush()
 		},
 	}
-}
-
-// channelState is "never run", "ok" or "failing" (failures in a row).
-func channelState(h store.ChannelHealth, fetched bool) string {
-	switch {
-	case !fetched || (h.LastSuccess.IsZero() && h.LastError.IsZero()):
-		return "never run"
-	case h.Failures > 0:
-		return "failing"
-	}
-	return "ok"
 }
 
 // lastChannelError is the last failure with its time, "" when none.
