@@ -80,16 +80,20 @@ const eventColumns = `e.id, e.type, e.at, e.post_id, e.source_id, e.reason, e.de
     CASE WHEN e.type = '` + EventAccountGone + `' THEN (SELECT count(*) FROM events c WHERE c.parent_id = e.id) END`
 
 // rawEvent is an event row as read, before its post, source, evidence and
-// reports are joined to it.
+// reports are joined to it: scratch space that a stream reuses for every
+// row, so that only the finished EventRow is kept (a new rawEvent per row
+// was most of what a long export allocated).
 type rawEvent struct {
-	r                                               EventRow
+	r                                               *EventRow
 	at, live, missing, post, source, reason, detail sql.NullString
 	diff, mname                                     sql.NullString
 	mfrom, mto                                      sql.NullFloat64
 	parent, folded                                  sql.NullInt64
 }
 
-func (x *rawEvent) dest() []any {
+// dest points the scan at r.
+func (x *rawEvent) dest(r *EventRow) []any {
+	x.r = r
 	return []any{&x.r.ID, &x.r.Type, &x.at, &x.post, &x.source, &x.reason, &x.detail, &x.r.LikelyCorrection,
 		&x.live, &x.missing, &x.diff, &x.mname, &x.mfrom, &x.mto, &x.parent, &x.folded}
 }
@@ -103,7 +107,7 @@ type reportRef struct{ id, filed string }
 // row finishes the event with its post, the source's actor, its evidence
 // and the reports naming its post.
 func (x *rawEvent) row(p postRef, infos map[string]sourceInfo, evidence []int64, reports []reportRef) *EventRow {
-	r := &x.r
+	r := x.r
 	r.PostID, r.SourceID, r.Reason, r.Detail, r.Diff = x.post.String, x.source.String, x.reason.String, x.detail.String, x.diff.String
 	r.PostURL, r.Platform, r.PlatformID = p.url, p.platform, p.platformID
 	r.ParentID, r.Folded = x.parent.Int64, int(x.folded.Int64)
@@ -229,7 +233,7 @@ func scanEvent(rows *sql.Rows, infos map[string]sourceInfo) (*EventRow, error) {
 	var x rawEvent
 	var p postRef
 	var url, platform, platformID, source, evidence, reports sql.NullString
-	if err := rows.Scan(append(x.dest(), &url, &platform, &platformID, &source, &evidence, &reports)...); err != nil {
+	if err := rows.Scan(append(x.dest(new(EventRow)), &url, &platform, &platformID, &source, &evidence, &reports)...); err != nil {
 		return nil, err
 	}
 	p = postRef{url.String, platform.String, platformID.String, source.String}
@@ -278,7 +282,7 @@ func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) erro
 	// One read connection stays free for whoever else reads meanwhile.
 	workers := min(runtime.GOMAXPROCS(0), readConns-1)
 	if workers < 2 || last-first <= eventRange {
-		return s.eventRange(ctx, st, first, last, fn)
+		return s.eventRange(ctx, st, new(rangeScratch), first, last, fn)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -319,9 +323,10 @@ func (s *Store) EachEvent(ctx context.Context, f Filter, fn func(*EventRow) erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			sc := new(rangeScratch)
 			for j := range jobs {
 				var p part
-				p.err = s.eventRange(ctx, st, j.lo, j.hi, func(r *EventRow) error {
+				p.err = s.eventRange(ctx, st, sc, j.lo, j.hi, func(r *EventRow) error {
 					p.rows = append(p.rows, r)
 					return nil
 				})
@@ -397,8 +402,13 @@ func (s *Store) newEventStream(ctx context.Context, f Filter) (*eventStream, err
 // range's posts and evidence are read in one query each rather than
 // looked up event by event: a post has several events, and a lookup per
 // event was most of an export's time.
-func (s *Store) eventRange(ctx context.Context, st *eventStream, lo, hi int64, fn func(*EventRow) error) error {
-	posts := map[string]postRef{}
+func (s *Store) eventRange(ctx context.Context, st *eventStream, sc *rangeScratch, lo, hi int64, fn func(*EventRow) error) error {
+	if sc.posts == nil {
+		sc.posts, sc.evidence = map[string]postRef{}, map[int64][]int64{}
+	}
+	clear(sc.posts)
+	clear(sc.evidence)
+	posts, evidence := sc.posts, sc.evidence
 	prows, err := s.r.QueryContext(ctx, `SELECT p.id, p.post_url, p.platform, p.platform_id, p.source_id FROM posts p
 WHERE p.id IN (SELECT post_id FROM events WHERE id > ? AND id <= ? AND post_id IS NOT NULL)`, lo, hi)
 	if err != nil {
@@ -417,7 +427,6 @@ WHERE p.id IN (SELECT post_id FROM events WHERE id > ? AND id <= ? AND post_id I
 	if err := prows.Err(); err != nil {
 		return fmt.Errorf("store: posts of events: %w", err)
 	}
-	evidence := map[int64][]int64{}
 	erows, err := s.r.QueryContext(ctx, `SELECT event_id, capture_id FROM event_evidence WHERE event_id > ? AND event_id <= ?
 ORDER BY event_id, capture_id`, lo, hi)
 	if err != nil {
@@ -446,15 +455,22 @@ ORDER BY event_id, capture_id`, lo, hi)
 		return fmt.Errorf("store: events: %w", err)
 	}
 	defer rows.Close()
+	// Rows are allocated a range at a time; fn may keep them.
+	x := &sc.x
+	var chunk []EventRow
 	for rows.Next() {
-		x := new(rawEvent)
-		if err := rows.Scan(x.dest()...); err != nil {
+		if len(chunk) == 0 {
+			chunk = make([]EventRow, min(hi-lo, eventRange))
+		}
+		if err := rows.Scan(x.dest(&chunk[0])...); err != nil {
 			return fmt.Errorf("store: events: %w", err)
 		}
 		p := posts[x.post.String]
 		if st.sources != nil && !st.sources[x.sourceOf(p)] {
+			chunk[0] = EventRow{} // the next row scans into it afresh
 			continue
 		}
+		chunk = chunk[1:]
 		if err := fn(x.row(p, st.infos, evidence[x.r.ID], st.reports[x.post.String])); err != nil {
 			return err
 		}
@@ -463,6 +479,14 @@ ORDER BY event_id, capture_id`, lo, hi)
 		return fmt.Errorf("store: events: %w", err)
 	}
 	return nil
+}
+
+// rangeScratch is what one reader of an EachEvent reuses from range to
+// range.
+type rangeScratch struct {
+	posts    map[string]postRef
+	evidence map[int64][]int64
+	x        rawEvent
 }
 
 // LastEventID is the id of the newest event (0 when there is none): what
