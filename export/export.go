@@ -34,7 +34,8 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // Table is one export kind: its columns, and a function that streams its
-// rows as values in column order.
+// rows as values in column order. Rows may reuse the slice it passes to
+// emit for the next row: emit must not keep it.
 type Table struct {
 	Columns []string
 	Rows    func(ctx context.Context, emit func([]any) error) error
@@ -141,6 +142,16 @@ func writeObject(w *bufio.Writer, cols []string, keys [][]byte, vals []any) erro
 			w.WriteString(strconv.FormatInt(v, 10))
 		case string:
 			writeJSONString(w, v)
+		case time.Time:
+			// Most rows carry several times: formatted in place, they
+			// skip json.Marshal's reflection and two allocations each.
+			if v.IsZero() {
+				w.WriteString("null")
+				continue
+			}
+			w.WriteByte('"')
+			w.Write(v.UTC().AppendFormat(w.AvailableBuffer(), time.RFC3339))
+			w.WriteByte('"')
 		case []string:
 			w.WriteByte('[')
 			for j, e := range v {

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 )
 
 func jsonString(s string) string {
@@ -40,4 +42,31 @@ func FuzzWriteJSONString(f *testing.F) {
 			t.Fatalf("%q: got %s, encoding/json %s", s, got, want)
 		}
 	})
+}
+
+// TestWriteObject: every kind of value a row holds is written as
+// encoding/json writes it (times as FormatTime strings, zero times null),
+// whichever of writeObject's paths it takes.
+func TestWriteObject(t *testing.T) {
+	phnomPenh := time.FixedZone("ICT", 7*3600)
+	for _, v := range []any{
+		nil, true, false, int64(-42), 7, 3.25, "text <b>&", []string{}, []string{"a", "b\n"},
+		time.Time{}, time.Date(2026, 3, 1, 7, 30, 15, 999_999_999, phnomPenh), time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC),
+		metric{Name: "followers", From: 10, To: 2.5e6},
+	} {
+		var b bytes.Buffer
+		w := bufio.NewWriterSize(&b, 16) // small: times are formatted into what is left of it
+		w.WriteString("0123456789")
+		if err := writeObject(w, []string{"c"}, jsonKeys([]string{"c"}), []any{v}); err != nil {
+			t.Fatal(err)
+		}
+		w.Flush()
+		want, err := json.Marshal(map[string]any{"c": jsonValue(v)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimPrefix(b.String(), "0123456789"); got != string(want)+"\n" {
+			t.Errorf("%T %v: wrote %q, encoding/json %q", v, v, got, want)
+		}
+	}
 }

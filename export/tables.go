@@ -38,13 +38,18 @@ type metric struct {
 // Events is the events table of st.
 func Events(st *store.Store, f store.Filter) Table {
 	return Table{Columns: EventColumns, Rows: func(ctx context.Context, emit func([]any) error) error {
-		return st.EachEvent(ctx, f, func(e *store.EventRow) error { return emit(EventValues(e)) })
+		// One slice for every row: the writers do not keep it.
+		vals := make([]any, len(EventColumns))
+		return st.EachEvent(ctx, f, func(e *store.EventRow) error { return emit(eventValues(vals, e)) })
 	}, Count: func(ctx context.Context) (int, error) { return st.CountEvents(ctx, f) }}
 }
 
 // EventValues are an event's values in EventColumns order (the API's
 // objects use them too, so field names and nulls match the exports).
-func EventValues(e *store.EventRow) []any {
+func EventValues(e *store.EventRow) []any { return eventValues(make([]any, len(EventColumns)), e) }
+
+// eventValues fills vals (len(EventColumns) long) with e's values.
+func eventValues(vals []any, e *store.EventRow) []any {
 	var lag, m any
 	if e.ReportLag != nil {
 		lag = int64(e.ReportLag.Seconds())
@@ -60,12 +65,13 @@ func EventValues(e *store.EventRow) []any {
 	for i, c := range e.Evidence {
 		evidence[i] = strconv.FormatInt(c, 10)
 	}
-	return []any{
+	copy(vals, []any{
 		strconv.FormatInt(e.ID, 10), e.Type, e.At, str(e.PostID), str(e.PostURL), str(e.Platform),
 		str(e.PlatformID), str(e.SourceID), str(e.Actor), str(e.Affiliation), reason, str(e.Detail),
 		e.LikelyCorrection, tm(e.LastSeenLive), tm(e.FirstSeenMissing), e.ReportIDs, lag, str(e.Diff), m,
 		evidence,
-	}
+	})
+	return vals
 }
 
 // PostValues are a post's values in PostColumns (or PostIDColumns) order.
