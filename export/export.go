@@ -75,7 +75,8 @@ func WithProgress(ctx context.Context, t Table, progress func(done, total int)) 
 }
 
 // Write streams t in format f to w. Values are nil (null), string, bool,
-// int, int64, float64, time.Time, []string or json.Marshaler-able objects.
+// int, int64, float64, time.Time, *string, *time.Time, []string or
+// json.Marshaler-able objects.
 func Write(ctx context.Context, w io.Writer, f Format, t Table) (int, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	n := 0
@@ -142,16 +143,12 @@ func writeObject(w *bufio.Writer, cols []string, keys [][]byte, vals []any) erro
 			w.WriteString(strconv.FormatInt(v, 10))
 		case string:
 			writeJSONString(w, v)
+		case *string:
+			writeJSONString(w, *v)
 		case time.Time:
-			// Most rows carry several times: formatted in place, they
-			// skip json.Marshal's reflection and two allocations each.
-			if v.IsZero() {
-				w.WriteString("null")
-				continue
-			}
-			w.WriteByte('"')
-			w.Write(v.UTC().AppendFormat(w.AvailableBuffer(), time.RFC3339))
-			w.WriteByte('"')
+			writeJSONTime(w, v)
+		case *time.Time:
+			writeJSONTime(w, *v)
 		case []string:
 			w.WriteByte('[')
 			for j, e := range v {
@@ -172,6 +169,19 @@ func writeObject(w *bufio.Writer, cols []string, keys [][]byte, vals []any) erro
 	w.WriteByte('}')
 	_, err := w.WriteString("\n")
 	return err
+}
+
+// writeJSONTime writes t as FormatTime, quoted, or null for the zero
+// time. Most rows carry several times: formatted in place, they skip
+// json.Marshal's reflection and two allocations each.
+func writeJSONTime(w *bufio.Writer, t time.Time) {
+	if t.IsZero() {
+		w.WriteString("null")
+		return
+	}
+	w.WriteByte('"')
+	w.Write(t.UTC().AppendFormat(w.AvailableBuffer(), time.RFC3339))
+	w.WriteByte('"')
 }
 
 // writeJSONString writes s as encoding/json would (HTML characters, U+2028
@@ -236,6 +246,10 @@ func writeJSONString(w *bufio.Writer, s string) {
 
 func jsonValue(v any) any {
 	switch x := v.(type) {
+	case *string:
+		return *x
+	case *time.Time:
+		return jsonValue(*x)
 	case time.Time:
 		if x.IsZero() {
 			return nil
@@ -258,6 +272,10 @@ func csvCell(v any) string {
 		return ""
 	case string:
 		return x
+	case *string:
+		return *x
+	case *time.Time:
+		return csvCell(*x)
 	case bool:
 		return strconv.FormatBool(x)
 	case int:
@@ -289,6 +307,23 @@ func str(s string) any {
 		return nil
 	}
 	return s
+}
+
+// strp is str for a string that outlives the row's use: the pointer goes
+// into the interface without a copy of the string header.
+func strp(s *string) any {
+	if *s == "" {
+		return nil
+	}
+	return s
+}
+
+// tmp is tm for a time that outlives the row's use.
+func tmp(t *time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }
 
 func tm(t time.Time) any {

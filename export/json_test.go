@@ -52,7 +52,8 @@ func TestWriteObject(t *testing.T) {
 	for _, v := range []any{
 		nil, true, false, int64(-42), 7, 3.25, "text <b>&", []string{}, []string{"a", "b\n"},
 		time.Time{}, time.Date(2026, 3, 1, 7, 30, 15, 999_999_999, phnomPenh), time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC),
-		metric{Name: "followers", From: 10, To: 2.5e6},
+		metric{Name: "followers", From: 10, To: 2.5e6}, new(string), &[]string{"a \u2028"}[0],
+		new(time.Time), &[]time.Time{time.Date(2026, 3, 1, 7, 30, 15, 0, phnomPenh)}[0],
 	} {
 		var b bytes.Buffer
 		w := bufio.NewWriterSize(&b, 16) // small: times are formatted into what is left of it

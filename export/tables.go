@@ -59,16 +59,19 @@ func eventValues(vals []any, e *store.EventRow) []any {
 	}
 	var reason any
 	if e.Type == store.EventRemoved {
-		reason = str(e.Reason)
+		reason = strp(&e.Reason)
 	}
 	evidence := make([]string, len(e.Evidence))
 	for i, c := range e.Evidence {
 		evidence[i] = strconv.FormatInt(c, 10)
 	}
+	// Pointers into e: a string or time put in an interface is copied to
+	// the heap, a pointer is not, and a million-row export boxed ten
+	// values a row.
 	copy(vals, []any{
-		strconv.FormatInt(e.ID, 10), e.Type, e.At, str(e.PostID), str(e.PostURL), str(e.Platform),
-		str(e.PlatformID), str(e.SourceID), str(e.Actor), str(e.Affiliation), reason, str(e.Detail),
-		e.LikelyCorrection, tm(e.LastSeenLive), tm(e.FirstSeenMissing), e.ReportIDs, lag, str(e.Diff), m,
+		strconv.FormatInt(e.ID, 10), &e.Type, &e.At, strp(&e.PostID), strp(&e.PostURL), strp(&e.Platform),
+		strp(&e.PlatformID), strp(&e.SourceID), strp(&e.Actor), strp(&e.Affiliation), reason, strp(&e.Detail),
+		e.LikelyCorrection, tmp(&e.LastSeenLive), tmp(&e.FirstSeenMissing), e.ReportIDs, lag, strp(&e.Diff), m,
 		evidence,
 	})
 	return vals
