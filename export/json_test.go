@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +70,17 @@ func TestWriteObject(t *testing.T) {
 		if got := strings.TrimPrefix(b.String(), "0123456789"); got != string(want)+"\n" {
 			t.Errorf("%T %v: wrote %q, encoding/json %q", v, v, got, want)
 		}
+	}
+}
+
+// BenchmarkWriteJSONString: a post's text with an edit diff, the longest
+// strings an events export writes.
+func BenchmarkWriteJSONString(b *testing.B) {
+	s := strings.Repeat("The minister's statement on the land dispute was removed; ", 8) +
+		"\n- old line\n+ new line \"quoted\" ខ្មែរ សួស្តី"
+	w := bufio.NewWriterSize(io.Discard, 64<<10)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		writeJSONString(w, s)
 	}
 }
