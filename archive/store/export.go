@@ -75,27 +75,71 @@ FROM events e
 LEFT JOIN posts p ON p.id = e.post_id`
 
 // eventColumns are the events table's own columns as rawEvent scans them.
-const eventColumns = `e.id, e.type, e.at, e.post_id, e.source_id, e.reason, e.detail, e.likely_correction, e.last_seen_live,
-    e.first_seen_missing, e.diff, e.metric_name, e.metric_from, e.metric_to, e.parent_id,
-    CASE WHEN e.type = '` + EventAccountGone + `' THEN (SELECT count(*) FROM events c WHERE c.parent_id = e.id) END`
+// The driver takes a lock and a type check per column and the database/sql
+// layer a conversion, which for sixteen columns was a fifth of a large
+// export's CPU; so the columns that hold only ids, names of our own
+// vocabulary, times and counts come packed in one string, separated by
+// U+001F, and only free text (detail, diff) and the metric's floats keep
+// columns of their own.
+const eventColumns = `e.id,
+    e.type || x'1f' || e.at || x'1f' || coalesce(e.post_id, '') || x'1f' || coalesce(e.source_id, '') || x'1f' ||
+    coalesce(e.reason, '') || x'1f' || e.likely_correction || x'1f' || coalesce(e.last_seen_live, '') || x'1f' ||
+    coalesce(e.first_seen_missing, '') || x'1f' || coalesce(e.metric_name, '') || x'1f' || coalesce(e.parent_id, '') || x'1f' ||
+    CASE WHEN e.type = '` + EventAccountGone + `' THEN (SELECT count(*) FROM events c WHERE c.parent_id = e.id) ELSE '' END,
+    e.detail, e.diff, e.metric_from, e.metric_to`
+
+// The fields of eventColumns' packed column, in order.
+const (
+	packedType = iota
+	packedAt
+	packedPost
+	packedSource
+	packedReason
+	packedLikelyCorrection
+	packedLastSeenLive
+	packedFirstSeenMissing
+	packedMetricName
+	packedParent
+	packedFolded
+	packedFields
+)
 
 // rawEvent is an event row as read, before its post, source, evidence and
 // reports are joined to it: scratch space that a stream reuses for every
 // row, so that only the finished EventRow is kept (a new rawEvent per row
 // was most of what a long export allocated).
 type rawEvent struct {
-	r                                               *EventRow
-	at, live, missing, post, source, reason, detail sql.NullString
-	diff, mname                                     sql.NullString
-	mfrom, mto                                      sql.NullFloat64
-	parent, folded                                  sql.NullInt64
+	r            *EventRow
+	packed       string
+	f            [packedFields]string // packed, split
+	detail, diff sql.NullString
+	mfrom, mto   sql.NullFloat64
 }
 
 // dest points the scan at r.
 func (x *rawEvent) dest(r *EventRow) []any {
 	x.r = r
-	return []any{&x.r.ID, &x.r.Type, &x.at, &x.post, &x.source, &x.reason, &x.detail, &x.r.LikelyCorrection,
-		&x.live, &x.missing, &x.diff, &x.mname, &x.mfrom, &x.mto, &x.parent, &x.folded}
+	return []any{&x.r.ID, &x.packed, &x.detail, &x.diff, &x.mfrom, &x.mto}
+}
+
+// unpack splits the packed column into x.f. Every packed field is either
+// generated (ids, times, numbers) or checked on the way in (source ids,
+// reasons, metric names), so none holds the separator; a row that splits
+// otherwise is reported rather than read askew.
+func (x *rawEvent) unpack() error {
+	rest := x.packed
+	for i := range packedFields - 1 {
+		f, r, ok := strings.Cut(rest, "\x1f")
+		if !ok {
+			return fmt.Errorf("store: event %d: %d packed fields, want %d", x.r.ID, i+1, packedFields)
+		}
+		x.f[i], rest = f, r
+	}
+	if strings.Contains(rest, "\x1f") {
+		return fmt.Errorf("store: event %d: more than %d packed fields", x.r.ID, packedFields)
+	}
+	x.f[packedFields-1] = rest
+	return nil
 }
 
 // postRef is what an event shows of its post.
@@ -107,18 +151,26 @@ type reportRef struct{ id, filed string }
 // row finishes the event with its post, the source's actor, its evidence
 // and the reports naming its post.
 func (x *rawEvent) row(p postRef, infos map[string]sourceInfo, evidence []int64, reports []reportRef) *EventRow {
-	r := x.r
-	r.PostID, r.SourceID, r.Reason, r.Detail, r.Diff = x.post.String, x.source.String, x.reason.String, x.detail.String, x.diff.String
+	r, f := x.r, &x.f
+	r.Type, r.PostID, r.SourceID, r.Reason = f[packedType], f[packedPost], f[packedSource], f[packedReason]
+	r.LikelyCorrection = f[packedLikelyCorrection] == "1"
+	r.Detail, r.Diff = x.detail.String, x.diff.String
 	r.PostURL, r.Platform, r.PlatformID = p.url, p.platform, p.platformID
-	r.ParentID, r.Folded = x.parent.Int64, int(x.folded.Int64)
+	// Mostly empty: strconv would allocate an error for each.
+	if f[packedParent] != "" {
+		r.ParentID, _ = strconv.ParseInt(f[packedParent], 10, 64)
+	}
+	if f[packedFolded] != "" {
+		r.Folded, _ = strconv.Atoi(f[packedFolded])
+	}
 	si := infos[x.sourceOf(p)]
 	r.Actor, r.Affiliation, r.ActorName = si.actor, si.affiliation, si.actorName
 	if r.Platform == "" {
 		r.Platform = si.platform
 	}
-	r.At, r.LastSeenLive, r.FirstSeenMissing = parseTime(x.at), parseTime(x.live), parseTime(x.missing)
-	if x.mname.Valid {
-		r.Metric = &Metric{Name: x.mname.String, From: x.mfrom.Float64, To: x.mto.Float64}
+	r.At, r.LastSeenLive, r.FirstSeenMissing = parseTimeString(f[packedAt]), parseTimeString(f[packedLastSeenLive]), parseTimeString(f[packedFirstSeenMissing])
+	if f[packedMetricName] != "" {
+		r.Metric = &Metric{Name: f[packedMetricName], From: x.mfrom.Float64, To: x.mto.Float64}
 	}
 	r.Evidence = evidence
 	if r.Evidence == nil {
@@ -126,9 +178,9 @@ func (x *rawEvent) row(p postRef, infos map[string]sourceInfo, evidence []int64,
 	}
 	// The lag runs from the earliest filing before the post went missing
 	// (or, without that time, before the event).
-	cutoff := x.missing.String
+	cutoff := f[packedFirstSeenMissing]
 	if cutoff == "" {
-		cutoff = x.at.String
+		cutoff = f[packedAt]
 	}
 	var firstFiled string
 	r.ReportIDs = make([]string, len(reports))
@@ -140,7 +192,7 @@ func (x *rawEvent) row(p postRef, infos map[string]sourceInfo, evidence []int64,
 		}
 	}
 	sort.Strings(r.ReportIDs)
-	if filed := parseTime(sql.NullString{String: firstFiled, Valid: true}); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
+	if filed := parseTimeString(firstFiled); r.Type == EventRemoved && !filed.IsZero() && !r.FirstSeenMissing.IsZero() {
 		lag := r.FirstSeenMissing.Sub(filed)
 		r.ReportLag = &lag
 	}
@@ -149,8 +201,8 @@ func (x *rawEvent) row(p postRef, infos map[string]sourceInfo, evidence []int64,
 
 // sourceOf is the event's own source, else its post's.
 func (x *rawEvent) sourceOf(p postRef) string {
-	if x.source.Valid {
-		return x.source.String
+	if s := x.f[packedSource]; s != "" {
+		return s
 	}
 	return p.source
 }
@@ -234,6 +286,9 @@ func scanEvent(rows *sql.Rows, infos map[string]sourceInfo) (*EventRow, error) {
 	var p postRef
 	var url, platform, platformID, source, evidence, reports sql.NullString
 	if err := rows.Scan(append(x.dest(new(EventRow)), &url, &platform, &platformID, &source, &evidence, &reports)...); err != nil {
+		return nil, err
+	}
+	if err := x.unpack(); err != nil {
 		return nil, err
 	}
 	p = postRef{url.String, platform.String, platformID.String, source.String}
@@ -465,13 +520,16 @@ ORDER BY event_id, capture_id`, lo, hi)
 		if err := rows.Scan(x.dest(&chunk[0])...); err != nil {
 			return fmt.Errorf("store: events: %w", err)
 		}
-		p := posts[x.post.String]
+		if err := x.unpack(); err != nil {
+			return err
+		}
+		p := posts[x.f[packedPost]]
 		if st.sources != nil && !st.sources[x.sourceOf(p)] {
 			chunk[0] = EventRow{} // the next row scans into it afresh
 			continue
 		}
 		chunk = chunk[1:]
-		if err := fn(x.row(p, st.infos, evidence[x.r.ID], st.reports[x.post.String])); err != nil {
+		if err := fn(x.row(p, st.infos, evidence[x.r.ID], st.reports[x.f[packedPost]])); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -209,5 +210,91 @@ func TestEachEvent_Ranges(t *testing.T) {
 	cancel()
 	if err := s.EachEvent(canceled, Filter{}, func(*EventRow) error { return nil }); err == nil {
 		t.Error("EachEvent on a canceled context succeeded")
+	}
+}
+
+// TestEachEvent_EveryField: each column of an event comes back as written
+// through both read paths, free text with the packed column's separator
+// and line breaks included.
+func TestEachEvent_EveryField(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 123456000, time.UTC)
+	var written []Event
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.UpsertActor(Actor{ID: "a", Name: "A", Affiliation: "opposition"}); err != nil {
+			return err
+		}
+		if err := tx.UpsertSource(Source{ID: "src.a-1", ActorID: "a", Platform: "feed", URL: "https://a.example/feed", Schedule: "@hourly"}); err != nil {
+			return err
+		}
+		p := &Post{Platform: "feed", PlatformID: "1", SourceID: "src.a-1", PostURL: "https://a.example/1", FirstSeen: t0}
+		if err := tx.InsertPost(p); err != nil {
+			return err
+		}
+		gone := Event{Type: EventAccountGone, At: t0.Add(3 * time.Hour), SourceID: "src.a-1", Reason: "account_gone", Detail: "HTTP 410"}
+		for _, e := range []*Event{
+			{Type: EventNew, At: t0, PostID: p.ID, SourceID: "src.a-1"},
+			{Type: EventEdited, At: t0.Add(time.Hour), PostID: p.ID, Diff: "- old\x1f line\n+ new \"line\"\x1e"},
+			{Type: EventRemoved, At: t0.Add(2 * time.Hour), PostID: p.ID, Reason: "withheld_legal", Detail: "451\x1fUnavailable\nfor legal reasons",
+				LikelyCorrection: true, LastSeenLive: t0.Add(90 * time.Minute), FirstSeenMissing: t0.Add(100 * time.Minute)},
+			{Type: EventMetricsAnomaly, At: t0.Add(150 * time.Minute), SourceID: "src.a-1", Metric: &Metric{Name: "followers", From: 1234.5, To: 0.1 + 0.2}},
+			&gone,
+		} {
+			if err := tx.AddEvent(e); err != nil {
+				return err
+			}
+			written = append(written, *e)
+		}
+		last := Event{Type: EventRemoved, At: t0.Add(4 * time.Hour), PostID: p.ID, Reason: "account_gone", ParentID: written[len(written)-1].ID}
+		if err := tx.AddEvent(&last); err != nil {
+			return err
+		}
+		written = append(written, last)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed []*EventRow
+	if err := s.EachEvent(ctx, Filter{}, func(r *EventRow) error { streamed = append(streamed, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	queried, err := s.Events(ctx, EventQuery{Ascending: true, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string][]*EventRow{"EachEvent": streamed, "Events": queried} {
+		if len(got) != len(written) {
+			t.Fatalf("%s: %d events, want %d", name, len(got), len(written))
+		}
+		for i, w := range written {
+			g := got[i].Event
+			if w.Evidence == nil {
+				w.Evidence = []int64{}
+			}
+			if !reflect.DeepEqual(g, w) {
+				t.Errorf("%s: event %d read as\n%+v\nwant\n%+v", name, w.ID, g, w)
+			}
+		}
+		if f := got[4].Folded; f != 1 {
+			t.Errorf("%s: account_gone event folds %d removals, want 1", name, f)
+		}
+	}
+}
+
+// TestRawEvent_Unpack: a packed column that does not split into its
+// fields is an error naming the event, not a row read askew.
+func TestRawEvent_Unpack(t *testing.T) {
+	for _, packed := range []string{"", "new\x1f2026", strings.Repeat("x\x1f", packedFields)} {
+		x := rawEvent{r: &EventRow{Event: Event{ID: 7}}, packed: packed}
+		if err := x.unpack(); err == nil || !strings.Contains(err.Error(), "event 7") {
+			t.Errorf("unpack(%q) = %v, want an error naming event 7", packed, err)
+		}
+	}
+	x := rawEvent{r: &EventRow{}, packed: strings.Repeat("f\x1f", packedFields-1) + "last"}
+	if err := x.unpack(); err != nil || x.f[packedFields-1] != "last" || x.f[0] != "f" {
+		t.Errorf("unpack of %d fields: %v, fields %q", packedFields, err, x.f)
 	}
 }

@@ -236,16 +236,20 @@ func nullTime(t time.Time) sql.NullString {
 	return sql.NullString{String: formatTime(t), Valid: true}
 }
 
-func parseTime(s sql.NullString) time.Time {
-	if !s.Valid || s.String == "" {
+func parseTime(s sql.NullString) time.Time { return parseTimeString(s.String) }
+
+// parseTimeString is parseTime of a column read as a plain string ("" for
+// NULL).
+func parseTimeString(s string) time.Time {
+	if s == "" {
 		return time.Time{}
 	}
-	if t, ok := parseStored(s.String); ok {
+	if t, ok := parseStored(s); ok {
 		return t
 	}
-	t, err := time.Parse(timeLayout, s.String)
+	t, err := time.Parse(timeLayout, s)
 	if err != nil {
-		t, _ = time.Parse(time.RFC3339Nano, s.String)
+		t, _ = time.Parse(time.RFC3339Nano, s)
 	}
 	return t
 }
