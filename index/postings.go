@@ -21,7 +21,7 @@ import (
 // most of the search's time. scorch keeps each term's postings as a roaring
 // bitmap per segment, and the facet fields hold few terms, so the matching
 // documents are gathered into one bitmap per segment and each facet term
-// costs one AND-cardinality per segment instead.
+// costs one AND-cardinality per segment instead (see countFacets).
 
 // errNoPostings: the index is not a scorch index whose snapshot can be read
 // segment by segment; the caller counts the bleve way.
