@@ -65,7 +65,7 @@ func TestSearch_aggregates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.FacetsFrom != "index" || !slices.Equal(res.Facets["actor"], []FacetCount{{"x", 1}}) || res.Total != 1 {
+	if res.FacetsFrom != "postings" || !slices.Equal(res.Facets["actor"], []FacetCount{{"x", 1}}) || res.Total != 1 {
 		t.Errorf("narrow query: from %q, facets %v, total %d", res.FacetsFrom, res.Facets, res.Total)
 	}
 
@@ -87,7 +87,7 @@ func TestSearch_aggregates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.FacetsFrom != "index" || !slices.Equal(res.Facets["actor"], []FacetCount{{"z", 3}}) {
+	if res.FacetsFrom != "postings" || !slices.Equal(res.Facets["actor"], []FacetCount{{"z", 3}}) {
 		t.Errorf("declined broad query: from %q, facets %v", res.FacetsFrom, res.Facets)
 	}
 

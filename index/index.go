@@ -59,6 +59,10 @@ type Options struct {
 	// and some of them are later versions; above it Total is estimated
 	// (Result.Estimated). Default 10000.
 	CollapseExactLimit int
+
+	// scorch adds to bleve's scorch configuration (tests: keeping many
+	// segments unmerged).
+	scorch map[string]interface{}
 }
 
 func (o Options) withDefaults() Options {
@@ -102,6 +106,8 @@ type Index struct {
 	multi  bool // some document has Version ≥ 2
 	closed bool
 
+	fcache facetCache // facet postings of segments (see postings.go)
+
 	common []string      // the index's common words (see common.go)
 	pairs  pairsAnalyzer // built from common
 }
@@ -122,6 +128,9 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	cfg := map[string]interface{}{"bolt_timeout": "1s"}
+	for k, v := range opts.scorch {
+		cfg[k] = v
+	}
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
 		ix.bi, err = bleve.NewUsing(dir, NewMapping(), scorch.Name, scorch.Name, cfg)
 		if err != nil {

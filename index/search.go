@@ -25,7 +25,9 @@ type Result struct {
 	// Facets, when asked: keys actor, affiliation, reason, platform, month
 	// (YYYY-MM of published); each list by count, then term.
 	Facets map[string][]FacetCount
-	// FacetsFrom says who counted the facets: "index" or "aggregates".
+	// FacetsFrom says who counted the facets: "postings" (the index, from
+	// its postings bitmaps), "index" (the index, walking every hit: an index
+	// that cannot be read by postings) or "aggregates".
 	FacetsFrom string
 	Took       time.Duration
 }
@@ -116,6 +118,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	facetsInPage := q.Facets && r.Facets == nil && (ix.opts.Aggregates == nil || !hasText)
 	unordered := !hasText && q.Sort != "newest" && q.Sort != "removed"
+	var counted *postingsCount // facets and versions counted from postings
+	if facetsInPage {
+		if counted, err = ix.postingsFacetsOrNil(ctx, bq); err != nil {
+			return nil, err
+		}
+		if counted != nil {
+			r.Facets, r.FacetsFrom = counted.facets, "postings"
+			facetsInPage = false
+		}
+	}
 
 	// 1. the page's doc ids, folding versions of a post into the first
 	want := offset + limit
@@ -166,6 +178,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if unordered && !facetsInPage {
 		if agg != nil && !q.AllVersions {
 			total = agg.Total // posts, as the store counts them
+		} else if counted != nil {
+			total = counted.versions
 		} else {
 			req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 			req.Score = "none"
@@ -237,18 +251,35 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			}
 		}
 		if r.Facets == nil {
-			req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
-			req.Score = "none"
-			addFacetRequests(req)
-			res, err := ix.bi.SearchInContext(ctx, req)
+			c, err := ix.postingsFacetsOrNil(ctx, bq)
 			if err != nil {
-				return nil, fmt.Errorf("index: search facets: %w", err)
+				return nil, err
 			}
-			r.Facets, r.FacetsFrom = convertFacets(res.Facets), "index"
+			if c != nil {
+				r.Facets, r.FacetsFrom = c.facets, "postings"
+			}
+		}
+		if r.Facets == nil {
+			if r.Facets, err = ix.hitFacets(ctx, bq); err != nil {
+				return nil, err
+			}
+			r.FacetsFrom = "index"
 		}
 	}
 	r.Took = time.Since(start)
 	return r, nil
+}
+
+// hitFacets counts facets bleve's way, walking every hit's doc values.
+func (ix *Index) hitFacets(ctx context.Context, bq query.Query) (map[string][]FacetCount, error) {
+	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
+	req.Score = "none"
+	addFacetRequests(req)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: search facets: %w", err)
+	}
+	return convertFacets(res.Facets), nil
 }
 
 func completeFacets(f map[string][]FacetCount) map[string][]FacetCount {

@@ -4,12 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Data-driven search cases, bleve's style: testdata/search/<case>/docs.json
@@ -315,5 +320,57 @@ func TestIndex_Put_batches(t *testing.T) {
 	}
 	if w, _ := ix.Watermark(); w != "five" {
 		t.Errorf("watermark = %q", w)
+	}
+}
+
+// unwrap drops only one-clause wrappers, and the unwrapped query finds the
+// same hits with the same scores.
+func TestUnwrap(t *testing.T) {
+	ix := facetTestIndex(t)
+	tests := []struct {
+		q        string
+		wantType string // of the unwrapped query
+	}{
+		{"statement", "*query.TermQuery"},
+		{"statement^3", "*query.TermQuery"},
+		{"court land", "*query.DisjunctionQuery"},
+		{"+court +land", "*query.BooleanQuery"},
+		{"court -land", "*query.BooleanQuery"},
+		{`"fake news"`, "*query.MatchPhraseQuery"},
+		{"រដ្ឋាភិបាល", "*query.PhraseQuery"},
+		{"the", "*query.MatchNoneQuery"},
+		{"the statement", "*query.DisjunctionQuery"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			parsed, err := query.NewQueryStringQuery(tt.q).Parse()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := rewriter{an: ix.an, langs: ix.Languages(), common: ix.pairs.common}
+			wrapped := r.rewrite(parsed)
+			got := unwrap(wrapped)
+			if typ := fmt.Sprintf("%T", got); typ != tt.wantType {
+				t.Errorf("unwrapped to %s, want %s", typ, tt.wantType)
+			}
+			scores := func(q query.Query) map[string]float64 {
+				res, err := ix.bi.SearchInContext(t.Context(), bleve.NewSearchRequestOptions(q, 1000, 0, false))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := map[string]float64{}
+				for _, h := range res.Hits {
+					out[h.ID] = h.Score
+				}
+				return out
+			}
+			want, have := scores(wrapped), scores(got)
+			if len(want) == 0 && tt.q != "the" {
+				t.Errorf("no hits: the comparison shows nothing")
+			}
+			if !maps.Equal(have, want) {
+				t.Errorf("unwrapped: %d hits, want %d, or other scores", len(have), len(want))
+			}
+		})
 	}
 }
