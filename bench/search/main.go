@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -33,6 +34,9 @@ type config struct {
 	FacetQueries int    `json:"facet_queries"`
 	Seed         uint64 `json:"seed"`
 	Batch        int    `json:"batch"`
+	// CPUProfile: a file name prefix; each engine writes its indexing and
+	// each query kind's CPU profile to PREFIX.ENGINE.PHASE.prof.
+	CPUProfile string `json:"-"`
 }
 
 func main() {
@@ -42,6 +46,7 @@ func main() {
 	flag.IntVar(&cfg.FacetQueries, "facet-queries", 30, "measured queries per facet kind")
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "generator seed")
 	flag.IntVar(&cfg.Batch, "batch", 1000, "documents per batch")
+	flag.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write CPU profiles of indexing and of each query kind to `PREFIX`.ENGINE.PHASE.prof")
 	dir := flag.String("dir", "", "work directory (default: a temporary one, removed at the end)")
 	engines := flag.String("engines", "raw,project", "engines to run, in order")
 	out := flag.String("out", "", "also write the results as JSON to this file")
@@ -83,7 +88,7 @@ func runParent(engines []string, dir, out string, cfg config) error {
 		cmd := exec.Command(exe, "-child", e, "-dir", edir,
 			"-n", fmt.Sprint(cfg.N), "-queries", fmt.Sprint(cfg.Queries),
 			"-facet-queries", fmt.Sprint(cfg.FacetQueries), "-seed", fmt.Sprint(cfg.Seed),
-			"-batch", fmt.Sprint(cfg.Batch))
+			"-batch", fmt.Sprint(cfg.Batch), "-cpuprofile", cfg.CPUProfile)
 		var stdout bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
@@ -121,19 +126,23 @@ type result struct {
 	// IndexCPUSecs: the process's CPU time (user+sys, all threads) while
 	// indexing, less the time spent generating posts; less sensitive to
 	// other load on the machine than docs/s.
-	IndexCPUSecs  float64             `json:"index_cpu_seconds"`
-	DocsPerCPUSec float64             `json:"docs_per_cpu_sec"`
-	DocsPerSec    float64             `json:"docs_per_sec"`
-	BuildRSS      int64               `json:"build_peak_rss_bytes"`
-	PeakRSS       int64               `json:"peak_rss_bytes"`
-	Disk          int64               `json:"disk_bytes"`
-	ReopenMS      float64             `json:"reopen_ms"`
-	ReadOnlyMS    float64             `json:"read_only_open_ms,omitempty"`
-	Latencies     map[string]*latency `json:"latencies"`
-	GoMaxProcs    int                 `json:"gomaxprocs"`
-	DocCount      uint64              `json:"doc_count"`
-	FacetShare    float64             `json:"facet_query_share"`
-	FilterShare   float64             `json:"filter_query_share"`
+	IndexCPUSecs  float64 `json:"index_cpu_seconds"`
+	DocsPerCPUSec float64 `json:"docs_per_cpu_sec"`
+	DocsPerSec    float64 `json:"docs_per_sec"`
+	BuildRSS      int64   `json:"build_peak_rss_bytes"`
+	PeakRSS       int64   `json:"peak_rss_bytes"`
+	// EndRSSAnon, EndRSSFile: the resident set after the queries, heap and
+	// mapped index files apart (Linux only).
+	EndRSSAnon  int64               `json:"end_rss_anon_bytes,omitempty"`
+	EndRSSFile  int64               `json:"end_rss_file_bytes,omitempty"`
+	Disk        int64               `json:"disk_bytes"`
+	ReopenMS    float64             `json:"reopen_ms"`
+	ReadOnlyMS  float64             `json:"read_only_open_ms,omitempty"`
+	Latencies   map[string]*latency `json:"latencies"`
+	GoMaxProcs  int                 `json:"gomaxprocs"`
+	DocCount    uint64              `json:"doc_count"`
+	FacetShare  float64             `json:"facet_query_share"`
+	FilterShare float64             `json:"filter_query_share"`
 }
 
 // engine is what the bench drives: the project's index or raw bleve.
@@ -167,6 +176,7 @@ func runChild(name, dir string, cfg config) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+	stopProfile := profile(cfg.CPUProfile, name, "index")
 	// Indexing: generate and put batch by batch (generation time is
 	// excluded from the indexing time).
 	var phrases []string
@@ -205,6 +215,7 @@ func runChild(name, dir string, cfg config) (*result, error) {
 	}
 	indexTime += time.Since(start)
 	cpu := cpuTime() - cpu0 - genTime
+	stopProfile()
 	res := &result{Engine: name, N: cfg.N, IndexSecs: indexTime.Seconds(), IndexCPUSecs: cpu.Seconds(),
 		DocsPerCPUSec: float64(cfg.N) / cpu.Seconds(),
 		DocsPerSec:    float64(cfg.N) / indexTime.Seconds(), GoMaxProcs: runtime.GOMAXPROCS(0),
@@ -302,17 +313,41 @@ func runChild(name, dir string, cfg config) (*result, error) {
 		{"facets_filter", cfg.FacetQueries, func(int) (uint64, string, error) { return e.facetsFilter(ctx, "government") }},
 	}
 	for _, s := range steps {
-		if err := run(s.kind, s.n, s.f); err != nil {
+		stop := profile(cfg.CPUProfile, name, s.kind)
+		err := run(s.kind, s.n, s.f)
+		stop()
+		if err != nil {
 			return nil, err
 		}
 	}
 	res.FacetShare = res.Latencies["facets_text"].AvgHits / float64(cfg.N)
 	res.FilterShare = res.Latencies["facets_filter"].AvgHits / float64(cfg.N)
+	res.EndRSSAnon, res.EndRSSFile = rssSplit() // before close unmaps the segments
 	if err := e.close(); err != nil {
 		return nil, err
 	}
 	res.PeakRSS = peakRSS()
 	return res, nil
+}
+
+// profile starts a CPU profile to prefix.engine.phase.prof and returns
+// what stops it; without a prefix it does nothing.
+func profile(prefix, engine, phase string) (stop func()) {
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(fmt.Sprintf("%s.%s.%s.prof", prefix, engine, phase))
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "search bench: cpu profile:", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // stopWords: bleve's standard analyzer drops English stop words, so raw

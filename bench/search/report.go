@@ -29,8 +29,12 @@ func report(w io.Writer, cfg config, rs map[string]*result) {
 	row("indexing", raw.DocsPerSec, prj.DocsPerSec, "docs/s", "≥ 0.8×", prj.DocsPerSec >= 0.8*raw.DocsPerSec)
 	row("indexing per CPU-second", raw.DocsPerCPUSec, prj.DocsPerCPUSec, "docs", "", true)
 	row("disk", mib(raw.Disk), mib(prj.Disk), "MiB", "", true)
-	row("peak RSS (build)", mib(raw.BuildRSS), mib(prj.BuildRSS), "MiB", "< 1024 MiB", prj.PeakRSS < 1<<30)
+	row("peak RSS (build)", mib(raw.BuildRSS), mib(prj.BuildRSS), "MiB", "< 1024 MiB", prj.BuildRSS < 1<<30)
 	row("peak RSS (build+queries)", mib(raw.PeakRSS), mib(prj.PeakRSS), "MiB", "< 1024 MiB", prj.PeakRSS < 1<<30)
+	if prj.EndRSSAnon > 0 {
+		row("RSS after queries: heap", mib(raw.EndRSSAnon), mib(prj.EndRSSAnon), "MiB", "", true)
+		row("RSS after queries: mapped index files", mib(raw.EndRSSFile), mib(prj.EndRSSFile), "MiB", "", true)
+	}
 	targets := map[string]float64{"match": 1.2, "phrase": 0.1, "facets_filter": 0.25, "facets_text": 0.25}
 	for _, k := range []string{"match", "and", "phrase", "facets_filter", "facets_text", "date_range"} {
 		a, b := raw.Latencies[k], prj.Latencies[k]

@@ -9,3 +9,6 @@ func cpuTime() time.Duration { return 0 }
 
 // peakRSS is not measured on this system.
 func peakRSS() int64 { return 0 }
+
+// rssSplit is not measured on this system.
+func rssSplit() (anon, file int64) { return 0, 0 }

@@ -3,7 +3,11 @@
 package main
 
 import (
+	"bufio"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -27,4 +31,33 @@ func peakRSS() int64 {
 		return ru.Maxrss // bytes there
 	}
 	return ru.Maxrss * 1024 // KiB on Linux
+}
+
+// rssSplit is this process's resident set now, split into anonymous memory
+// (the heap) and file pages (the index's segment files, which scorch maps
+// into memory: page cache the kernel may reclaim); zeros where
+// /proc/self/status is not there.
+func rssSplit() (anon, file int64) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || (k != "RssAnon" && k != "RssFile") {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			continue
+		}
+		if k == "RssAnon" {
+			anon = kb << 10
+		} else {
+			file = kb << 10
+		}
+	}
+	return anon, file
 }
