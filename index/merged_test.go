@@ -1,0 +1,47 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestWaitMerged: after many small batches (a segment each) WaitMerged
+// returns once the merger is idle, and the merger then stays idle; a
+// context that ends first ends the wait with its error.
+func TestWaitMerged(t *testing.T) {
+	ix := openTestIndex(t)
+	for b := range 40 {
+		var docs []Doc
+		for i := range 5 {
+			docs = append(docs, Doc{PostID: fmt.Sprintf("p%d-%d", b, i), VersionID: int64(b*5 + i), Version: 1, Text: "a statement of the ministry"})
+		}
+		if err := ix.Put(t.Context(), docs, fmt.Sprint(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rounds := func() any {
+		st, _ := ix.bi.Advanced()
+		return st.(interface{ StatsMap() map[string]interface{} }).StatsMap()["TotFileMergeLoopBeg"]
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	if err := ix.WaitMerged(ctx, 300*time.Millisecond); err != nil {
+		t.Fatalf("WaitMerged: %v", err)
+	}
+	before := rounds()
+	time.Sleep(500 * time.Millisecond)
+	if after := rounds(); after != before {
+		t.Errorf("the merger ran on after WaitMerged returned: rounds %v then %v", before, after)
+	}
+	if n, err := ix.DocCount(); err != nil || n != 200 {
+		t.Errorf("DocCount = %d, %v; want 200", n, err)
+	}
+
+	short, cancel2 := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel2()
+	if err := ix.WaitMerged(short, time.Hour); err != context.DeadlineExceeded {
+		t.Errorf("WaitMerged past its context = %v, want DeadlineExceeded", err)
+	}
+}
