@@ -147,6 +147,15 @@ func rebuildInto(ctx context.Context, e *env, a *archive.Archive, dir string) er
 	}
 	start := time.Now()
 	n, err := monitor.Rebuild(ctx, a.Store, ix, progressBar(e.stderr, "reindex"))
+	if err == nil {
+		// scorch goes on merging the build's segments for a while; left
+		// to serve, that merging would compete with its first searches.
+		// An interrupted wait still leaves a whole index.
+		fmt.Fprintln(e.stderr, "reindex: merging segments")
+		if werr := ix.WaitMerged(ctx, 2*time.Second); werr != nil && ctx.Err() == nil {
+			err = werr
+		}
+	}
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
