@@ -39,6 +39,9 @@ func (p *projectEngine) reopen() error {
 	return err
 }
 func (p *projectEngine) docCount() (uint64, error) { return p.ix.DocCount() }
+func (p *projectEngine) waitMerged(ctx context.Context, quiet time.Duration) error {
+	return p.ix.WaitMerged(ctx, quiet)
+}
 
 func (p *projectEngine) search(ctx context.Context, q index.Query) (uint64, string, error) {
 	r, err := p.ix.Search(ctx, q)
@@ -143,6 +146,9 @@ func (r *rawEngine) reopen() error {
 	return err
 }
 func (r *rawEngine) docCount() (uint64, error) { return r.bi.DocCount() }
+func (r *rawEngine) waitMerged(ctx context.Context, quiet time.Duration) error {
+	return index.WaitMerged(ctx, r.bi, quiet)
+}
 
 func (r *rawEngine) run(ctx context.Context, q query.Query, facets bool, sortBy ...string) (uint64, error) {
 	req := bleve.NewSearchRequestOptions(q, 20, 0, false)

@@ -37,6 +37,9 @@ type config struct {
 	// CPUProfile: a file name prefix; each engine writes its indexing and
 	// each query kind's CPU profile to PREFIX.ENGINE.PHASE.prof.
 	CPUProfile string `json:"-"`
+	// Settle: before the queries, wait until scorch's merger has been idle
+	// this long (0: query at once, while it still merges).
+	Settle time.Duration `json:"settle"`
 }
 
 func main() {
@@ -46,6 +49,7 @@ func main() {
 	flag.IntVar(&cfg.FacetQueries, "facet-queries", 30, "measured queries per facet kind")
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "generator seed")
 	flag.IntVar(&cfg.Batch, "batch", 1000, "documents per batch")
+	flag.DurationVar(&cfg.Settle, "settle", 5*time.Second, "before the queries, wait until segment merging has been idle this long (0: query while it still merges)")
 	flag.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write CPU profiles of indexing and of each query kind to `PREFIX`.ENGINE.PHASE.prof")
 	dir := flag.String("dir", "", "work directory (default: a temporary one, removed at the end)")
 	engines := flag.String("engines", "raw,project", "engines to run, in order")
@@ -88,7 +92,7 @@ func runParent(engines []string, dir, out string, cfg config) error {
 		cmd := exec.Command(exe, "-child", e, "-dir", edir,
 			"-n", fmt.Sprint(cfg.N), "-queries", fmt.Sprint(cfg.Queries),
 			"-facet-queries", fmt.Sprint(cfg.FacetQueries), "-seed", fmt.Sprint(cfg.Seed),
-			"-batch", fmt.Sprint(cfg.Batch), "-cpuprofile", cfg.CPUProfile)
+			"-batch", fmt.Sprint(cfg.Batch), "-cpuprofile", cfg.CPUProfile, "-settle", cfg.Settle.String())
 		var stdout bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
@@ -131,6 +135,12 @@ type result struct {
 	DocsPerSec    float64 `json:"docs_per_sec"`
 	BuildRSS      int64   `json:"build_peak_rss_bytes"`
 	PeakRSS       int64   `json:"peak_rss_bytes"`
+	// SettleSecs, SettleCPUSecs: how long segment merging went on after the
+	// build (see config.Settle), and the CPU it took; SettleDisk: disk use
+	// after it.
+	SettleSecs    float64 `json:"settle_seconds,omitempty"`
+	SettleCPUSecs float64 `json:"settle_cpu_seconds,omitempty"`
+	SettleDisk    int64   `json:"settle_disk_bytes,omitempty"`
 	// EndRSSAnon, EndRSSFile: the resident set after the queries, heap and
 	// mapped index files apart (Linux only).
 	EndRSSAnon  int64               `json:"end_rss_anon_bytes,omitempty"`
@@ -151,6 +161,7 @@ type engine interface {
 	reopen() error
 	close() error
 	docCount() (uint64, error)
+	waitMerged(ctx context.Context, quiet time.Duration) error
 	match(ctx context.Context, w string) (uint64, error)
 	and(ctx context.Context, w1, w2 string) (uint64, error)
 	phrase(ctx context.Context, p string) (uint64, error)
@@ -241,6 +252,16 @@ func runChild(name, dir string, cfg config) (*result, error) {
 	}
 	if res.DocCount, err = e.docCount(); err != nil {
 		return nil, err
+	}
+	if cfg.Settle > 0 {
+		start, cpu0 := time.Now(), cpuTime()
+		if err := e.waitMerged(ctx, cfg.Settle); err != nil {
+			return nil, err
+		}
+		res.SettleSecs, res.SettleCPUSecs = time.Since(start).Seconds()-cfg.Settle.Seconds(), (cpuTime() - cpu0).Seconds()
+		res.SettleDisk = diskUsage(dir)
+		fmt.Fprintf(os.Stderr, "%s: segment merging went on for %.1fs (%.1f CPU-seconds) after the build, %.0f MiB on disk then\n",
+			name, res.SettleSecs, res.SettleCPUSecs, float64(res.SettleDisk)/(1<<20))
 	}
 
 	// The query workload: the same for both engines (its own seed).

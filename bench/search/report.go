@@ -29,6 +29,11 @@ func report(w io.Writer, cfg config, rs map[string]*result) {
 	row("indexing", raw.DocsPerSec, prj.DocsPerSec, "docs/s", "≥ 0.8×", prj.DocsPerSec >= 0.8*raw.DocsPerSec)
 	row("indexing per CPU-second", raw.DocsPerCPUSec, prj.DocsPerCPUSec, "docs", "", true)
 	row("disk", mib(raw.Disk), mib(prj.Disk), "MiB", "", true)
+	if prj.SettleSecs > 0 || raw.SettleSecs > 0 {
+		row("merging after the build", raw.SettleSecs, prj.SettleSecs, "s", "", true)
+		row("merging after the build, CPU", raw.SettleCPUSecs, prj.SettleCPUSecs, "s", "", true)
+		row("disk when merged", mib(raw.SettleDisk), mib(prj.SettleDisk), "MiB", "", true)
+	}
 	row("peak RSS (build)", mib(raw.BuildRSS), mib(prj.BuildRSS), "MiB", "< 1024 MiB", prj.BuildRSS < 1<<30)
 	row("peak RSS (build+queries)", mib(raw.PeakRSS), mib(prj.PeakRSS), "MiB", "< 1024 MiB", prj.PeakRSS < 1<<30)
 	if prj.EndRSSAnon > 0 {
