@@ -60,9 +60,9 @@ type EventRow struct {
 }
 
 // eventSelect reads events with what exports and feeds show of them. A
-// million-event export pays for every column and lookup here, so: columns
-// that are mostly empty stay NULL (cheaper to read than ”), the actor
-// comes from sourceInfos rather than two joins, the post's reports come
+// million-event export pays for every column and lookup here, so: the
+// event's own columns come mostly packed (eventColumns), the actor comes
+// from sourceInfos rather than two joins, the post's reports come
 // with their filing times in one lookup (the lag is worked out in Go), and
 // only an account_gone event, the one that can have removals folded into
 // it, counts them.
