@@ -9,8 +9,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 )
 
-// WaitMerged blocks until the index's background merger has started no
-// merge round for quiet (at least one poll), or ctx ends. scorch merges
+// WaitMerged blocks until the index's background merger has been idle
+// (no merge running, none started) for quiet, or ctx ends. scorch merges
 // segments for minutes after a bulk build, on the cores queries want; a
 // rebuild waits for it so that it hands over a settled index.
 func (ix *Index) WaitMerged(ctx context.Context, quiet time.Duration) error {
@@ -28,12 +28,20 @@ func WaitMerged(ctx context.Context, bi bleve.Index, quiet time.Duration) error 
 	if !ok {
 		return errors.New("index: wait for merges: not a scorch index")
 	}
-	rounds := func() uint64 {
-		n, _ := st.StatsMap()["TotFileMergeLoopBeg"].(uint64)
-		return n
+	// One merge of large segments runs for longer than any quiet period
+	// worth waiting, so "no new round" is not enough: a merge (zap) or a
+	// planned merge task still open counts as busy.
+	state := func() (sig [3]uint64, busy bool) {
+		m := st.StatsMap()
+		n := func(k string) uint64 { v, _ := m[k].(uint64); return v }
+		sig = [3]uint64{n("TotFileMergeLoopBeg"), n("TotFileMergeZapBeg"), n("TotFileMergePlanTasks")}
+		busy = n("TotFileMergeZapBeg") != n("TotFileMergeZapEnd") ||
+			n("TotFileMergePlanTasks") != n("TotFileMergePlanTasksDone")+n("TotFileMergePlanTasksErr")
+		return sig, busy
 	}
 	poll := min(quiet, time.Second)
-	last, since := rounds(), time.Now()
+	last, _ := state()
+	since := time.Now()
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
@@ -42,8 +50,8 @@ func WaitMerged(ctx context.Context, bi bleve.Index, quiet time.Duration) error 
 			return ctx.Err()
 		case <-t.C:
 		}
-		if n := rounds(); n != last {
-			last, since = n, time.Now()
+		if sig, busy := state(); busy || sig != last {
+			last, since = sig, time.Now()
 		} else if time.Since(since) >= quiet {
 			return nil
 		}

@@ -21,9 +21,10 @@ func TestWaitMerged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rounds := func() any {
+	rounds := func() [2]any {
 		st, _ := ix.bi.Advanced()
-		return st.(interface{ StatsMap() map[string]interface{} }).StatsMap()["TotFileMergeLoopBeg"]
+		m := st.(interface{ StatsMap() map[string]interface{} }).StatsMap()
+		return [2]any{m["TotFileMergeLoopBeg"], m["TotFileMergeZapBeg"]}
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
@@ -31,6 +32,9 @@ func TestWaitMerged(t *testing.T) {
 		t.Fatalf("WaitMerged: %v", err)
 	}
 	before := rounds()
+	if z, ok := before[1].(uint64); !ok || z == 0 {
+		t.Fatalf("TotFileMergeZapBeg = %v: the stats WaitMerged reads are not there, or nothing was merged", before[1])
+	}
 	time.Sleep(500 * time.Millisecond)
 	if after := rounds(); after != before {
 		t.Errorf("the merger ran on after WaitMerged returned: rounds %v then %v", before, after)
