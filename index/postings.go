@@ -323,29 +323,9 @@ func (ev *evaluator) term(field, term string) ([]*roaring.Bitmap, error) {
 		if err != nil {
 			return nil, err
 		}
-		it := pl.Iterator(false, false, false, nil)
-		if o, ok := it.(zseg.OptimizablePostingsIterator); ok {
-			if bm := o.ActualBitmap(); bm != nil {
-				out[i] = bm
-			} else if d, ok := o.DocNum1Hit(); ok {
-				out[i] = roaring.BitmapOf(uint32(d))
-			} else {
-				out[i] = roaring.New()
-			}
-			continue
+		if out[i], _, err = postingsBitmap(pl.Iterator(false, false, false, nil)); err != nil {
+			return nil, err
 		}
-		bm := roaring.New()
-		for {
-			p, err := it.Next()
-			if err != nil {
-				return nil, err
-			}
-			if p == nil {
-				break
-			}
-			bm.Add(uint32(p.Number()))
-		}
-		out[i] = bm
 	}
 	return out, nil
 }
@@ -473,23 +453,34 @@ func readFacetPostings(ctx context.Context, seg zseg.Segment) (facetPostings, er
 
 // ownBitmap copies an iterator's postings into a new bitmap.
 func ownBitmap(it zseg.PostingsIterator) (*roaring.Bitmap, error) {
+	bm, shared, err := postingsBitmap(it)
+	if shared {
+		bm = bm.Clone() // it may point into the segment's file
+	}
+	return bm, err
+}
+
+// postingsBitmap is an iterator's postings as a bitmap; shared: it is the
+// postings list's own (read-only, and it may point into the segment's
+// file).
+func postingsBitmap(it zseg.PostingsIterator) (bm *roaring.Bitmap, shared bool, err error) {
 	if o, ok := it.(zseg.OptimizablePostingsIterator); ok {
 		if bm := o.ActualBitmap(); bm != nil {
-			return bm.Clone(), nil // it may point into the segment's file
+			return bm, true, nil
 		}
 		if d, ok := o.DocNum1Hit(); ok {
-			return roaring.BitmapOf(uint32(d)), nil
+			return roaring.BitmapOf(uint32(d)), false, nil
 		}
-		return roaring.New(), nil
+		return roaring.New(), false, nil
 	}
-	bm := roaring.New()
+	bm = roaring.New()
 	for {
 		p, err := it.Next()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if p == nil {
-			return bm, nil
+			return bm, false, nil
 		}
 		bm.Add(uint32(p.Number()))
 	}
