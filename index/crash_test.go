@@ -27,7 +27,8 @@ func crashDocs(b int) []Doc {
 
 // TestPut_crash: a writer killed with SIGKILL in the middle of indexing
 // leaves an index whose watermark says exactly which batches it holds (the
-// docs and the watermark go in one bleve batch); re-putting from there
+// docs and the watermark go in one bleve batch), every acknowledged one
+// included; re-putting from there
 // catches up with no document missing and none twice.
 func TestPut_crash(t *testing.T) {
 	if dir := os.Getenv("TAKEDOWNWATCH_INDEX_CRASH_CHILD"); dir != "" {
@@ -80,6 +81,10 @@ func TestPut_crash(t *testing.T) {
 	t.Logf("acknowledged %d batches; after the kill the index holds %d docs, watermark %q", acked, n, wm)
 	if n != uint64(w*crashBatch) {
 		t.Fatalf("%d docs but watermark %d (%d docs): the index is ahead of or behind its watermark", n, w, w*crashBatch)
+	}
+	// a Put with a watermark returns once it is on disk
+	if w < acked {
+		t.Fatalf("watermark %d after the kill, but Put acknowledged batch %d", w, acked)
 	}
 	// catch up from the watermark (re-putting the last batch too: harmless)
 	final := acked + 3

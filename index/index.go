@@ -118,6 +118,7 @@ var (
 	keyLanguages = []byte("takedownwatch/languages")
 	keyMulti     = []byte("takedownwatch/multiversion") // set once a version ≥ 2 is put
 	keyCommon    = []byte("takedownwatch/common-words")
+	keyFlushed   = []byte("takedownwatch/flushed") // written by Close to wait for the disk
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -127,7 +128,12 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := map[string]interface{}{"bolt_timeout": "1s"}
+	// unsafe_batch: a batch returns once it is searchable, not once it is on
+	// disk, so segments are built while earlier ones are written and the
+	// persister can merge several in memory before writing them (fewer,
+	// larger files and less merging later). What must be durable waits for
+	// it itself: a Put with a watermark, DeletePost, Close (see persist).
+	cfg := map[string]interface{}{"bolt_timeout": "1s", "unsafe_batch": true}
 	for k, v := range opts.scorch {
 		cfg[k] = v
 	}
@@ -138,7 +144,9 @@ func Open(dir string, opts Options) (*Index, error) {
 		}
 		common := append(defaultCommonWords(), opts.CommonWords...)
 		v, _ := json.Marshal(common)
-		if err := ix.bi.SetInternal(keyCommon, v); err != nil {
+		b := ix.bi.NewBatch()
+		b.SetInternal(keyCommon, v)
+		if err := ix.persist(context.Background(), b); err != nil {
 			ix.bi.Close()
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
 		}
@@ -211,7 +219,16 @@ func (ix *Index) Close() error {
 	if closed {
 		return nil
 	}
-	err := ix.bi.Close()
+	var err error
+	if !ix.readOnly {
+		// batches without a watermark may not be on disk yet
+		b := ix.bi.NewBatch()
+		b.SetInternal(keyFlushed, []byte("1"))
+		err = ix.persist(context.Background(), b)
+	}
+	if cerr := ix.bi.Close(); err == nil {
+		err = cerr
+	}
 	if ix.snapDir != "" {
 		if rerr := os.RemoveAll(ix.snapDir); err == nil && rerr != nil {
 			err = rerr
@@ -241,8 +258,11 @@ func splitDocID(id string) (string, int64) {
 // Put indexes docs and records watermark in the same bleve batch, so the
 // index never claims more than it holds: after a crash it may be behind the
 // caller's commits (re-put from Watermark; re-putting a version replaces it),
-// never ahead. An empty watermark leaves the recorded one as it is. More than
-// Options.BatchSize docs go in several batches, the watermark with the last.
+// never ahead. More than Options.BatchSize docs go in several batches, the
+// watermark with the last. Put returns when the docs are searchable and,
+// with a watermark, on disk: the caller may then forget what it recorded.
+// An empty watermark leaves the recorded one as it is and does not wait for
+// the disk (a bulk load: Close, or the next Put with a watermark, does).
 func (ix *Index) Put(ctx context.Context, docs []Doc, watermark string) error {
 	if ix.readOnly {
 		return ErrReadOnly
@@ -287,10 +307,14 @@ func (ix *Index) Put(ctx context.Context, docs []Doc, watermark string) error {
 		if multi && !ix.multi {
 			b.SetInternal(keyMulti, []byte("1"))
 		}
+		var err error
 		if last && watermark != "" {
 			b.SetInternal(keyWatermark, []byte(watermark))
+			err = ix.persist(ctx, b)
+		} else {
+			err = ix.bi.Batch(b)
 		}
-		if err := ix.bi.Batch(b); err != nil {
+		if err != nil {
 			return fmt.Errorf("index: put batch: %w", err)
 		}
 		ix.mu.Lock()
@@ -302,6 +326,26 @@ func (ix *Index) Put(ctx context.Context, docs []Doc, watermark string) error {
 		if last {
 			return nil
 		}
+	}
+}
+
+// persist applies b and waits until it is on disk. The index runs scorch
+// with unsafe batches; scorch persists snapshots in order, so everything
+// applied before b is on disk too.
+func (ix *Index) persist(ctx context.Context, b *bleve.Batch) error {
+	done := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { done <- err })
+	if err := ix.bi.Batch(b); err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("persist: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("persist: %w", ctx.Err())
 	}
 }
 
@@ -358,7 +402,7 @@ func (ix *Index) DeletePost(ctx context.Context, postID string) error {
 		for _, h := range res.Hits {
 			b.Delete(h.ID)
 		}
-		if err := ix.bi.Batch(b); err != nil {
+		if err := ix.persist(ctx, b); err != nil {
 			return fmt.Errorf("index: delete post %s: %w", postID, err)
 		}
 	}

@@ -32,20 +32,14 @@ func TestOpenReadOnly_besideWriter(t *testing.T) {
 	defer w.Close()
 	putN(t, w, 0, 10, "w10")
 
-	// scorch persists in the background: a reader sees what is on disk
-	var r *Index
-	for range 100 {
-		if r, err = OpenReadOnly(dir); err != nil {
-			t.Fatal(err)
-		}
-		if n, _ := r.DocCount(); n == 10 {
-			break
-		}
-		r.Close()
-		r = nil
+	// a reader sees what is on disk, and a Put with a watermark is on disk
+	// when it returns
+	r, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if r == nil {
-		t.Fatal("reader never saw the 10 documents")
+	if n, _ := r.DocCount(); n != 10 {
+		t.Fatalf("reader opened after Put sees %d documents, want 10", n)
 	}
 	res, err := r.Search(t.Context(), Query{Q: "archived"})
 	if err != nil {
@@ -83,18 +77,41 @@ func TestOpenReadOnly_besideWriter(t *testing.T) {
 	}
 
 	// a new reader sees the new documents
-	for range 100 {
-		r2, err := OpenReadOnly(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, _ := r2.DocCount()
-		r2.Close()
-		if n == 20 {
-			return
-		}
+	r2, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Error("a new reader never saw 20 documents")
+	defer r2.Close()
+	if n, _ := r2.DocCount(); n != 20 {
+		t.Errorf("a new reader sees %d documents, want 20", n)
+	}
+}
+
+// Puts without a watermark (a bulk load) return before they are on disk;
+// Close writes them.
+func TestClose_persistsBulkPuts(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	w, err := Open(dir, Options{BatchSize: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		putN(t, w, i*30, (i+1)*30, "")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n, _ := r.DocCount(); n != 150 {
+		t.Errorf("after Close the disk holds %d documents, want 150", n)
+	}
+	if wm, _ := r.Watermark(); wm != "" {
+		t.Errorf("watermark %q, want none", wm)
+	}
 }
 
 func TestOpenReadOnly_noIndex(t *testing.T) {

@@ -211,7 +211,11 @@ func runChild(name, dir string, cfg config) (*result, error) {
 		}
 		genTime += time.Since(genStart)
 		start := time.Now()
-		if err := e.put(ctx, batch, fmt.Sprint(i)); err != nil {
+		mark := "" // as reindex does: the watermark with the last batch
+		if i == cfg.N {
+			mark = fmt.Sprint(i)
+		}
+		if err := e.put(ctx, batch, mark); err != nil {
 			return nil, err
 		}
 		indexTime += time.Since(start)
