@@ -118,6 +118,14 @@ func openRaw(dir string) (*rawEngine, error) {
 	return &rawEngine{dir: dir, bi: bi}, nil
 }
 
+func reopenRaw(dir string) (*rawEngine, error) {
+	bi, err := bleve.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &rawEngine{dir: dir, bi: bi}, nil
+}
+
 func (r *rawEngine) put(_ context.Context, docs []index.Doc, _ string) error {
 	b := r.bi.NewBatch()
 	for i := range docs {

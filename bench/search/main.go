@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,13 @@ type config struct {
 	// Settle: before the queries, wait until scorch's merger has been idle
 	// this long (0: query at once, while it still merges).
 	Settle time.Duration `json:"settle"`
+	// Reuse: query the index already in -dir instead of building one (posts
+	// are still generated, for the phrases and the aggregates).
+	Reuse bool `json:"reuse,omitempty"`
+	// Slowest: print this many of the slowest queries of each kind.
+	Slowest int `json:"-"`
+	// MemLimit: run each engine in a memory cgroup of this many bytes.
+	MemLimit int64 `json:"mem_limit,omitempty"`
 }
 
 func main() {
@@ -51,14 +59,35 @@ func main() {
 	flag.IntVar(&cfg.Batch, "batch", 1000, "documents per batch")
 	flag.DurationVar(&cfg.Settle, "settle", 5*time.Second, "before the queries, wait until segment merging has been idle this long (0: query while it still merges)")
 	flag.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write CPU profiles of indexing and of each query kind to `PREFIX`.ENGINE.PHASE.prof")
+	flag.BoolVar(&cfg.Reuse, "reuse", false, "query the indexes a run with the same -dir and -n left (see -keep) instead of building them")
+	flag.IntVar(&cfg.Slowest, "slowest", 0, "print the `N` slowest queries of each kind")
+	keep := flag.Bool("keep", false, "keep the indexes in -dir at the end (for -reuse)")
+	memLimit := flag.String("memlimit", "", "run each engine in a memory cgroup with this limit (e.g. 1GiB; Linux, needs the right to create cgroups)")
+	cgroup := flag.String("cgroup", "", "internal: the child's cgroup directory")
 	dir := flag.String("dir", "", "work directory (default: a temporary one, removed at the end)")
 	engines := flag.String("engines", "raw,project", "engines to run, in order")
 	out := flag.String("out", "", "also write the results as JSON to this file")
 	child := flag.String("child", "", "internal: run one engine in this process and print its result as JSON")
 	flag.Parse()
 
+	if *memLimit != "" {
+		n, err := parseBytes(*memLimit)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "search bench: -memlimit:", err)
+			os.Exit(2)
+		}
+		cfg.MemLimit = n
+	}
 	if *child != "" {
+		if err := joinMemGroup(*cgroup); err != nil {
+			fmt.Fprintln(os.Stderr, "search bench:", err)
+			os.Exit(1)
+		}
+		stop := sampleAnon()
 		res, err := runChild(*child, *dir, cfg)
+		if res != nil {
+			res.PeakRSSAnon = stop()
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "search bench:", err)
 			os.Exit(1)
@@ -66,13 +95,17 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(res)
 		return
 	}
-	if err := runParent(strings.Split(*engines, ","), *dir, *out, cfg); err != nil {
+	if (cfg.Reuse || *keep) && *dir == "" {
+		fmt.Fprintln(os.Stderr, "search bench: -reuse and -keep need -dir")
+		os.Exit(2)
+	}
+	if err := runParent(strings.Split(*engines, ","), *dir, *out, *keep, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "search bench:", err)
 		os.Exit(1)
 	}
 }
 
-func runParent(engines []string, dir, out string, cfg config) error {
+func runParent(engines []string, dir, out string, keep bool, cfg config) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "search-bench-")
 		if err != nil {
@@ -88,22 +121,43 @@ func runParent(engines []string, dir, out string, cfg config) error {
 	results := map[string]*result{}
 	for _, e := range engines {
 		edir := filepath.Join(dir, e)
-		os.RemoveAll(edir)
+		if !cfg.Reuse {
+			os.RemoveAll(edir)
+		}
+		var g *memGroup
+		if cfg.MemLimit > 0 {
+			if g, err = newMemGroup(fmt.Sprintf("search-bench-%d-%s", os.Getpid(), e), cfg.MemLimit); err != nil {
+				return err
+			}
+		}
 		cmd := exec.Command(exe, "-child", e, "-dir", edir,
 			"-n", fmt.Sprint(cfg.N), "-queries", fmt.Sprint(cfg.Queries),
 			"-facet-queries", fmt.Sprint(cfg.FacetQueries), "-seed", fmt.Sprint(cfg.Seed),
-			"-batch", fmt.Sprint(cfg.Batch), "-cpuprofile", cfg.CPUProfile, "-settle", cfg.Settle.String())
+			"-batch", fmt.Sprint(cfg.Batch), "-cpuprofile", cfg.CPUProfile, "-settle", cfg.Settle.String(),
+			fmt.Sprintf("-reuse=%t", cfg.Reuse), "-slowest", fmt.Sprint(cfg.Slowest))
+		if g != nil {
+			cmd.Args = append(cmd.Args, "-cgroup", g.dir)
+		}
 		var stdout bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
-		if err := cmd.Run(); err != nil {
+		err := cmd.Run()
+		var cgPeak int64
+		if g != nil {
+			cgPeak = g.peak()
+			g.remove()
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", e, err)
 		}
 		var r result
 		if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
 			return fmt.Errorf("%s: result: %w", e, err)
 		}
+		r.CgroupPeak = cgPeak
 		results[e] = &r
-		os.RemoveAll(edir)
+		if !keep && !cfg.Reuse {
+			os.RemoveAll(edir)
+		}
 	}
 	report(os.Stdout, cfg, results)
 	if out != "" {
@@ -143,7 +197,12 @@ type result struct {
 	SettleDisk    int64   `json:"settle_disk_bytes,omitempty"`
 	// EndRSSAnon, EndRSSFile: the resident set after the queries, heap and
 	// mapped index files apart (Linux only).
-	EndRSSAnon  int64               `json:"end_rss_anon_bytes,omitempty"`
+	EndRSSAnon int64 `json:"end_rss_anon_bytes,omitempty"`
+	// PeakRSSAnon: the most anonymous memory (heap, stacks) seen by
+	// sampling /proc/self/status every 100 ms; CgroupPeak: with -memlimit,
+	// the most the cgroup was charged (resident pages and page cache).
+	PeakRSSAnon int64               `json:"peak_rss_anon_bytes,omitempty"`
+	CgroupPeak  int64               `json:"cgroup_peak_bytes,omitempty"`
 	EndRSSFile  int64               `json:"end_rss_file_bytes,omitempty"`
 	Disk        int64               `json:"disk_bytes"`
 	ReopenMS    float64             `json:"reopen_ms"`
@@ -178,7 +237,11 @@ func runChild(name, dir string, cfg config) (*result, error) {
 	var err error
 	switch name {
 	case "raw":
-		e, err = openRaw(dir)
+		if cfg.Reuse {
+			e, err = reopenRaw(dir)
+		} else {
+			e, err = openRaw(dir)
+		}
 	case "project":
 		e, err = openProject(dir, agg)
 	default:
@@ -210,6 +273,9 @@ func runChild(name, dir string, cfg config) (*result, error) {
 			batch = append(batch, d)
 		}
 		genTime += time.Since(genStart)
+		if cfg.Reuse {
+			continue
+		}
 		start := time.Now()
 		mark := "" // as reindex does: the watermark with the last batch
 		if i == cfg.N {
@@ -237,8 +303,12 @@ func runChild(name, dir string, cfg config) (*result, error) {
 		Latencies: map[string]*latency{}}
 	res.BuildRSS = peakRSS()
 	res.Disk = diskUsage(dir)
-	fmt.Fprintf(os.Stderr, "%s: indexed %d posts in %.1fs (%.0f docs/s, %.0f docs per CPU-second), %.0f MiB on disk, peak RSS %.0f MiB\n",
-		name, cfg.N, res.IndexSecs, res.DocsPerSec, res.DocsPerCPUSec, float64(res.Disk)/(1<<20), float64(res.BuildRSS)/(1<<20))
+	if cfg.Reuse {
+		fmt.Fprintf(os.Stderr, "%s: reusing the index in %s, %.0f MiB on disk\n", name, dir, float64(res.Disk)/(1<<20))
+	} else {
+		fmt.Fprintf(os.Stderr, "%s: indexed %d posts in %.1fs (%.0f docs/s, %.0f docs per CPU-second), %.0f MiB on disk, peak RSS %.0f MiB\n",
+			name, cfg.N, res.IndexSecs, res.DocsPerSec, res.DocsPerCPUSec, float64(res.Disk)/(1<<20), float64(res.BuildRSS)/(1<<20))
+	}
 
 	start = time.Now()
 	if err := e.reopen(); err != nil {
@@ -283,13 +353,19 @@ func runChild(name, dir string, cfg config) (*result, error) {
 		return out
 	}
 	warm := 20
-	run := func(kind string, n int, f func(i int) (uint64, string, error)) error {
+	run := func(kind string, n int, f func(i int) (uint64, string, error), label func(i int) string) error {
 		for i := 0; i < min(warm, n); i++ {
 			if _, _, err := f(i); err != nil {
 				return fmt.Errorf("%s: %w", kind, err)
 			}
 		}
 		lat := make([]time.Duration, 0, n)
+		type timed struct {
+			d    time.Duration
+			i    int
+			hits uint64
+		}
+		all := make([]timed, 0, n)
 		var hits uint64
 		var from string
 		for i := 0; i < n; i++ {
@@ -299,10 +375,15 @@ func runChild(name, dir string, cfg config) (*result, error) {
 				return fmt.Errorf("%s: %w", kind, err)
 			}
 			lat = append(lat, time.Since(start))
+			all = append(all, timed{lat[i], i, h})
 			hits += h
 			from = f
 		}
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		sort.Slice(all, func(i, j int) bool { return all[i].d > all[j].d })
+		for _, q := range all[:min(cfg.Slowest, len(all))] {
+			fmt.Fprintf(os.Stderr, "%s: slow %s %8.2f ms  %7d hits  %s\n", name, kind, ms(q.d), q.hits, label(q.i))
+		}
 		l := &latency{N: n, P50: ms(lat[n/2]), P99: ms(lat[min(n-1, int(math.Ceil(0.99*float64(n)))-1)]),
 			AvgHits: float64(hits) / float64(n), From: from}
 		res.Latencies[kind] = l
@@ -323,23 +404,29 @@ func runChild(name, dir string, cfg config) (*result, error) {
 		return func(i int) (uint64, string, error) { h, err := f(i); return h, "", err }
 	}
 	steps := []struct {
-		kind string
-		n    int
-		f    func(i int) (uint64, string, error)
+		kind  string
+		n     int
+		f     func(i int) (uint64, string, error)
+		label func(i int) string
 	}{
-		{"match", nq, noFrom(func(i int) (uint64, error) { return e.match(ctx, mw[i%len(mw)]) })},
-		{"and", nq, noFrom(func(i int) (uint64, error) { return e.and(ctx, aw[2*i%len(aw)], aw[(2*i+1)%len(aw)]) })},
-		{"phrase", nq, noFrom(func(i int) (uint64, error) { return e.phrase(ctx, phrases[i%len(phrases)]) })},
+		{"match", nq, noFrom(func(i int) (uint64, error) { return e.match(ctx, mw[i%len(mw)]) }),
+			func(i int) string { return mw[i%len(mw)] }},
+		{"and", nq, noFrom(func(i int) (uint64, error) { return e.and(ctx, aw[2*i%len(aw)], aw[(2*i+1)%len(aw)]) }),
+			func(i int) string { return aw[2*i%len(aw)] + " " + aw[(2*i+1)%len(aw)] }},
+		{"phrase", nq, noFrom(func(i int) (uint64, error) { return e.phrase(ctx, phrases[i%len(phrases)]) }),
+			func(i int) string { return `"` + phrases[i%len(phrases)] + `"` }},
 		{"date_range", nq, noFrom(func(i int) (uint64, error) {
 			d := dates[i%len(dates)]
 			return e.dateRange(ctx, d, d.Add(30*24*time.Hour))
-		})},
-		{"facets_text", cfg.FacetQueries, func(int) (uint64, string, error) { return e.facetsText(ctx, facetWord) }},
-		{"facets_filter", cfg.FacetQueries, func(int) (uint64, string, error) { return e.facetsFilter(ctx, "government") }},
+		}), func(i int) string { return dates[i%len(dates)].Format(time.DateOnly) }},
+		{"facets_text", cfg.FacetQueries, func(int) (uint64, string, error) { return e.facetsText(ctx, facetWord) },
+			func(int) string { return facetWord }},
+		{"facets_filter", cfg.FacetQueries, func(int) (uint64, string, error) { return e.facetsFilter(ctx, "government") },
+			func(int) string { return "affiliation:government" }},
 	}
 	for _, s := range steps {
 		stop := profile(cfg.CPUProfile, name, s.kind)
-		err := run(s.kind, s.n, s.f)
+		err := run(s.kind, s.n, s.f, s.label)
 		stop()
 		if err != nil {
 			return nil, err
@@ -413,4 +500,23 @@ func diskUsage(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// parseBytes reads a size such as 1GiB, 512MiB or 1073741824.
+func parseBytes(s string) (int64, error) {
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		n      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}} {
+		if v, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = v, u.n
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
 }

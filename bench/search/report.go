@@ -26,16 +26,26 @@ func report(w io.Writer, cfg config, rs map[string]*result) {
 		}
 		fmt.Fprintf(w, "| %s | %.2f %s | %.2f %s | %.2f | %s%s |\n", name, a, unit, b, unit, b/a, target, mark)
 	}
-	row("indexing", raw.DocsPerSec, prj.DocsPerSec, "docs/s", "≥ 0.8×", prj.DocsPerSec >= 0.8*raw.DocsPerSec)
-	row("indexing per CPU-second", raw.DocsPerCPUSec, prj.DocsPerCPUSec, "docs", "", true)
+	if !cfg.Reuse { // else nothing was built
+		row("indexing", raw.DocsPerSec, prj.DocsPerSec, "docs/s", "≥ 0.8×", prj.DocsPerSec >= 0.8*raw.DocsPerSec)
+		row("indexing per CPU-second", raw.DocsPerCPUSec, prj.DocsPerCPUSec, "docs", "", true)
+	}
 	row("disk", mib(raw.Disk), mib(prj.Disk), "MiB", "", true)
 	if prj.SettleSecs > 0 || raw.SettleSecs > 0 {
 		row("merging after the build", raw.SettleSecs, prj.SettleSecs, "s", "", true)
 		row("merging after the build, CPU", raw.SettleCPUSecs, prj.SettleCPUSecs, "s", "", true)
 		row("disk when merged", mib(raw.SettleDisk), mib(prj.SettleDisk), "MiB", "", true)
 	}
-	row("peak RSS (build)", mib(raw.BuildRSS), mib(prj.BuildRSS), "MiB", "< 1024 MiB", prj.BuildRSS < 1<<30)
+	if !cfg.Reuse {
+		row("peak RSS (build)", mib(raw.BuildRSS), mib(prj.BuildRSS), "MiB", "< 1024 MiB", prj.BuildRSS < 1<<30)
+	}
 	row("peak RSS (build+queries)", mib(raw.PeakRSS), mib(prj.PeakRSS), "MiB", "< 1024 MiB", prj.PeakRSS < 1<<30)
+	if prj.PeakRSSAnon > 0 {
+		row("peak anonymous RSS (heap; sampled)", mib(raw.PeakRSSAnon), mib(prj.PeakRSSAnon), "MiB", "", true)
+	}
+	if cfg.MemLimit > 0 {
+		row(fmt.Sprintf("memory cgroup peak (limit %.0f MiB)", mib(cfg.MemLimit)), mib(raw.CgroupPeak), mib(prj.CgroupPeak), "MiB", "", true)
+	}
 	if prj.EndRSSAnon > 0 {
 		row("RSS after queries: heap", mib(raw.EndRSSAnon), mib(prj.EndRSSAnon), "MiB", "", true)
 		row("RSS after queries: mapped index files", mib(raw.EndRSSFile), mib(prj.EndRSSFile), "MiB", "", true)

@@ -61,3 +61,30 @@ func rssSplit() (anon, file int64) {
 	}
 	return anon, file
 }
+
+// sampleAnon samples the anonymous resident memory every 100 ms until the
+// returned function is called, which returns the most it saw.
+func sampleAnon() (stop func() int64) {
+	done := make(chan struct{})
+	peak := make(chan int64)
+	go func() {
+		var most int64
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if a, _ := rssSplit(); a > most {
+				most = a
+			}
+			select {
+			case <-done:
+				peak <- most
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		return <-peak
+	}
+}
