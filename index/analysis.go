@@ -6,6 +6,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 
@@ -78,6 +79,50 @@ func init() {
 	}); err != nil {
 		panic(err)
 	}
+	done := map[string]bool{}
+	for _, name := range languageAnalyzers {
+		if done[name] {
+			continue
+		}
+		done[name] = true
+		if err := registry.RegisterAnalyzer(keepStopName(name), func(_ map[string]interface{}, c *registry.Cache) (analysis.Analyzer, error) {
+			an, err := c.AnalyzerNamed(name)
+			if err != nil {
+				return nil, err
+			}
+			return withoutStopFilter(an), nil
+		}); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// Stop words. bleve's language analyzers drop them, which makes a phrase
+// with a stop word inexact: "liwipuga for" would be "liwipuga" and any word
+// after it. An index therefore analyzes its documents with variants that
+// keep them (registered as keepStopName), so phrases are analyzed the same
+// way and stay exact. A single query word still goes through bleve's own
+// analyzer: a lone stop word matches nothing, and "minister of land" does
+// not turn into a walk over every post that has "of". Indexes made before
+// this (without keyKeepStop) are read and written as they were made.
+
+// keepStopName is the registered name of the variant of bleve's analyzer
+// name that keeps stop words.
+func keepStopName(name string) string { return "takedownwatch_keepstop_" + name }
+
+// withoutStopFilter returns an without its stop-word filters.
+func withoutStopFilter(an analysis.Analyzer) analysis.Analyzer {
+	da, ok := an.(*analysis.DefaultAnalyzer)
+	if !ok {
+		return an
+	}
+	out := &analysis.DefaultAnalyzer{CharFilters: da.CharFilters, Tokenizer: da.Tokenizer}
+	for _, f := range da.TokenFilters {
+		if _, isStop := f.(*stop.StopTokensFilter); !isStop {
+			out.TokenFilters = append(out.TokenFilters, f)
+		}
+	}
+	return out
 }
 
 // plainAnalyzer: Unicode word segmentation (bleve's unicode tokenizer) and
@@ -204,16 +249,20 @@ func pairWords(b []byte) analysis.TokenStream {
 // analyzers holds the text analyzers by language, built once per Index and
 // read-only afterwards (safe for concurrent use).
 type analyzers struct {
-	byLang map[string]analysis.Analyzer // language code -> text analyzer
-	latin  map[string]analysis.Analyzer // language code -> analyzer of non-Khmer words
-	plain  analysis.Analyzer
+	byLang   map[string]analysis.Analyzer // language code -> text analyzer
+	latin    map[string]analysis.Analyzer // language code -> analyzer of non-Khmer words
+	plain    analysis.Analyzer
+	keepStop bool // documents and phrases keep stop words (see keepStopName)
 }
 
-func newAnalyzers() (*analyzers, error) {
+// newAnalyzers builds the analyzers of an index that keeps stop words in
+// its text field, or (keepStop false) of one made before it did.
+func newAnalyzers(keepStop bool) (*analyzers, error) {
 	a := &analyzers{
-		byLang: map[string]analysis.Analyzer{},
-		latin:  map[string]analysis.Analyzer{},
-		plain:  newTextAnalyzer(plainAnalyzer{}),
+		byLang:   map[string]analysis.Analyzer{},
+		latin:    map[string]analysis.Analyzer{},
+		plain:    newTextAnalyzer(plainAnalyzer{}),
+		keepStop: keepStop,
 	}
 	cache := registry.NewCache()
 	for lang, name := range languageAnalyzers {
@@ -222,17 +271,27 @@ func newAnalyzers() (*analyzers, error) {
 			return nil, fmt.Errorf("index: analyzer %q: %w", name, err)
 		}
 		a.latin[lang] = an
+		if keepStop {
+			if an, err = cache.AnalyzerNamed(keepStopName(name)); err != nil {
+				return nil, fmt.Errorf("index: analyzer %q: %w", keepStopName(name), err)
+			}
+		}
 		a.byLang[lang] = newTextAnalyzer(an)
 	}
 	return a, nil
 }
 
-// latinNameFor returns the registered name of latinFor(lang).
-func latinNameFor(lang string) string {
-	if n, ok := languageAnalyzers[lang]; ok {
-		return n
+// phraseAnalyzerFor returns the registered name of the analyzer that made
+// the non-Khmer words of language lang's documents (phrases use it).
+func (a *analyzers) phraseAnalyzerFor(lang string) string {
+	n, ok := languageAnalyzers[lang]
+	if !ok {
+		return AnalyzerPlain
 	}
-	return AnalyzerPlain
+	if a.keepStop {
+		return keepStopName(n)
+	}
+	return n
 }
 
 // textFor returns the text-field analyzer of language lang.
@@ -243,8 +302,9 @@ func (a *analyzers) textFor(lang string) analysis.Analyzer {
 	return a.plain
 }
 
-// latinFor returns the analyzer of the non-Khmer words of language lang:
-// bleve's analyzer for it, or the plain one (Khmer and unknown languages).
+// latinFor returns the analyzer of a single non-Khmer query word in
+// language lang: bleve's analyzer for it (stop words dropped), or the plain
+// one (Khmer and unknown languages).
 func (a *analyzers) latinFor(lang string) analysis.Analyzer {
 	if an, ok := a.latin[lang]; ok {
 		return an

@@ -118,7 +118,8 @@ var (
 	keyLanguages = []byte("takedownwatch/languages")
 	keyMulti     = []byte("takedownwatch/multiversion") // set once a version ≥ 2 is put
 	keyCommon    = []byte("takedownwatch/common-words")
-	keyFlushed   = []byte("takedownwatch/flushed") // written by Close to wait for the disk
+	keyFlushed   = []byte("takedownwatch/flushed")   // written by Close to wait for the disk
+	keyKeepStop  = []byte("takedownwatch/keep-stop") // the text field keeps stop words (analysis.go)
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -146,6 +147,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		v, _ := json.Marshal(common)
 		b := ix.bi.NewBatch()
 		b.SetInternal(keyCommon, v)
+		b.SetInternal(keyKeepStop, []byte("1"))
 		if err := ix.persist(context.Background(), b); err != nil {
 			ix.bi.Close()
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
@@ -168,11 +170,7 @@ func Open(dir string, opts Options) (*Index, error) {
 }
 
 func newIndex(dir string, opts Options) (*Index, error) {
-	an, err := newAnalyzers()
-	if err != nil {
-		return nil, err
-	}
-	return &Index{dir: dir, opts: opts.withDefaults(), an: an, langs: map[string]bool{}}, nil
+	return &Index{dir: dir, opts: opts.withDefaults(), langs: map[string]bool{}}, nil
 }
 
 func (ix *Index) loadLanguages() error {
@@ -189,6 +187,13 @@ func (ix *Index) loadLanguages() error {
 		}
 	}
 	ix.common, ix.pairs = common, newPairsAnalyzer(common)
+	keep, err := ix.bi.GetInternal(keyKeepStop)
+	if err != nil {
+		return fmt.Errorf("index: read flags: %w", err)
+	}
+	if ix.an, err = newAnalyzers(len(keep) > 0); err != nil {
+		return err
+	}
 	if m, err := ix.bi.GetInternal(keyMulti); err != nil {
 		return fmt.Errorf("index: read flags: %w", err)
 	} else if len(m) > 0 {

@@ -382,7 +382,7 @@ func (r rewriter) phrase(words []string) query.Query {
 		langs = []string{""}
 	}
 	for _, l := range langs {
-		name := latinNameFor(l)
+		name := r.an.phraseAnalyzerFor(l)
 		if seen[name] {
 			continue
 		}

@@ -374,3 +374,39 @@ func TestUnwrap(t *testing.T) {
 		})
 	}
 }
+
+// An index made before the text field kept stop words goes on being read
+// and written with the analysis it was made with, so its phrases with stop
+// words still find its documents.
+func TestIndex_madeDroppingStopWords(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ix.an.keepStop {
+		t.Fatal("a new index does not keep stop words")
+	}
+	if err := ix.bi.DeleteInternal(keyKeepStop); err != nil { // as made before the flag
+		t.Fatal(err)
+	}
+	ix.Close()
+	if ix, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.an.keepStop {
+		t.Fatal("an index made without the flag is read as keeping stop words")
+	}
+	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Language: "en", Text: "The results of every commune."}
+	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(t.Context(), Query{Q: `"results of every"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 {
+		t.Errorf("phrase with a stop word: %d hits, want 1", res.Total)
+	}
+}
