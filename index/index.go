@@ -413,6 +413,15 @@ func (ix *Index) DeletePost(ctx context.Context, postID string) error {
 	}
 }
 
+// Outdated says what an index made by an older version of this package
+// does less well than a new one ("" when nothing); reindex makes a new one.
+func (ix *Index) Outdated() string {
+	if !ix.an.keepStop {
+		return "was made dropping stop words: a phrase with one (\"results of\") also finds posts without it"
+	}
+	return ""
+}
+
 // Watermark returns what the last successful Put recorded ("" if none).
 func (ix *Index) Watermark() (string, error) {
 	v, err := ix.bi.GetInternal(keyWatermark)

@@ -384,8 +384,8 @@ func TestIndex_madeDroppingStopWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ix.an.keepStop {
-		t.Fatal("a new index does not keep stop words")
+	if !ix.an.keepStop || ix.Outdated() != "" {
+		t.Fatalf("a new index does not keep stop words (outdated: %q)", ix.Outdated())
 	}
 	if err := ix.bi.DeleteInternal(keyKeepStop); err != nil { // as made before the flag
 		t.Fatal(err)
@@ -395,8 +395,8 @@ func TestIndex_madeDroppingStopWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if ix.an.keepStop {
-		t.Fatal("an index made without the flag is read as keeping stop words")
+	if ix.an.keepStop || ix.Outdated() == "" {
+		t.Fatalf("an index made without the flag is read as keeping stop words (outdated: %q)", ix.Outdated())
 	}
 	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Language: "en", Text: "The results of every commune."}
 	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
