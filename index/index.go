@@ -63,6 +63,8 @@ type Options struct {
 	// scorch adds to bleve's scorch configuration (tests: keeping many
 	// segments unmerged).
 	scorch map[string]interface{}
+	// maxSegmentDocs: default maxSegmentDocs (tests make it small).
+	maxSegmentDocs int
 }
 
 func (o Options) withDefaults() Options {
@@ -74,6 +76,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CollapseExactLimit <= 0 {
 		o.CollapseExactLimit = 10000
+	}
+	if o.maxSegmentDocs <= 0 {
+		o.maxSegmentDocs = maxSegmentDocs
 	}
 	return o
 }
@@ -112,6 +117,11 @@ type Index struct {
 	pairs  pairsAnalyzer // built from common
 }
 
+// maxSegmentDocs caps the segments merging makes (see Open): a merge then
+// reads and writes at most this many posts' worth of index, about 500 MB at
+// 300-character posts; a million posts stay in about ten segments.
+const maxSegmentDocs = 200_000
+
 // Keys of values kept inside the index (bleve internal storage).
 var (
 	keyWatermark = []byte("takedownwatch/watermark")
@@ -134,7 +144,15 @@ func Open(dir string, opts Options) (*Index, error) {
 	// persister can merge several in memory before writing them (fewer,
 	// larger files and less merging later). What must be durable waits for
 	// it itself: a Put with a watermark, DeletePost, Close (see persist).
-	cfg := map[string]interface{}{"bolt_timeout": "1s", "unsafe_batch": true}
+	//
+	// scorchMergePlanOptions: no merge makes a segment of more than
+	// maxSegmentDocs. Merging reads its segments through memory maps, and
+	// bleve's default (5M documents) ends a bulk load of 1M posts by
+	// merging everything into one segment: 2.4 GB of mapped pages and
+	// half a GB of heap at once, and the whole index rewritten again.
+	// (The rest of the merge plan stays bleve's default.)
+	cfg := map[string]interface{}{"bolt_timeout": "1s", "unsafe_batch": true,
+		"scorchMergePlanOptions": map[string]interface{}{"MaxSegmentSize": ix.opts.maxSegmentDocs}}
 	for k, v := range opts.scorch {
 		cfg[k] = v
 	}

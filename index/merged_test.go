@@ -49,3 +49,46 @@ func TestWaitMerged(t *testing.T) {
 		t.Errorf("WaitMerged past its context = %v, want DeadlineExceeded", err)
 	}
 }
+
+// Merging never makes a segment larger than the cap (maxSegmentDocs): with
+// a cap of 20 documents, 5-document segments merge three or so at a time,
+// where bleve's default would merge ten into one of 50.
+func TestMaxSegmentDocs(t *testing.T) {
+	ix, err := Open(t.TempDir(), Options{maxSegmentDocs: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for b := range 40 {
+		var docs []Doc
+		for i := range 5 {
+			docs = append(docs, Doc{PostID: fmt.Sprintf("p%d-%d", b, i), VersionID: int64(b*5 + i), Version: 1, Text: "a statement of the ministry"})
+		}
+		if err := ix.Put(t.Context(), docs, fmt.Sprint(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	if err := ix.WaitMerged(ctx, 300*time.Millisecond); err != nil {
+		t.Fatalf("WaitMerged: %v", err)
+	}
+	ev, done, err := ix.newEvaluator(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	var sizes []uint64
+	total, merged := uint64(0), false
+	for _, s := range ev.segs {
+		sizes = append(sizes, s.count)
+		total += s.count
+		merged = merged || s.count > 5
+		if s.count > 20 {
+			t.Errorf("a segment of %d documents, over the cap of 20", s.count)
+		}
+	}
+	if total != 200 || !merged {
+		t.Errorf("segment sizes %v: want 200 documents and some merged", sizes)
+	}
+}
