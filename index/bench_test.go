@@ -27,7 +27,7 @@ func BenchmarkTextAnalyzer_english(b *testing.B) {
 }
 
 func BenchmarkPairsAnalyzer(b *testing.B) {
-	a := newPairsAnalyzer(defaultCommonWords())
+	a := newPairsAnalyzer(defaultCommonWords(), true)
 	for b.Loop() {
 		a.Analyze([]byte(benchEnglish))
 	}

@@ -10,11 +10,12 @@ import (
 // Phrases and common words. A phrase query is slow in bleve when all its
 // words are frequent: the conjunction of long postings lists is walked and
 // every candidate's positions read. The pairs field therefore holds, for each
-// two adjacent words that are BOTH common, the pair as one term ("of the",
-// "prime minister"): few distinct terms (cheap to index), short postings.
-// A phrase made only of common words is a phrase of pairs; a phrase with a
-// rarer word is a positional phrase on the text field, which bleve drives
-// from the rarer word's short postings list.
+// two adjacent words that are both common, or of which one is a stop word,
+// the pair as one term ("of the", "prime minister", "campaign and"):
+// short postings, and few distinct terms beside the stop-word pairs (cheap
+// to index). A phrase whose adjacent pairs are all there is a phrase of
+// pairs; any other is a positional phrase on the text field, which bleve
+// drives from the rarest word's short postings list.
 //
 // The common words are English stop words (bleve's list) and the most
 // frequent words of English political news below; an index records the list

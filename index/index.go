@@ -129,7 +129,7 @@ var (
 	keyMulti     = []byte("takedownwatch/multiversion") // set once a version ≥ 2 is put
 	keyCommon    = []byte("takedownwatch/common-words")
 	keyFlushed   = []byte("takedownwatch/flushed")   // written by Close to wait for the disk
-	keyKeepStop  = []byte("takedownwatch/keep-stop") // the text field keeps stop words (analysis.go)
+	keyKeepStop  = []byte("takedownwatch/keep-stop") // the text field keeps stop words, the pairs field pairs them (analysis.go)
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -204,11 +204,11 @@ func (ix *Index) loadLanguages() error {
 			return fmt.Errorf("index: read common words: %w", err)
 		}
 	}
-	ix.common, ix.pairs = common, newPairsAnalyzer(common)
 	keep, err := ix.bi.GetInternal(keyKeepStop)
 	if err != nil {
 		return fmt.Errorf("index: read flags: %w", err)
 	}
+	ix.common, ix.pairs = common, newPairsAnalyzer(common, len(keep) > 0)
 	if ix.an, err = newAnalyzers(len(keep) > 0); err != nil {
 		return err
 	}

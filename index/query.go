@@ -65,7 +65,7 @@ func (ix *Index) bleveQuery(q Query) (query.Query, error) {
 		if len(langs) == 0 {
 			langs = ix.Languages()
 		}
-		r := rewriter{an: ix.an, langs: langs, common: ix.pairs.common}
+		r := rewriter{an: ix.an, langs: langs, pairs: ix.pairs}
 		parts = append(parts, unwrap(r.rewrite(parsed)))
 	}
 	parts = append(parts, filterQueries(q.Filter())...)
@@ -148,9 +148,9 @@ func filterQueries(f Filter) []query.Query {
 // their clusters (a phrase of cluster bigrams); phrases become phrases of
 // word pairs.
 type rewriter struct {
-	an     *analyzers
-	langs  []string
-	common map[string]bool
+	an    *analyzers
+	langs []string
+	pairs pairsAnalyzer // which word pairs the pairs field holds
 }
 
 func isTextField(f string) bool { return f == "" || f == FieldText || f == "title" || f == "_all" }
@@ -346,27 +346,29 @@ func (r rewriter) word(w string, fuzziness int) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// phrase: Latin words w1..wn (n ≥ 2), in order. All common: a phrase of
-// the pairs field ("w1 w2", "w2 w3", ... at consecutive positions; one term
-// for n = 2) — exact, and fast however frequent the words. Otherwise a
-// positional phrase on the text field under each language's analyzer (bleve
-// drives it from the rarest word), and the common pairs it contains.
+// phrase: Latin words w1..wn (n ≥ 2), in order. When the pairs field
+// holds every adjacent pair (both words common, or one a stop word): a
+// phrase of the pairs field ("w1 w2", "w2 w3", ... at consecutive
+// positions; one term for n = 2) — exact, and fast however frequent the
+// words. Otherwise a positional phrase on the text field under each
+// language's analyzer (bleve drives it from the rarest word), and the pairs
+// it contains.
 func (r rewriter) phrase(words []string) query.Query {
 	lw := make([]string, len(words))
-	allCommon := true
 	for i, w := range words {
 		if ts := pairWords([]byte(w)); len(ts) == 1 {
 			lw[i] = string(ts[0].Term)
 		} else {
 			lw[i] = strings.ToLower(w)
 		}
-		allCommon = allCommon && r.common[lw[i]]
 	}
 	var pairs []string
+	allPaired := true
 	for i := 0; i+1 < len(lw); i++ {
 		pairs = append(pairs, lw[i]+" "+lw[i+1])
+		allPaired = allPaired && r.pairs.paired(lw[i], lw[i+1])
 	}
-	if allCommon {
+	if allPaired {
 		if len(pairs) == 1 {
 			tq := query.NewTermQuery(pairs[0])
 			tq.SetField(FieldPairs)
@@ -398,7 +400,7 @@ func (r rewriter) phrase(words []string) query.Query {
 	}
 	parts := []query.Query{q}
 	for i, p := range pairs {
-		if r.common[lw[i]] && r.common[lw[i+1]] {
+		if r.pairs.paired(lw[i], lw[i+1]) {
 			tq := query.NewTermQuery(p)
 			tq.SetField(FieldPairs)
 			parts = append(parts, tq)

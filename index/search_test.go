@@ -347,7 +347,7 @@ func TestUnwrap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := rewriter{an: ix.an, langs: ix.Languages(), common: ix.pairs.common}
+			r := rewriter{an: ix.an, langs: ix.Languages(), pairs: ix.pairs}
 			wrapped := r.rewrite(parsed)
 			got := unwrap(wrapped)
 			if typ := fmt.Sprintf("%T", got); typ != tt.wantType {
@@ -408,5 +408,33 @@ func TestIndex_madeDroppingStopWords(t *testing.T) {
 	}
 	if res.Total != 1 {
 		t.Errorf("phrase with a stop word: %d hits, want 1", res.Total)
+	}
+}
+
+// A phrase whose every adjacent pair the pairs field holds (both words
+// common, or one a stop word) is answered from the pairs field alone; one
+// with a pair of rarer words is a positional phrase on the text.
+func TestPhraseRewrite(t *testing.T) {
+	ix := openTestIndex(t)
+	tests := []struct {
+		phrase, wantType, wantField string
+	}{
+		{"results of", "*query.TermQuery", FieldPairs},
+		{"campaign and", "*query.TermQuery", FieldPairs},
+		{"minister of the interior", "*query.PhraseQuery", FieldPairs},
+		{"prime minister", "*query.TermQuery", FieldPairs},
+		{"fake news", "*query.MatchPhraseQuery", FieldText},
+		{"spread fake news of", "*query.ConjunctionQuery", ""},
+	}
+	r := rewriter{an: ix.an, langs: []string{"en"}, pairs: ix.pairs}
+	for _, tt := range tests {
+		q := r.phrase(strings.Fields(tt.phrase))
+		field := ""
+		if fq, ok := q.(query.FieldableQuery); ok {
+			field = fq.Field()
+		}
+		if typ := fmt.Sprintf("%T", q); typ != tt.wantType || field != tt.wantField {
+			t.Errorf("%q: %s on %q, want %s on %q", tt.phrase, typ, field, tt.wantType, tt.wantField)
+		}
 	}
 }
