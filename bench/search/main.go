@@ -95,6 +95,9 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(res)
 		return
 	}
+	if cfg.Reuse && cfg.MemLimit > 0 {
+		fmt.Fprintln(os.Stderr, "search bench: note: with -reuse the indexes' pages may already be in the page cache, charged to the cgroup that built them; the memory limit then tests little")
+	}
 	if (cfg.Reuse || *keep) && *dir == "" {
 		fmt.Fprintln(os.Stderr, "search bench: -reuse and -keep need -dir")
 		os.Exit(2)
