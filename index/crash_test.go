@@ -28,8 +28,8 @@ func crashDocs(b int) []Doc {
 // TestPut_crash: a writer killed with SIGKILL in the middle of indexing
 // leaves an index whose watermark says exactly which batches it holds (the
 // docs and the watermark go in one bleve batch), every acknowledged one
-// included; re-putting from there
-// catches up with no document missing and none twice.
+// included; re-putting from there catches up with no document missing and
+// none twice.
 func TestPut_crash(t *testing.T) {
 	if dir := os.Getenv("TAKEDOWNWATCH_INDEX_CRASH_CHILD"); dir != "" {
 		crashChild(dir)

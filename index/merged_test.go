@@ -7,11 +7,10 @@ import (
 	"time"
 )
 
-// TestWaitMerged: after many small batches (a segment each) WaitMerged
-// returns once the merger is idle, and the merger then stays idle; a
-// context that ends first ends the wait with its error.
-func TestWaitMerged(t *testing.T) {
-	ix := openTestIndex(t)
+// putSmallSegments puts 200 documents in 40 batches of 5, each with a
+// watermark, so each batch is written as a segment of its own.
+func putSmallSegments(t *testing.T, ix *Index) {
+	t.Helper()
 	for b := range 40 {
 		var docs []Doc
 		for i := range 5 {
@@ -21,16 +20,31 @@ func TestWaitMerged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rounds := func() [2]any {
-		st, _ := ix.bi.Advanced()
-		m := st.(interface{ StatsMap() map[string]interface{} }).StatsMap()
-		return [2]any{m["TotFileMergeLoopBeg"], m["TotFileMergeZapBeg"]}
-	}
+}
+
+// waitMerged is WaitMerged with a 300 ms quiet period, failing the test
+// after a minute.
+func waitMerged(t *testing.T, ix *Index) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	if err := ix.WaitMerged(ctx, 300*time.Millisecond); err != nil {
 		t.Fatalf("WaitMerged: %v", err)
 	}
+}
+
+// TestWaitMerged: after many small batches (a segment each) WaitMerged
+// returns once the merger is idle, and the merger then stays idle; a
+// context that ends first ends the wait with its error.
+func TestWaitMerged(t *testing.T) {
+	ix := openTestIndex(t)
+	putSmallSegments(t, ix)
+	rounds := func() [2]any {
+		st, _ := ix.bi.Advanced()
+		m := st.(interface{ StatsMap() map[string]interface{} }).StatsMap()
+		return [2]any{m["TotFileMergeLoopBeg"], m["TotFileMergeZapBeg"]}
+	}
+	waitMerged(t, ix)
 	before := rounds()
 	if z, ok := before[1].(uint64); !ok || z == 0 {
 		t.Fatalf("TotFileMergeZapBeg = %v: the stats WaitMerged reads are not there, or nothing was merged", before[1])
@@ -59,20 +73,8 @@ func TestMaxSegmentDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	for b := range 40 {
-		var docs []Doc
-		for i := range 5 {
-			docs = append(docs, Doc{PostID: fmt.Sprintf("p%d-%d", b, i), VersionID: int64(b*5 + i), Version: 1, Text: "a statement of the ministry"})
-		}
-		if err := ix.Put(t.Context(), docs, fmt.Sprint(b)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	if err := ix.WaitMerged(ctx, 300*time.Millisecond); err != nil {
-		t.Fatalf("WaitMerged: %v", err)
-	}
+	putSmallSegments(t, ix)
+	waitMerged(t, ix)
 	ev, done, err := ix.newEvaluator(t.Context())
 	if err != nil {
 		t.Fatal(err)

@@ -77,14 +77,24 @@ func TestOpenReadOnly_besideWriter(t *testing.T) {
 	}
 
 	// a new reader sees the new documents
-	r2, err := OpenReadOnly(dir)
+	if n := docsOnDisk(t, dir); n != 20 {
+		t.Errorf("a new reader sees %d documents, want 20", n)
+	}
+}
+
+// docsOnDisk is the document count a reader opened now sees.
+func docsOnDisk(t *testing.T, dir string) uint64 {
+	t.Helper()
+	r, err := OpenReadOnly(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r2.Close()
-	if n, _ := r2.DocCount(); n != 20 {
-		t.Errorf("a new reader sees %d documents, want 20", n)
+	defer r.Close()
+	n, err := r.DocCount()
+	if err != nil {
+		t.Fatal(err)
 	}
+	return n
 }
 
 // Puts without a watermark (a bulk load) return before they are on disk;
@@ -101,14 +111,14 @@ func TestClose_persistsBulkPuts(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if n := docsOnDisk(t, dir); n != 150 {
+		t.Errorf("after Close the disk holds %d documents, want 150", n)
+	}
 	r, err := OpenReadOnly(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if n, _ := r.DocCount(); n != 150 {
-		t.Errorf("after Close the disk holds %d documents, want 150", n)
-	}
 	if wm, _ := r.Watermark(); wm != "" {
 		t.Errorf("watermark %q, want none", wm)
 	}

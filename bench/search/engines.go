@@ -110,16 +110,15 @@ func rawMapping() mapping.IndexMapping {
 	return im
 }
 
-func openRaw(dir string) (*rawEngine, error) {
-	bi, err := bleve.New(dir, rawMapping())
-	if err != nil {
-		return nil, err
+// openRaw creates the raw index in dir, or (reuse) opens the one there.
+func openRaw(dir string, reuse bool) (*rawEngine, error) {
+	var bi bleve.Index
+	var err error
+	if reuse {
+		bi, err = bleve.Open(dir)
+	} else {
+		bi, err = bleve.New(dir, rawMapping())
 	}
-	return &rawEngine{dir: dir, bi: bi}, nil
-}
-
-func reopenRaw(dir string) (*rawEngine, error) {
-	bi, err := bleve.Open(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -201,12 +201,12 @@ type result struct {
 	// EndRSSAnon, EndRSSFile: the resident set after the queries, heap and
 	// mapped index files apart (Linux only).
 	EndRSSAnon int64 `json:"end_rss_anon_bytes,omitempty"`
+	EndRSSFile int64 `json:"end_rss_file_bytes,omitempty"`
 	// PeakRSSAnon: the most anonymous memory (heap, stacks) seen by
 	// sampling /proc/self/status every 100 ms; CgroupPeak: with -memlimit,
 	// the most the cgroup was charged (resident pages and page cache).
 	PeakRSSAnon int64               `json:"peak_rss_anon_bytes,omitempty"`
 	CgroupPeak  int64               `json:"cgroup_peak_bytes,omitempty"`
-	EndRSSFile  int64               `json:"end_rss_file_bytes,omitempty"`
 	Disk        int64               `json:"disk_bytes"`
 	ReopenMS    float64             `json:"reopen_ms"`
 	ReadOnlyMS  float64             `json:"read_only_open_ms,omitempty"`
@@ -240,11 +240,7 @@ func runChild(name, dir string, cfg config) (*result, error) {
 	var err error
 	switch name {
 	case "raw":
-		if cfg.Reuse {
-			e, err = reopenRaw(dir)
-		} else {
-			e, err = openRaw(dir)
-		}
+		e, err = openRaw(dir, cfg.Reuse)
 	case "project":
 		e, err = openProject(dir, agg)
 	default:
@@ -362,13 +358,12 @@ func runChild(name, dir string, cfg config) (*result, error) {
 				return fmt.Errorf("%s: %w", kind, err)
 			}
 		}
-		lat := make([]time.Duration, 0, n)
 		type timed struct {
 			d    time.Duration
 			i    int
 			hits uint64
 		}
-		all := make([]timed, 0, n)
+		lat := make([]timed, 0, n)
 		var hits uint64
 		var from string
 		for i := 0; i < n; i++ {
@@ -377,17 +372,16 @@ func runChild(name, dir string, cfg config) (*result, error) {
 			if err != nil {
 				return fmt.Errorf("%s: %w", kind, err)
 			}
-			lat = append(lat, time.Since(start))
-			all = append(all, timed{lat[i], i, h})
+			lat = append(lat, timed{time.Since(start), i, h})
 			hits += h
 			from = f
 		}
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		sort.Slice(all, func(i, j int) bool { return all[i].d > all[j].d })
-		for _, q := range all[:min(cfg.Slowest, len(all))] {
+		sort.Slice(lat, func(i, j int) bool { return lat[i].d < lat[j].d })
+		for k := n - 1; k >= max(0, n-cfg.Slowest); k-- {
+			q := lat[k]
 			fmt.Fprintf(os.Stderr, "%s: slow %s %8.2f ms  %7d hits  %s\n", name, kind, ms(q.d), q.hits, label(q.i))
 		}
-		l := &latency{N: n, P50: ms(lat[n/2]), P99: ms(lat[min(n-1, int(math.Ceil(0.99*float64(n)))-1)]),
+		l := &latency{N: n, P50: ms(lat[n/2].d), P99: ms(lat[min(n-1, int(math.Ceil(0.99*float64(n)))-1)].d),
 			AvgHits: float64(hits) / float64(n), From: from}
 		res.Latencies[kind] = l
 		fmt.Fprintf(os.Stderr, "%s: %-13s p50 %8.2f ms  p99 %8.2f ms  avg hits %.0f %s\n", name, kind, l.P50, l.P99, l.AvgHits, from)

@@ -21,6 +21,8 @@ type memGroup struct {
 
 // newMemGroup creates a cgroup named name with a memory limit of limit bytes.
 func newMemGroup(name string, limit int64) (*memGroup, error) {
+	g := &memGroup{dir: filepath.Join("/sys/fs/cgroup/memory", name)}
+	limitFile := "memory.limit_in_bytes"
 	if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err == nil {
 		base := "/sys/fs/cgroup"
 		if self, err := os.ReadFile("/proc/self/cgroup"); err == nil {
@@ -31,23 +33,15 @@ func newMemGroup(name string, limit int64) (*memGroup, error) {
 				}
 			}
 		}
-		g := &memGroup{dir: filepath.Join(base, name), v2: true}
-		if err := os.Mkdir(g.dir, 0o755); err != nil {
-			return nil, fmt.Errorf("memory cgroup: %w", err)
-		}
-		if err := os.WriteFile(filepath.Join(g.dir, "memory.max"), []byte(strconv.FormatInt(limit, 10)), 0o644); err != nil {
-			g.remove()
-			return nil, fmt.Errorf("memory cgroup: limit: %w", err)
-		}
-		return g, nil
+		g = &memGroup{dir: filepath.Join(base, name), v2: true}
+		limitFile = "memory.max"
 	}
-	g := &memGroup{dir: filepath.Join("/sys/fs/cgroup/memory", name)}
 	if err := os.Mkdir(g.dir, 0o755); err != nil {
-		return nil, fmt.Errorf("memory cgroup (v1): %w", err)
+		return nil, fmt.Errorf("memory cgroup: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(g.dir, "memory.limit_in_bytes"), []byte(strconv.FormatInt(limit, 10)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(g.dir, limitFile), []byte(strconv.FormatInt(limit, 10)), 0o644); err != nil {
 		g.remove()
-		return nil, fmt.Errorf("memory cgroup (v1): limit: %w", err)
+		return nil, fmt.Errorf("memory cgroup: limit: %w", err)
 	}
 	return g, nil
 }
