@@ -7,7 +7,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -77,6 +76,11 @@ func (p *projectEngine) dateRange(ctx context.Context, since, until time.Time) (
 // standard analyzer on the text, stored, with term vectors for phrases, no
 // doc values on it, no _all), keyword fields with doc values for facets,
 // dates with doc values for sorting; documents mapped by bleve from maps.
+//
+// The engine "raw-km" is the same with the project's text analyzer in place
+// of the standard one: what bleve costs once it is given the Khmer clusters
+// to index (the standard analyzer makes no tokens of Khmer), without the
+// project's pairs field, stemming or stored aggregates.
 type rawEngine struct {
 	dir string
 	bi  bleve.Index
@@ -84,13 +88,14 @@ type rawEngine struct {
 
 var rawFields = []string{"actor", "state", "reason", "platform", "published", "removed_at"}
 
-func rawMapping() mapping.IndexMapping {
+// rawMapping is the raw engines' mapping, with textAnalyzer on the text.
+func rawMapping(textAnalyzer string) mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
-	im.DefaultAnalyzer = standard.Name
+	im.DefaultAnalyzer = textAnalyzer
 	dm := bleve.NewDocumentStaticMapping()
 	text := bleve.NewTextFieldMapping()
-	text.Analyzer = standard.Name
+	text.Analyzer = textAnalyzer
 	text.Store, text.IncludeTermVectors, text.IncludeInAll, text.DocValues = true, true, false, false
 	dm.AddFieldMappingsAt("text", text)
 	for _, f := range []string{"post_id", "actor", "affiliation", "platform", "source", "state", "reason", "language", "month"} {
@@ -110,14 +115,15 @@ func rawMapping() mapping.IndexMapping {
 	return im
 }
 
-// openRaw creates the raw index in dir, or (reuse) opens the one there.
-func openRaw(dir string, reuse bool) (*rawEngine, error) {
+// openRaw creates a raw index in dir with textAnalyzer on its text, or
+// (reuse) opens the one there.
+func openRaw(dir string, reuse bool, textAnalyzer string) (*rawEngine, error) {
 	var bi bleve.Index
 	var err error
 	if reuse {
 		bi, err = bleve.Open(dir)
 	} else {
-		bi, err = bleve.New(dir, rawMapping())
+		bi, err = bleve.New(dir, rawMapping(textAnalyzer))
 	}
 	if err != nil {
 		return nil, err

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+
 	"github.com/takedownwatch/takedownwatch/index"
 )
 
@@ -240,7 +242,9 @@ func runChild(name, dir string, cfg config) (*result, error) {
 	var err error
 	switch name {
 	case "raw":
-		e, err = openRaw(dir, cfg.Reuse)
+		e, err = openRaw(dir, cfg.Reuse, standard.Name)
+	case "raw-km":
+		e, err = openRaw(dir, cfg.Reuse, index.AnalyzerText)
 	case "project":
 		e, err = openProject(dir, agg)
 	default:

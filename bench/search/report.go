@@ -73,6 +73,24 @@ func report(w io.Writer, cfg config, rs map[string]*result) {
 	fmt.Fprintf(w, "(raw/project)\nfacet query shares: text %.3f, filter %.3f; project facets from: text %s, filter %s\n",
 		prj.FacetShare, prj.FilterShare, prj.Latencies["facets_text"].From, prj.Latencies["facets_filter"].From)
 	fmt.Fprintf(w, "project: reopen %.0f ms, read-only snapshot open %.0f ms; docs %d/%d\n", prj.ReopenMS, prj.ReadOnlyMS, raw.DocCount, prj.DocCount)
+	if km := rs["raw-km"]; km != nil && !cfg.Reuse {
+		reportKhmerBaseline(w, raw, km, prj)
+	}
+}
+
+// reportKhmerBaseline sets the indexing figures beside those of raw bleve
+// given the project's Khmer analysis ("raw-km"): the share of the gap to
+// raw bleve that indexing Khmer at all accounts for.
+func reportKhmerBaseline(w io.Writer, raw, km, prj *result) {
+	fmt.Fprintf(w, "\nindexing against raw bleve with the project's text analyzer (Khmer clusters):\n\n")
+	fmt.Fprintf(w, "| measure | raw bleve | raw bleve + Khmer | project | raw-km/raw | project/raw-km |\n|---|---:|---:|---:|---:|---:|\n")
+	row := func(name string, a, b, c float64, unit string) {
+		fmt.Fprintf(w, "| %s | %.2f %s | %.2f %s | %.2f %s | %.2f | %.2f |\n", name, a, unit, b, unit, c, unit, b/a, c/b)
+	}
+	row("indexing", raw.DocsPerSec, km.DocsPerSec, prj.DocsPerSec, "docs/s")
+	row("indexing per CPU-second", raw.DocsPerCPUSec, km.DocsPerCPUSec, prj.DocsPerCPUSec, "docs")
+	row("disk", mib(raw.Disk), mib(km.Disk), mib(prj.Disk), "MiB")
+	row("peak RSS (build)", mib(raw.BuildRSS), mib(km.BuildRSS), mib(prj.BuildRSS), "MiB")
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
