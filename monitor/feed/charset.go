@@ -22,7 +22,7 @@ var (
 	utf32LE = utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM)
 )
 
-// toUTF8 returns body as UTF-8 with any byte order mark removed and the
+// ToUTF8 returns body as UTF-8 with any byte order mark removed and the
 // XML declaration, if any, saying so. gofeed hands a declared encoding to
 // golang.org/x/net/html/charset itself, but it cannot see the HTTP header,
 // nor read UTF-16 or UTF-32, whose bytes encoding/xml never gets through.
@@ -39,7 +39,7 @@ var (
 // Labels are WHATWG's (so "iso-8859-1" reads as windows-1252, "gb2312" as
 // GBK); an unknown label is skipped, as is a UTF-16/32 label on bytes that
 // step 2 showed are not. Bytes invalid in the chosen encoding become U+FFFD.
-func toUTF8(body []byte, contentType string) ([]byte, error) {
+func ToUTF8(body []byte, contentType string) ([]byte, error) {
 	enc, name, rest := sniff(body)
 	if enc == nil && name == "" {
 		name = labelFor(charsetParam(contentType))

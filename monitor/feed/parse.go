@@ -25,7 +25,7 @@ func Parse(body []byte, contentType, baseURL string) (items []monitor.Item, err 
 			items, err = nil, fmt.Errorf("feed: parser panicked: %v", r)
 		}
 	}()
-	text, err := toUTF8(body, contentType)
+	text, err := ToUTF8(body, contentType)
 	if err != nil {
 		return nil, fmt.Errorf("feed: %w", err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/canon"
+	feedcol "github.com/takedownwatch/takedownwatch/monitor/feed"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
@@ -38,7 +39,7 @@ func (FeedChannel) Fetch(ctx context.Context, ch *config.ReportChannel, f monito
 	if err != nil {
 		return nil, err
 	}
-	b, err := ParseFeed(resp.Body, finalURL(resp, ch.URL), ch)
+	b, err := ParseFeed(resp.Body, resp.Header.Get("Content-Type"), finalURL(resp, ch.URL), ch)
 	if err != nil {
 		return nil, &monitor.ParseError{CaptureID: captureID(resp), Err: err}
 	}
@@ -60,9 +61,11 @@ func (FeedChannel) Fetch(ctx context.Context, ch *config.ReportChannel, f monito
 //   - notes: the title and the normalized text;
 //   - raw: the item as gofeed reads it, as JSON.
 //
-// fetched is the URL the feed came from, for relative links. Any input
-// gives a batch or an error, never a panic.
-func ParseFeed(body []byte, fetched string, ch *config.ReportChannel) (b *Batch, err error) {
+// contentType is the HTTP Content-Type the feed came with: its charset
+// decides the encoding as for a feed of posts (feed.ToUTF8). fetched is the
+// URL the feed came from, for relative links. Any input gives a batch or
+// an error, never a panic.
+func ParseFeed(body []byte, contentType, fetched string, ch *config.ReportChannel) (b *Batch, err error) {
 	defer func() {
 		// gofeed's decoders are reflection-heavy; a panic on hostile
 		// input must cost this fetch, not the daemon.
@@ -73,7 +76,11 @@ func ParseFeed(body []byte, fetched string, ch *config.ReportChannel) (b *Batch,
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("reports: feed: %w", ErrEmpty)
 	}
-	feed, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	text, err := feedcol.ToUTF8(body, contentType)
+	if err != nil {
+		return nil, fmt.Errorf("reports: feed: %w", err)
+	}
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(text))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("reports: not an RSS, Atom or JSON feed (it begins %q): %w", begin(bytes.TrimSpace(body)), err)
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
@@ -70,7 +72,7 @@ func TestFeedChannel_Fetch(t *testing.T) {
 
 func TestParseFeed_Atom(t *testing.T) {
 	ch := &config.ReportChannel{ID: "trc"} // no reporter: the feed's title
-	b, err := ParseFeed(readTestdata(t, "trc_orders.atom"), "https://trc.gov.kh/orders/feed.atom", ch)
+	b, err := ParseFeed(readTestdata(t, "trc_orders.atom"), "application/atom+xml", "https://trc.gov.kh/orders/feed.atom", ch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +87,35 @@ func TestParseFeed_Atom(t *testing.T) {
 		Notes:     "Order 31/2024\n\nBlocked: this post and this one.",
 	}}
 	checkReports(t, b.Reports, want)
+}
+
+// A feed in a legacy encoding that only its HTTP header names (no XML
+// declaration) is read in that encoding, as a feed of posts is: without the
+// header its Cyrillic bytes would read as windows-1252.
+func TestFeedChannel_charsetFromHeader(t *testing.T) {
+	const title = "Решение о блокировке"
+	rss := `<rss version="2.0"><channel><title>Агентство</title><item><title>` + title + `</title>
+<link>https://t.me/KhmerDaily/4821</link><guid>order-7</guid><pubDate>Mon, 04 Mar 2024 09:30:00 +0700</pubDate></item></channel></rss>`
+	body, err := charmap.Windows1251.NewEncoder().String(rss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml; charset=windows-1251")
+		w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	ch := &config.ReportChannel{ID: "agency", Kind: "feed", URL: srv.URL}
+	b, err := FeedChannel{}.Fetch(t.Context(), ch, newRecorder(t).fetcher(), FetchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Reports) != 1 {
+		t.Fatalf("%d reports; want 1", len(b.Reports))
+	}
+	if r := b.Reports[0]; r.Notes != title || r.Reporter != "Агентство" {
+		t.Errorf("notes %q, reporter %q; want %q, %q", r.Notes, r.Reporter, title, "Агентство")
+	}
 }
 
 func TestFeedChannel_Errors(t *testing.T) {

@@ -54,7 +54,7 @@ func FuzzParseFeed(f *testing.F) {
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","content_html":"<a href='https://t.me/a/1'>x</a>","date_published":"2024-01-01T00:00:00Z"}]}`))
 	ch := &config.ReportChannel{ID: "moi", Reporter: "M"}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		b, err := ParseFeed(body, "https://gov.example/feed", ch)
+		b, err := ParseFeed(body, "", "https://gov.example/feed", ch)
 		if err == nil {
 			checkValid(t, b.Reports)
 		}
