@@ -72,6 +72,7 @@ func searchCmd() *command {
 				return err
 			}
 			defer ix.Close()
+			warnOutdated(ix, e.log)
 			res, err := searcher{ix: ix}.Search(ctx, q)
 			if err != nil {
 				if qe, ok := err.(*web.QueryError); ok {

@@ -89,6 +89,9 @@ func TestExampleConfig_OneCycleOnSandbox(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("search: %d %s", code, errOut)
 		}
+		if strings.Contains(errOut, "reindex") {
+			t.Errorf("search of a current index says it is outdated: %s", errOut)
+		}
 		var res struct {
 			Total int `json:"total"`
 			Hits  []struct {

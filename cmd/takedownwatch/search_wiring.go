@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/sirupsen/logrus"
 	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/index"
@@ -55,6 +56,14 @@ func openIndexDir(st *store.Store, dir string) (*index.Index, error) {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
 	return ix, nil
+}
+
+// warnOutdated logs what an index made by an older version lacks, so a
+// user who only searches learns it as well as one who runs serve.
+func warnOutdated(ix *index.Index, log logrus.FieldLogger) {
+	if why := ix.Outdated(); why != "" {
+		log.WithField("component", "index").Warn("the search index " + why + "; `takedownwatch reindex` rebuilds it")
+	}
 }
 
 // openIndexReader opens the index beside a running writer.

@@ -95,9 +95,7 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 		a.Close()
 		return nil, err
 	}
-	if why := ix.Outdated(); why != "" {
-		entry.WithField("component", "index").Warn("the search index " + why + "; `takedownwatch reindex` rebuilds it")
-	}
+	warnOutdated(ix, entry)
 	indexer := monitor.NewIndexer(a.Store, ix, entry)
 	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...))
 	if err != nil {
