@@ -9,6 +9,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -51,7 +52,7 @@ func TestClient_Check_Sandbox(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			id := a.Publish(sandbox.Post{HTML: "<p>" + tt.name + "</p>"})
 			tt.act(id)
-			f := newHTTPFetcher(t)
+			f := fetchtest.New(t)
 			got, err := New().Check(t.Context(), source(a), storePost(a, id), tt.name, f)
 			if err != nil {
 				t.Fatal(err)
@@ -59,8 +60,8 @@ func TestClient_Check_Sandbox(t *testing.T) {
 			if got.Class != tt.wantClass || (tt.wantDetail != "" && got.Detail != tt.wantDetail) {
 				t.Errorf("answer %s %q, want %s %q", got.Class, got.Detail, tt.wantClass, tt.wantDetail)
 			}
-			if asked := slices.Contains(f.methods(), "com.atproto.sync.getRepoStatus"); asked != tt.wantRepo {
-				t.Errorf("repository status asked: %v, want %v (%v)", asked, tt.wantRepo, f.methods())
+			if asked := slices.Contains(methods(f), "com.atproto.sync.getRepoStatus"); asked != tt.wantRepo {
+				t.Errorf("repository status asked: %v, want %v (%v)", asked, tt.wantRepo, methods(f))
 			}
 			if got.Class != monitor.ClassTransient && len(got.Evidence) == 0 {
 				t.Error("no evidence")
@@ -72,7 +73,7 @@ func TestClient_Check_Sandbox(t *testing.T) {
 		s := sb.AddAccount(0, "opp")
 		id := s.Publish(sandbox.Post{HTML: "<p>x</p>"})
 		s.Suspend()
-		got, err := New().Check(t.Context(), source(s), storePost(s, id), "x", newHTTPFetcher(t))
+		got, err := New().Check(t.Context(), source(s), storePost(s, id), "x", fetchtest.New(t))
 		if err != nil || got.Class != monitor.ClassAccountGone || got.Detail != "suspended" || len(got.Evidence) != 2 {
 			t.Errorf("answer %+v, %v; want account_gone suspended with two captures", got, err)
 		}
@@ -81,7 +82,7 @@ func TestClient_Check_Sandbox(t *testing.T) {
 	t.Run("not an at:// URI", func(t *testing.T) {
 		p := storePost(a, "1")
 		p.PlatformID = "https://bsky.app/profile/x/post/y"
-		if _, err := New().Check(t.Context(), source(a), p, "", newHTTPFetcher(t)); err == nil {
+		if _, err := New().Check(t.Context(), source(a), p, "", fetchtest.New(t)); err == nil {
 			t.Error("no error")
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -53,7 +54,7 @@ func TestClient_Collect(t *testing.T) {
 	for _, p := range posts {
 		a.Publish(p.post)
 	}
-	f := newHTTPFetcher(t)
+	f := fetchtest.New(t)
 	l, err := New().Collect(t.Context(), source(a), f, monitor.CollectOptions{Pages: 1})
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
@@ -65,10 +66,10 @@ func TestClient_Collect(t *testing.T) {
 	if !slices.Equal(l.Metrics, wantMetrics) {
 		t.Errorf("Metrics %v, want %v", l.Metrics, wantMetrics)
 	}
-	if want := []string{"app.bsky.actor.getProfile", "com.atproto.sync.getRepoStatus", "app.bsky.feed.getAuthorFeed"}; !slices.Equal(f.methods(), want) {
-		t.Errorf("asked %v, want %v", f.methods(), want)
+	if want := []string{"app.bsky.actor.getProfile", "com.atproto.sync.getRepoStatus", "app.bsky.feed.getAuthorFeed"}; !slices.Equal(methods(f), want) {
+		t.Errorf("asked %v, want %v", methods(f), want)
 	}
-	if got := f.last("getAuthorFeed").Header.Get("Atproto-Accept-Labelers"); !strings.Contains(got, sandbox.BlueskyGeoLabeler) {
+	if got := lastCall(f, "getAuthorFeed").Header.Get("Atproto-Accept-Labelers"); !strings.Contains(got, sandbox.BlueskyGeoLabeler) {
 		t.Errorf("atproto-accept-labelers %q does not name the geographic labelers", got)
 	}
 	if len(l.Items) != len(posts) || len(l.Captures) != 2 {
@@ -116,7 +117,7 @@ func TestClient_Collect_Pages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("pages %d", tt.pages), func(t *testing.T) {
-			f := newHTTPFetcher(t)
+			f := fetchtest.New(t)
 			l, err := c.Collect(t.Context(), source(a), f, monitor.CollectOptions{Pages: tt.pages})
 			if err != nil {
 				t.Fatal(err)
@@ -133,7 +134,7 @@ func TestClient_Collect_Pages(t *testing.T) {
 				t.Errorf("items %v, want %v", got, want)
 			}
 			calls := 0
-			for _, m := range f.methods() {
+			for _, m := range methods(f) {
 				if m == "app.bsky.feed.getAuthorFeed" {
 					calls++
 				}
@@ -154,12 +155,12 @@ func TestClient_Collect_KeptDID(t *testing.T) {
 	c := New()
 
 	// The kept DID is the actor, and the listing is the DID's.
-	f := newHTTPFetcher(t)
+	f := fetchtest.New(t)
 	l, err := c.Collect(t.Context(), source(a), f, monitor.CollectOptions{Cursor: a.BlueskyDID()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := f.last("getProfile").URL; !strings.Contains(got, "actor="+strings.ReplaceAll(a.BlueskyDID(), ":", "%3A")) {
+	if got := lastCall(f, "getProfile").URL; !strings.Contains(got, "actor="+strings.ReplaceAll(a.BlueskyDID(), ":", "%3A")) {
 		t.Errorf("profile asked as %s, want by DID", got)
 	}
 	if len(l.Items) != 1 || l.Cursor != a.BlueskyDID() {
@@ -167,7 +168,7 @@ func TestClient_Collect_KeptDID(t *testing.T) {
 	}
 
 	// The source's URL now names another account: that one is followed.
-	f = newHTTPFetcher(t)
+	f = fetchtest.New(t)
 	l, err = c.Collect(t.Context(), source(b), f, monitor.CollectOptions{Cursor: a.BlueskyDID()})
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +181,7 @@ func TestClient_Collect_KeptDID(t *testing.T) {
 	// the DID.
 	src := source(a)
 	src.URL = a.BlueskyAPIBase() + "/profile/old-name.sandbox.test"
-	l, err = c.Collect(t.Context(), src, newHTTPFetcher(t), monitor.CollectOptions{Cursor: a.BlueskyDID()})
+	l, err = c.Collect(t.Context(), src, fetchtest.New(t), monitor.CollectOptions{Cursor: a.BlueskyDID()})
 	if err != nil || l.Cursor != a.BlueskyDID() || len(l.Items) != 1 {
 		t.Errorf("renamed account: %v, %+v", err, l)
 	}
@@ -198,7 +199,7 @@ func TestClient_Collect_Listing(t *testing.T) {
 	a.Withhold(ids[1], "")
 	a.Restrict(ids[2], sandbox.Forbidden403)
 	a.HideFromListing(ids[3], true)
-	l, err := New().Collect(t.Context(), source(a), newHTTPFetcher(t), monitor.CollectOptions{})
+	l, err := New().Collect(t.Context(), source(a), fetchtest.New(t), monitor.CollectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +207,7 @@ func TestClient_Collect_Listing(t *testing.T) {
 		t.Errorf("items %+v, want only %s", l.Items, ids[4])
 	}
 	a.EmptyListing(true)
-	l, err = New().Collect(t.Context(), source(a), newHTTPFetcher(t), monitor.CollectOptions{})
+	l, err = New().Collect(t.Context(), source(a), fetchtest.New(t), monitor.CollectOptions{})
 	if err != nil || len(l.Items) != 0 || l.Cursor != a.BlueskyDID() {
 		t.Errorf("empty listing: %v, %+v", err, l)
 	}
@@ -285,7 +286,7 @@ func TestClient_Collect_Errors(t *testing.T) {
 			if tt.noCursor {
 				opt.Cursor = ""
 			}
-			l, err := New().Collect(t.Context(), src, newHTTPFetcher(t), opt)
+			l, err := New().Collect(t.Context(), src, fetchtest.New(t), opt)
 			if l != nil {
 				t.Errorf("listing %+v with error %v", l, err)
 			}

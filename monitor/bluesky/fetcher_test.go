@@ -11,6 +11,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
@@ -21,67 +22,22 @@ func source(a *sandbox.Account) *config.Source {
 		APIBase: a.BlueskyAPIBase(), PDSBase: a.BlueskyAPIBase(), Vantage: "direct"}
 }
 
-// httpFetcher is just enough of the real fetcher for the sandbox: plain
-// GETs, numbered captures, no archive, and a record of what was asked.
-type httpFetcher struct {
-	client *http.Client
-
-	mu       sync.Mutex
-	captures int64
-	requests []monitor.FetchRequest
-}
-
-func newHTTPFetcher(t *testing.T) *httpFetcher {
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &httpFetcher{client: &http.Client{Transport: tr}}
-}
-
-func (h *httpFetcher) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	h.mu.Lock()
-	h.requests = append(h.requests, *req)
-	h.mu.Unlock()
-	r, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
-	if err != nil {
-		return nil, &monitor.FetchError{URL: req.URL, Err: err}
-	}
-	for k, vs := range req.Header {
-		r.Header[k] = vs
-	}
-	resp, err := h.client.Do(r)
-	if err != nil {
-		return nil, &monitor.FetchError{URL: req.URL, Transient: true, Err: err}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, &monitor.FetchError{URL: req.URL, Transient: true, Err: err}
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.captures++
-	return &monitor.FetchResponse{URL: req.URL, StatusCode: resp.StatusCode, Header: resp.Header, Body: body,
-		Capture: &store.Capture{ID: h.captures, URL: req.URL, Status: resp.StatusCode}}, nil
-}
-
-// methods are the XRPC methods (or other paths) asked so far, in order.
-func (h *httpFetcher) methods() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+// methods are the XRPC methods (or other paths) f was asked, in order.
+func methods(f *fetchtest.Fetcher) []string {
 	var out []string
-	for _, r := range h.requests {
-		u, _ := url.Parse(r.URL)
-		out = append(out, strings.TrimPrefix(u.Path, "/xrpc/"))
+	for _, u := range f.URLs() {
+		pu, _ := url.Parse(u)
+		out = append(out, strings.TrimPrefix(pu.Path, "/xrpc/"))
 	}
 	return out
 }
 
-func (h *httpFetcher) last(method string) monitor.FetchRequest {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for i := len(h.requests) - 1; i >= 0; i-- {
-		if strings.Contains(h.requests[i].URL, "."+method+"?") {
-			return h.requests[i]
+// lastCall is the last request f was asked for the XRPC method.
+func lastCall(f *fetchtest.Fetcher, method string) monitor.FetchRequest {
+	rs := f.Requests()
+	for i := len(rs) - 1; i >= 0; i-- {
+		if strings.Contains(rs[i].URL, "."+method+"?") {
+			return rs[i]
 		}
 	}
 	return monitor.FetchRequest{}

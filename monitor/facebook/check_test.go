@@ -15,6 +15,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -82,7 +83,7 @@ func TestClient_Check(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			id := acc.Publish(sandbox.Post{HTML: "<p>" + tc.name + " of the government of the kingdom</p>"})
 			tc.act(id)
-			a := check(t, New(), newHTTPFetcher(t), source(acc), acc, id)
+			a := check(t, New(), fetchtest.New(t), source(acc), acc, id)
 			detail := tc.graphDetail
 			if strings.Contains(detail, "%s") {
 				detail = strings.Replace(detail, "%s", acc.FacebookPostID(id), 1)
@@ -97,7 +98,7 @@ func TestClient_Check(t *testing.T) {
 			if tc.graph != monitor.ClassTransient {
 				acc.ClearFailures()
 			}
-			w := check(t, New(), newHTTPFetcher(t), noToken(source(acc)), acc, id)
+			w := check(t, New(), fetchtest.New(t), noToken(source(acc)), acc, id)
 			if w.Class != tc.web || w.Detail != tc.webDetail || len(w.Evidence) == 0 {
 				t.Errorf("logged out: %+v, want %s %q", w, tc.web, tc.webDetail)
 			}
@@ -107,7 +108,7 @@ func TestClient_Check(t *testing.T) {
 		other := sb.AddAccount(0, "opp")
 		id := other.Publish(sandbox.Post{HTML: "<p>x</p>"})
 		other.Suspend()
-		a := check(t, New(), newHTTPFetcher(t), source(other), other, id)
+		a := check(t, New(), fetchtest.New(t), source(other), other, id)
 		if a.Class != monitor.ClassAccountGone || !strings.HasPrefix(a.Detail, "code 100/33: Unsupported get request. Object with ID '"+other.FacebookPageID()+"'") || len(a.Evidence) != 2 {
 			t.Errorf("%+v", a)
 		}
@@ -128,10 +129,10 @@ func TestClient_Check_Page(t *testing.T) {
 	now := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
 	c := New(WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now }))
-	f := newHTTPFetcher(t)
+	f := fetchtest.New(t)
 	pageAsks := func() int {
 		n := 0
-		for _, u := range f.urls() {
+		for _, u := range f.URLs() {
 			if strings.Contains(u, "/"+acc.FacebookPageID()+"?fields=id") {
 				n++
 			}
@@ -151,11 +152,11 @@ func TestClient_Check_Page(t *testing.T) {
 		t.Errorf("the Page was asked %d times after its answer aged, want 2", n)
 	}
 	// A collection's answer serves the checks after it.
-	c2, f2 := New(), newHTTPFetcher(t)
+	c2, f2 := New(), fetchtest.New(t)
 	collect(t, c2, f2, source(acc), monitor.CollectOptions{})
-	before := len(f2.urls())
-	if a := check(t, c2, f2, source(acc), acc, ids[0]); a.Class != monitor.ClassDeleted || len(f2.urls()) != before+2 {
-		t.Errorf("after a collection: %+v, requests %v", a, f2.urls()[before:])
+	before := len(f2.URLs())
+	if a := check(t, c2, f2, source(acc), acc, ids[0]); a.Class != monitor.ClassDeleted || len(f2.URLs()) != before+2 {
+		t.Errorf("after a collection: %+v, requests %v", a, f2.URLs()[before:])
 	}
 
 	// A Page that cannot be read decides nothing.
@@ -217,16 +218,16 @@ func TestClient_Check_Pauses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, f := New(), newHTTPFetcher(t)
+			c, f := New(), fetchtest.New(t)
 			tc.act()
 			a := check(t, c, f, source(acc), acc, id)
 			if !strings.HasPrefix(a.Detail, tc.first) {
 				t.Errorf("first answer %+v, want %q…", a, tc.first)
 			}
-			n := len(f.urls())
+			n := len(f.URLs())
 			a = check(t, c, f, source(acc), acc, id)
-			if a.Class != monitor.ClassTransient || !strings.HasPrefix(a.Detail, tc.paused) || len(f.urls()) != n || len(a.Evidence) != 0 {
-				t.Errorf("second answer %+v after %d requests, want paused %q… without asking", a, len(f.urls())-n, tc.paused)
+			if a.Class != monitor.ClassTransient || !strings.HasPrefix(a.Detail, tc.paused) || len(f.URLs()) != n || len(a.Evidence) != 0 {
+				t.Errorf("second answer %+v after %d requests, want paused %q… without asking", a, len(f.URLs())-n, tc.paused)
 			}
 			o := check(t, c, f, source(other), other, oid)
 			if paused := strings.HasPrefix(o.Detail, "paused"); paused != tc.otherPage {
@@ -243,7 +244,7 @@ func TestClient_Check_Pauses(t *testing.T) {
 	t.Run("pauses end by themselves", func(t *testing.T) {
 		now := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
 		var mu sync.Mutex
-		c, f := New(WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })), newHTTPFetcher(t)
+		c, f := New(WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now })), fetchtest.New(t)
 		sb.FailGraph(1, 613)
 		check(t, c, f, source(acc), acc, id)
 		mu.Lock()
@@ -254,14 +255,14 @@ func TestClient_Check_Pauses(t *testing.T) {
 		}
 	})
 	t.Run("a collection's 190 pauses the checks", func(t *testing.T) {
-		c, f := New(), newHTTPFetcher(t)
+		c, f := New(), fetchtest.New(t)
 		sb.SetGraphToken("fresh")
 		defer sb.SetGraphToken("")
 		if _, err := c.Collect(t.Context(), source(acc), f, monitor.CollectOptions{}); err == nil {
 			t.Fatal("collected with an expired token")
 		}
-		n := len(f.urls())
-		if a := check(t, c, f, source(acc), acc, id); a.Class != monitor.ClassTransient || len(f.urls()) != n ||
+		n := len(f.URLs())
+		if a := check(t, c, f, source(acc), acc, id); a.Class != monitor.ClassTransient || len(f.URLs()) != n ||
 			!strings.HasPrefix(a.Detail, "paused for this cycle: token expired or invalidated (code 190): ") {
 			t.Errorf("%+v", a)
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
@@ -53,14 +54,14 @@ func TestClient_Collect(t *testing.T) {
 	for _, p := range posts {
 		a.Publish(p.post)
 	}
-	f := newHTTPFetcher(t)
+	f := fetchtest.New(t)
 	c := New()
 	l := collect(t, c, f, source(a), monitor.CollectOptions{})
 	if len(l.Items) != len(posts) || len(l.Captures) != 2 || l.NotModified || l.Cursor != a.FacebookPageID() {
 		t.Fatalf("listing: %d items, captures %v, cursor %q; want %d items, 2 captures, cursor %s",
 			len(l.Items), l.Captures, l.Cursor, len(posts), a.FacebookPageID())
 	}
-	if got := f.kinds(); !slices.Equal(got, []string{monitor.KindAccount, monitor.KindListing}) {
+	if got := f.Kinds(); !slices.Equal(got, []string{monitor.KindAccount, monitor.KindListing}) {
 		t.Errorf("request kinds %v", got)
 	}
 	wantMetrics := []monitor.Metric{{Name: "followers", Value: 512000}, {Name: "likes", Value: 407137}}
@@ -83,17 +84,17 @@ func TestClient_Collect(t *testing.T) {
 		}
 	}
 	// The token went in a header, never in a URL.
-	for _, r := range f.requests {
+	for _, r := range f.Requests() {
 		if leaks(r.URL) || r.Header.Get("Authorization") != "Bearer "+testToken {
 			t.Errorf("request %s, Authorization %q", r.URL, r.Header.Get("Authorization"))
 		}
 	}
 
 	// With the id kept, the Page is read by id.
-	f2 := newHTTPFetcher(t)
+	f2 := fetchtest.New(t)
 	l2 := collect(t, c, f2, source(a), monitor.CollectOptions{Cursor: l.Cursor})
-	if len(l2.Items) != len(posts) || !strings.Contains(f2.urls()[0], "/graph/v19.0/"+a.FacebookPageID()+"?") {
-		t.Errorf("collection by kept id: %d items, requests %v", len(l2.Items), f2.urls())
+	if len(l2.Items) != len(posts) || !strings.Contains(f2.URLs()[0], "/graph/v19.0/"+a.FacebookPageID()+"?") {
+		t.Errorf("collection by kept id: %d items, requests %v", len(l2.Items), f2.URLs())
 	}
 }
 
@@ -102,7 +103,7 @@ func TestClient_Collect_Edits(t *testing.T) {
 	a := sb.AddAccount(0, "bob")
 	id := a.Publish(sandbox.Post{HTML: "<p>We will hold elections in May.</p>"})
 	a.Publish(sandbox.Post{HTML: "<p>Unrelated.</p>"})
-	f, src, c := newHTTPFetcher(t), source(a), New()
+	f, src, c := fetchtest.New(t), source(a), New()
 	digest := func() string {
 		t.Helper()
 		for _, it := range collect(t, c, f, src, monitor.CollectOptions{}).Items {
@@ -150,12 +151,12 @@ func TestClient_Collect_Paging(t *testing.T) {
 		{9, 250, 6},
 	}
 	for _, tc := range tests {
-		f := newHTTPFetcher(t)
+		f := fetchtest.New(t)
 		l := collect(t, New(), f, source(a), monitor.CollectOptions{Pages: tc.pages})
-		if len(l.Items) != tc.items || len(f.urls()) != tc.requests {
-			t.Errorf("%d pages: %d items in %d requests, want %d in %d", tc.pages, len(l.Items), len(f.urls()), tc.items, tc.requests)
+		if len(l.Items) != tc.items || len(f.URLs()) != tc.requests {
+			t.Errorf("%d pages: %d items in %d requests, want %d in %d", tc.pages, len(l.Items), len(f.URLs()), tc.items, tc.requests)
 		}
-		for _, u := range f.urls() {
+		for _, u := range f.URLs() {
 			if leaks(u) {
 				t.Errorf("followed %s with the token in it", u)
 			}
@@ -165,9 +166,9 @@ func TestClient_Collect_Paging(t *testing.T) {
 	// An empty listing is Graph's empty page with next: followed, and
 	// without posts in the end.
 	a.EmptyListing(true)
-	f := newHTTPFetcher(t)
-	if l := collect(t, New(), f, source(a), monitor.CollectOptions{}); len(l.Items) != 0 || len(f.urls()) != 3 {
-		t.Errorf("empty listing: %d items in %d requests, want 0 in 3", len(l.Items), len(f.urls()))
+	f := fetchtest.New(t)
+	if l := collect(t, New(), f, source(a), monitor.CollectOptions{}); len(l.Items) != 0 || len(f.URLs()) != 3 {
+		t.Errorf("empty listing: %d items in %d requests, want 0 in 3", len(l.Items), len(f.URLs()))
 	}
 }
 
@@ -218,7 +219,7 @@ func TestClient_Collect_Errors(t *testing.T) {
 	a.Publish(sandbox.Post{HTML: "<p>x</p>"})
 	errOf := func(t *testing.T, src *config.Source, opt monitor.CollectOptions) error {
 		t.Helper()
-		l, err := New().Collect(t.Context(), src, newHTTPFetcher(t), opt)
+		l, err := New().Collect(t.Context(), src, fetchtest.New(t), opt)
 		if err == nil {
 			t.Fatalf("listing %+v, want an error", l)
 		}
@@ -255,10 +256,10 @@ func TestClient_Collect_Errors(t *testing.T) {
 	t.Run("usage at 100", func(t *testing.T) {
 		sb.SetGraphUsage(100, 0)
 		defer sb.SetGraphUsage(1, 0)
-		f := newHTTPFetcher(t)
+		f := fetchtest.New(t)
 		_, err := New().Collect(t.Context(), source(a), f, monitor.CollectOptions{})
-		if err == nil || !strings.Contains(err.Error(), "rate limited: a usage header is at 100%") || len(f.urls()) != 1 {
-			t.Errorf("%v after %v", err, f.urls())
+		if err == nil || !strings.Contains(err.Error(), "rate limited: a usage header is at 100%") || len(f.URLs()) != 1 {
+			t.Errorf("%v after %v", err, f.URLs())
 		}
 	})
 	t.Run("5xx", func(t *testing.T) {
@@ -393,15 +394,15 @@ func TestClient_Collect_StaleCursor(t *testing.T) {
 	sb := sandboxtest.New(t, sandbox.Options{})
 	a, b := sb.AddAccount(0, "gov"), sb.AddAccount(0, "opp")
 	a.Publish(sandbox.Post{HTML: "<p>x</p>"})
-	f := newHTTPFetcher(t)
+	f := fetchtest.New(t)
 	l := collect(t, New(), f, source(a), monitor.CollectOptions{Cursor: b.FacebookPageID()})
-	if l.Cursor != a.FacebookPageID() || len(l.Items) != 1 || len(f.urls()) != 3 {
-		t.Errorf("cursor %s, %d items, requests %v", l.Cursor, len(l.Items), f.urls())
+	if l.Cursor != a.FacebookPageID() || len(l.Items) != 1 || len(f.URLs()) != 3 {
+		t.Errorf("cursor %s, %d items, requests %v", l.Cursor, len(l.Items), f.URLs())
 	}
-	f = newHTTPFetcher(t)
+	f = fetchtest.New(t)
 	l = collect(t, New(), f, source(a), monitor.CollectOptions{Cursor: "999999999999999"})
-	if l.Cursor != a.FacebookPageID() || len(f.urls()) != 3 {
-		t.Errorf("unknown kept id: cursor %s, requests %v", l.Cursor, f.urls())
+	if l.Cursor != a.FacebookPageID() || len(f.URLs()) != 3 {
+		t.Errorf("unknown kept id: cursor %s, requests %v", l.Cursor, f.URLs())
 	}
 }
 

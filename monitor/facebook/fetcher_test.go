@@ -2,11 +2,9 @@ package facebook
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
@@ -51,87 +49,6 @@ func (r *routes) urls() []string {
 	var out []string
 	for _, q := range r.requests {
 		out = append(out, q.URL)
-	}
-	return out
-}
-
-// httpFetcher is just enough of the real fetcher for the sandbox: GETs
-// that follow redirects (recording the hops), numbered captures, no
-// archive.
-type httpFetcher struct {
-	client *http.Client
-
-	mu       sync.Mutex
-	captures int64
-	requests []monitor.FetchRequest
-}
-
-func newHTTPFetcher(t *testing.T) *httpFetcher {
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &httpFetcher{client: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (h *httpFetcher) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	h.mu.Lock()
-	h.requests = append(h.requests, *req)
-	h.mu.Unlock()
-	var hops []monitor.Hop
-	u := req.URL
-	for range 5 {
-		r, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return nil, &monitor.FetchError{URL: req.URL, Err: err}
-		}
-		for k, vs := range req.Header {
-			r.Header[k] = vs
-		}
-		resp, err := h.client.Do(r)
-		if err != nil {
-			return nil, &monitor.FetchError{URL: req.URL, Transient: true, Err: err}
-		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return nil, &monitor.FetchError{URL: req.URL, Transient: true, Err: err}
-		}
-		h.mu.Lock()
-		h.captures++
-		id := h.captures
-		h.mu.Unlock()
-		if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 && loc != "" {
-			next, err := r.URL.Parse(loc)
-			if err != nil {
-				return nil, &monitor.FetchError{URL: req.URL, Err: err}
-			}
-			hops = append(hops, monitor.Hop{URL: u, StatusCode: resp.StatusCode, Location: next.String(), CaptureID: id})
-			u = next.String()
-			continue
-		}
-		return &monitor.FetchResponse{
-			URL: u, StatusCode: resp.StatusCode, Header: resp.Header, Body: body, Hops: hops,
-			Capture: &store.Capture{ID: id, URL: u, Status: resp.StatusCode},
-		}, nil
-	}
-	return nil, &monitor.FetchError{URL: req.URL, Err: io.ErrUnexpectedEOF}
-}
-
-func (h *httpFetcher) kinds() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	var out []string
-	for _, r := range h.requests {
-		out = append(out, r.Kind)
-	}
-	return out
-}
-
-func (h *httpFetcher) urls() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	var out []string
-	for _, r := range h.requests {
-		out = append(out, r.URL)
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -112,7 +113,7 @@ func TestCollector_Collect(t *testing.T) {
 			for _, p := range posts {
 				a.Publish(p.post)
 			}
-			l := collect(t, newHTTPFetcher(t), source(a, fl.url(a)))
+			l := collect(t, fetchtest.New(t), source(a, fl.url(a)))
 			if len(l.Items) != len(posts) || len(l.Captures) != 1 || l.NotModified {
 				t.Fatalf("listing: %d items, captures %v, not modified %v; want %d items, 1 capture",
 					len(l.Items), l.Captures, l.NotModified, len(posts))
@@ -149,7 +150,7 @@ func TestCollector_Collect_Edits(t *testing.T) {
 			a := sb.AddAccount(0, "bob-"+fl.name)
 			id := a.Publish(sandbox.Post{Title: "Notice", HTML: "<p>We will hold elections in May.</p>"})
 			keep := a.Publish(sandbox.Post{Title: "Other", HTML: "<p>Unrelated.</p>"})
-			f, src := newHTTPFetcher(t), source(a, fl.url(a))
+			f, src := fetchtest.New(t), source(a, fl.url(a))
 
 			digest := func(l *monitor.Listing) string {
 				t.Helper()
@@ -165,7 +166,7 @@ func TestCollector_Collect_Edits(t *testing.T) {
 			if !l.NotModified || len(l.Items) != 0 || len(l.Captures) != 1 {
 				t.Errorf("unchanged feed: %+v, want NotModified with its capture", l)
 			}
-			if got := f.lastRequest(); !got.Conditional {
+			if got := f.Last(t); !got.Conditional {
 				t.Errorf("request not conditional: %+v", got)
 			}
 
@@ -225,7 +226,7 @@ func TestCollector_Collect_Errors(t *testing.T) {
 			a := sb.AddAccount(0, "carol-"+tc.name)
 			a.Publish(sandbox.Post{HTML: "hi"})
 			tc.script(a)
-			l, err := New().Collect(t.Context(), source(a, a.FeedURL()), newHTTPFetcher(t), monitor.CollectOptions{})
+			l, err := New().Collect(t.Context(), source(a, a.FeedURL()), fetchtest.New(t), monitor.CollectOptions{})
 			if l != nil || err == nil {
 				t.Fatalf("Collect = %+v, %v; want an error", l, err)
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -60,7 +61,7 @@ func TestCollector_Sandbox(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			l, err := New().Collect(t.Context(), sandboxSource(tc.url, tc.sel), newHTTPFetcher(t), tc.opt)
+			l, err := New().Collect(t.Context(), sandboxSource(tc.url, tc.sel), fetchtest.New(t), tc.opt)
 			if err != nil {
 				t.Fatalf("Collect: %v", err)
 			}
@@ -111,7 +112,7 @@ func TestCollector_Sandbox_States(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := sb.AddAccount(0, fmt.Sprintf("party%d", i))
 			a.Publish(sandbox.Post{ID: "1", Title: "t", HTML: "<p>v1</p>"})
-			f := newHTTPFetcher(t)
+			f := fetchtest.New(t)
 			src := sandboxSource(a.PressURL(), pressRoomSel)
 			if _, err := New().Collect(t.Context(), src, f, monitor.CollectOptions{}); err != nil {
 				t.Fatalf("first Collect: %v", err)

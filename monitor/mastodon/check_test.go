@@ -10,6 +10,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -51,7 +52,7 @@ func TestChecker_Check(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			id := acc.Publish(sandbox.Post{HTML: "<p>" + tc.name + "</p>"})
 			tc.act(id)
-			a := check(t, newHTTPFetcher(t), source(acc), acc.MastodonStatusID(id))
+			a := check(t, fetchtest.New(t), source(acc), acc.MastodonStatusID(id))
 			if a.Class != tc.wantClass || a.Detail != tc.wantDetail || len(a.Evidence) != 1 {
 				t.Errorf("answer %+v, want %s %q with its capture", a, tc.wantClass, tc.wantDetail)
 			}
@@ -60,7 +61,7 @@ func TestChecker_Check(t *testing.T) {
 	t.Run("reset", func(t *testing.T) {
 		id := acc.Publish(sandbox.Post{HTML: "<p>reset</p>"})
 		acc.FailPost(id, 2, sandbox.Reset())
-		if a := check(t, newHTTPFetcher(t), source(acc), acc.MastodonStatusID(id)); a.Class != monitor.ClassTransient || a.Detail == "" {
+		if a := check(t, fetchtest.New(t), source(acc), acc.MastodonStatusID(id)); a.Class != monitor.ClassTransient || a.Detail == "" {
 			t.Errorf("answer %+v, want transient", a)
 		}
 	})
@@ -68,7 +69,7 @@ func TestChecker_Check(t *testing.T) {
 		other := sb.AddAccount(0, "opp")
 		id := other.Publish(sandbox.Post{HTML: "<p>x</p>"})
 		other.Suspend()
-		if a := check(t, newHTTPFetcher(t), source(other), other.MastodonStatusID(id)); a.Class != monitor.ClassDeleted {
+		if a := check(t, fetchtest.New(t), source(other), other.MastodonStatusID(id)); a.Class != monitor.ClassDeleted {
 			t.Errorf("answer %+v, want deleted (the account's answer decides first)", a)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -61,13 +62,13 @@ func TestCollector_Collect(t *testing.T) {
 	for _, p := range posts {
 		a.Publish(p.post)
 	}
-	f := newHTTPFetcher(t)
+	f := fetchtest.New(t)
 	l := collect(t, f, source(a), monitor.CollectOptions{})
 	if len(l.Items) != len(posts) || len(l.Captures) != 2 || l.NotModified || l.Cursor != a.MastodonID() {
 		t.Fatalf("listing: %d items, captures %v, cursor %q; want %d items, 2 captures, cursor %s",
 			len(l.Items), l.Captures, l.Cursor, len(posts), a.MastodonID())
 	}
-	if got := f.kinds(); !slices.Equal(got, []string{monitor.KindAccount, monitor.KindListing}) {
+	if got := f.Kinds(); !slices.Equal(got, []string{monitor.KindAccount, monitor.KindListing}) {
 		t.Errorf("request kinds %v", got)
 	}
 	wantMetrics := []monitor.Metric{{Name: "followers", Value: 1036}, {Name: "following", Value: 138}, {Name: "posts", Value: 280}}
@@ -96,7 +97,7 @@ func TestCollector_Collect_Edits(t *testing.T) {
 	a := sb.AddAccount(0, "bob")
 	id := a.Publish(sandbox.Post{HTML: "<p>We will hold elections in May.</p>"})
 	keep := a.Publish(sandbox.Post{HTML: "<p>Unrelated.</p>"})
-	f, src := newHTTPFetcher(t), source(a)
+	f, src := fetchtest.New(t), source(a)
 	digest := func() string {
 		t.Helper()
 		for _, it := range collect(t, f, src, monitor.CollectOptions{}).Items {
@@ -164,7 +165,7 @@ func TestCollector_Collect_Cursor(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.script()
 			sb.ResetStats()
-			l := collect(t, newHTTPFetcher(t), src, monitor.CollectOptions{Cursor: tc.cursor})
+			l := collect(t, fetchtest.New(t), src, monitor.CollectOptions{Cursor: tc.cursor})
 			if l.Cursor != a.MastodonID() {
 				t.Errorf("cursor %q, want %s", l.Cursor, a.MastodonID())
 			}
@@ -187,7 +188,7 @@ func TestCollector_Collect_Cursor(t *testing.T) {
 
 	a.Suspend()
 	for _, cursor := range []string{a.MastodonID(), ""} {
-		_, err := New().Collect(t.Context(), src, newHTTPFetcher(t), monitor.CollectOptions{Cursor: cursor})
+		_, err := New().Collect(t.Context(), src, fetchtest.New(t), monitor.CollectOptions{Cursor: cursor})
 		var gone *monitor.AccountGoneError
 		if !errors.As(err, &gone) || gone.Detail != "suspended" || gone.CaptureID == 0 {
 			t.Errorf("cursor %q: suspended account: err %v (%T), want AccountGoneError suspended with its capture", cursor, err, err)
@@ -206,7 +207,7 @@ func TestCollector_Collect_Pages(t *testing.T) {
 	for _, tc := range []struct{ pages, items, captures int }{
 		{0, 40, 2}, {1, 40, 2}, {2, 80, 3}, {3, 100, 4}, {5, 100, 4}, // the third page is short: no next
 	} {
-		l := collect(t, newHTTPFetcher(t), source(a), monitor.CollectOptions{Pages: tc.pages})
+		l := collect(t, fetchtest.New(t), source(a), monitor.CollectOptions{Pages: tc.pages})
 		if len(l.Items) != tc.items || len(l.Captures) != tc.captures {
 			t.Errorf("pages %d: %d items, %d captures; want %d, %d", tc.pages, len(l.Items), len(l.Captures), tc.items, tc.captures)
 		}
@@ -218,7 +219,7 @@ func TestCollector_Collect_Pages(t *testing.T) {
 	}
 	// The window caps the listing whatever the pages.
 	a.SetListingLimit(50)
-	if l := collect(t, newHTTPFetcher(t), source(a), monitor.CollectOptions{Pages: 5}); len(l.Items) != 50 {
+	if l := collect(t, fetchtest.New(t), source(a), monitor.CollectOptions{Pages: 5}); len(l.Items) != 50 {
 		t.Errorf("window of 50: %d items", len(l.Items))
 	}
 
@@ -228,7 +229,7 @@ func TestCollector_Collect_Pages(t *testing.T) {
 	a.FailNext(1, sandbox.Slow(0)) // the lookup
 	a.FailNext(1, sandbox.Slow(0)) // page 1
 	a.FailNext(1, sandbox.Status(404))
-	_, err := New().Collect(t.Context(), source(a), newHTTPFetcher(t), monitor.CollectOptions{Pages: 3})
+	_, err := New().Collect(t.Context(), source(a), fetchtest.New(t), monitor.CollectOptions{Pages: 3})
 	var se *monitor.StatusError
 	if err == nil || errors.As(err, &se) || !strings.Contains(err.Error(), "page 2 of the statuses answered 404") {
 		t.Errorf("failing page 2: err %v (%T), want a plain error naming the page", err, err)
@@ -268,7 +269,7 @@ func TestCollector_Collect_Errors(t *testing.T) {
 			a := sb.AddAccount(0, "frank-"+strings.ReplaceAll(tc.name, " ", "-"))
 			a.Publish(sandbox.Post{HTML: "hi"})
 			tc.script(a)
-			l, err := New().Collect(t.Context(), source(a), newHTTPFetcher(t), monitor.CollectOptions{})
+			l, err := New().Collect(t.Context(), source(a), fetchtest.New(t), monitor.CollectOptions{})
 			if l != nil || err == nil {
 				t.Fatalf("Collect = %+v, %v; want an error", l, err)
 			}
@@ -277,7 +278,7 @@ func TestCollector_Collect_Errors(t *testing.T) {
 	}
 	t.Run("unknown account", func(t *testing.T) {
 		src := &config.Source{ID: "ghost", URL: sb.Hosts()[0] + "/@ghost"}
-		_, err := New().Collect(t.Context(), src, newHTTPFetcher(t), monitor.CollectOptions{})
+		_, err := New().Collect(t.Context(), src, fetchtest.New(t), monitor.CollectOptions{})
 		wantStatus(404)(t, err)
 	})
 }

@@ -12,16 +12,17 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
 func TestFeedChannel_Fetch(t *testing.T) {
 	srv := httptest.NewServer(serveFiles(t, map[string]string{"/announcements.rss": "moi_announcements.rss"}, "application/rss+xml; charset=utf-8"))
 	defer srv.Close()
-	rec := newRecorder(t)
+	rec := fetchtest.New(t)
 	ch := &config.ReportChannel{ID: "moi", Kind: "feed", URL: srv.URL + "/announcements.rss", Reporter: "Ministry of Information"}
 
-	b, err := ForKind("feed").Fetch(t.Context(), ch, rec.fetcher(), FetchOptions{})
+	b, err := ForKind("feed").Fetch(t.Context(), ch, rec, FetchOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,10 +62,10 @@ func TestFeedChannel_Fetch(t *testing.T) {
 	if !slices.Equal(b.Captures, []int64{1}) {
 		t.Errorf("Captures = %v; want [1]", b.Captures)
 	}
-	if len(rec.requests) != 1 {
-		t.Fatalf("%d requests; want 1", len(rec.requests))
+	if len(rec.Requests()) != 1 {
+		t.Fatalf("%d requests; want 1", len(rec.Requests()))
 	}
-	r := rec.requests[0]
+	r := rec.Requests()[0]
 	if r.Kind != monitor.KindReport || r.SourceID != "" || r.Conditional {
 		t.Errorf("request = kind %q source %q conditional %v; want an unconditional report fetch, not tied to a source", r.Kind, r.SourceID, r.Conditional)
 	}
@@ -106,7 +107,7 @@ func TestFeedChannel_charsetFromHeader(t *testing.T) {
 	}))
 	defer srv.Close()
 	ch := &config.ReportChannel{ID: "agency", Kind: "feed", URL: srv.URL}
-	b, err := FeedChannel{}.Fetch(t.Context(), ch, newRecorder(t).fetcher(), FetchOptions{})
+	b, err := FeedChannel{}.Fetch(t.Context(), ch, fetchtest.New(t), FetchOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +132,11 @@ func TestFeedChannel_Errors(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	rec := newRecorder(t)
-	rec.max = 200
+	rec := fetchtest.New(t)
+	rec.Max = 200
 	fetch := func(path string) error {
 		ch := &config.ReportChannel{ID: "moi", Kind: "feed", URL: srv.URL + path, Reporter: "M"}
-		_, err := FeedChannel{}.Fetch(t.Context(), ch, rec.fetcher(), FetchOptions{})
+		_, err := FeedChannel{}.Fetch(t.Context(), ch, rec, FetchOptions{})
 		return err
 	}
 	var se *monitor.StatusError

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -64,8 +65,8 @@ func TestHTMLChannel_Fetch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := newRecorder(t)
-			b, err := HTMLChannel{}.Fetch(t.Context(), listChannel(srv.URL+"/reported"), rec.fetcher(), FetchOptions{Pages: tt.pages})
+			rec := fetchtest.New(t)
+			b, err := HTMLChannel{}.Fetch(t.Context(), listChannel(srv.URL+"/reported"), rec, FetchOptions{Pages: tt.pages})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +80,7 @@ func TestHTMLChannel_Fetch(t *testing.T) {
 			if !slices.Equal(b.Captures, tt.captures) || b.Incomplete != nil {
 				t.Errorf("Captures = %v, Incomplete %v; want %v", b.Captures, b.Incomplete, tt.captures)
 			}
-			for _, r := range rec.requests {
+			for _, r := range rec.Requests() {
 				if r.Kind != monitor.KindReport {
 					t.Errorf("request kind %q", r.Kind)
 				}
@@ -102,29 +103,29 @@ func TestHTMLChannel_Errors(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	rec := newRecorder(t)
+	rec := fetchtest.New(t)
 
-	b, err := HTMLChannel{}.Fetch(t.Context(), listChannel(srv.URL+"/reported"), rec.fetcher(), FetchOptions{Pages: 2})
+	b, err := HTMLChannel{}.Fetch(t.Context(), listChannel(srv.URL+"/reported"), rec, FetchOptions{Pages: 2})
 	var se *monitor.StatusError
 	if err != nil || len(b.Reports) != 2 || !errors.As(b.Incomplete, &se) || se.StatusCode != 503 || len(b.Captures) != 2 {
 		t.Errorf("deeper page failing: %v, Incomplete %v, captures %v; want page 1's reports and the 503", err, b.Incomplete, b.Captures)
 	}
-	_, err = HTMLChannel{}.Fetch(t.Context(), listChannel(srv.URL+"/forbidden"), rec.fetcher(), FetchOptions{})
+	_, err = HTMLChannel{}.Fetch(t.Context(), listChannel(srv.URL+"/forbidden"), rec, FetchOptions{})
 	if !errors.As(err, &se) || se.StatusCode != http.StatusForbidden {
 		t.Errorf("403: %v; want a StatusError", err)
 	}
-	_, err = HTMLChannel{}.Fetch(t.Context(), listChannel(srv.URL+"/redesigned"), rec.fetcher(), FetchOptions{})
+	_, err = HTMLChannel{}.Fetch(t.Context(), listChannel(srv.URL+"/redesigned"), rec, FetchOptions{})
 	var pe *monitor.ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, ErrNoItems) || pe.CaptureID == 0 {
 		t.Errorf("redesigned page: %v; want a ParseError wrapping ErrNoItems", err)
 	}
 	ch := listChannel(srv.URL + "/reported")
 	ch.Selectors.Item = "tr[["
-	if _, err := (HTMLChannel{}).Fetch(t.Context(), ch, rec.fetcher(), FetchOptions{}); !errors.Is(err, ErrSelector) {
+	if _, err := (HTMLChannel{}).Fetch(t.Context(), ch, rec, FetchOptions{}); !errors.Is(err, ErrSelector) {
 		t.Errorf("bad selector: %v; want ErrSelector", err)
 	}
 	ch.Selectors = nil
-	if _, err := (HTMLChannel{}).Fetch(t.Context(), ch, rec.fetcher(), FetchOptions{}); err == nil {
+	if _, err := (HTMLChannel{}).Fetch(t.Context(), ch, rec, FetchOptions{}); err == nil {
 		t.Error("no selectors: no error")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -62,9 +63,9 @@ func lumenChannel(url string) *config.ReportChannel {
 
 func TestLumenChannel_Fetch(t *testing.T) {
 	srv := newLumenServer(t, map[string]string{"1": "lumen_search_p1.json", "2": "lumen_search_p2.json"})
-	rec := newRecorder(t)
+	rec := fetchtest.New(t)
 
-	b, err := ForKind("lumen").Fetch(t.Context(), lumenChannel(srv.URL), rec.fetcher(), FetchOptions{Pages: 5})
+	b, err := ForKind("lumen").Fetch(t.Context(), lumenChannel(srv.URL), rec, FetchOptions{Pages: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestLumenChannel_Fetch(t *testing.T) {
 	if want := []string{"term=Cambodia&sort_by=date_received+desc&page=1", "term=Cambodia&sort_by=date_received+desc&page=2"}; !slices.Equal(srv.queries, want) {
 		t.Errorf("queries %q; want %q", srv.queries, want)
 	}
-	for _, r := range rec.requests {
+	for _, r := range rec.Requests() {
 		if r.Kind != monitor.KindReport || r.Header.Get("X-Authentication-Token") != lumenToken || strings.Contains(r.URL, lumenToken) {
 			t.Errorf("request %s: kind %q, token header %v", r.URL, r.Kind, r.Header.Get("X-Authentication-Token") != "")
 		}
@@ -104,8 +105,8 @@ func TestLumenChannel_Fetch(t *testing.T) {
 // With a cursor, paging stops at the first page with nothing newer.
 func TestLumenChannel_Cursor(t *testing.T) {
 	srv := newLumenServer(t, map[string]string{"1": "lumen_search_p1.json", "2": "lumen_search_p2.json"})
-	rec := newRecorder(t)
-	b, err := LumenChannel{}.Fetch(t.Context(), lumenChannel(srv.URL), rec.fetcher(), FetchOptions{Pages: 5, Cursor: "2024-04-03T10:00:00Z"})
+	rec := fetchtest.New(t)
+	b, err := LumenChannel{}.Fetch(t.Context(), lumenChannel(srv.URL), rec, FetchOptions{Pages: 5, Cursor: "2024-04-03T10:00:00Z"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,9 +120,9 @@ func TestLumenChannel_Errors(t *testing.T) {
 		"1": "lumen_search_p1.json",
 		// page 2 is missing: a 500
 	})
-	rec := newRecorder(t)
+	rec := fetchtest.New(t)
 
-	b, err := LumenChannel{}.Fetch(t.Context(), lumenChannel(srv.URL), rec.fetcher(), FetchOptions{Pages: 3})
+	b, err := LumenChannel{}.Fetch(t.Context(), lumenChannel(srv.URL), rec, FetchOptions{Pages: 3})
 	var se *monitor.StatusError
 	if err != nil || len(b.Reports) != 2 || !errors.As(b.Incomplete, &se) || se.StatusCode != 500 {
 		t.Errorf("page 2 failing: %v, %d reports, Incomplete %v; want page 1 and the 500", err, len(b.Reports), b.Incomplete)
@@ -129,7 +130,7 @@ func TestLumenChannel_Errors(t *testing.T) {
 
 	ch := lumenChannel(srv.URL)
 	ch.Token = "wrong-token-wrong-token"
-	_, err = LumenChannel{}.Fetch(t.Context(), ch, rec.fetcher(), FetchOptions{})
+	_, err = LumenChannel{}.Fetch(t.Context(), ch, rec, FetchOptions{})
 	if !errors.As(err, &se) || se.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %v; want a 401 StatusError", err)
 	}
@@ -143,7 +144,7 @@ func TestLumenChannel_Errors(t *testing.T) {
 		"422 validation": `{"works":["can't be blank"],"title":["can't be blank"]}`,
 	} {
 		srv := newLumenServer(t, map[string]string{"1": "raw:" + body})
-		_, err := LumenChannel{}.Fetch(t.Context(), lumenChannel(srv.URL), rec.fetcher(), FetchOptions{})
+		_, err := LumenChannel{}.Fetch(t.Context(), lumenChannel(srv.URL), rec, FetchOptions{})
 		var pe *monitor.ParseError
 		if !errors.As(err, &pe) || pe.CaptureID == 0 {
 			t.Errorf("%s: %v; want a ParseError with its capture", name, err)
@@ -155,7 +156,7 @@ func TestLumenChannel_Errors(t *testing.T) {
 func TestLumenChannel_DocEmpty(t *testing.T) {
 	empty := string(readFixture(t, "lumen__doc_example_4_notices.json"))
 	srv := newLumenServer(t, map[string]string{"1": "raw:" + empty})
-	b, err := LumenChannel{}.Fetch(t.Context(), lumenChannel(srv.URL), newRecorder(t).fetcher(), FetchOptions{Pages: 3})
+	b, err := LumenChannel{}.Fetch(t.Context(), lumenChannel(srv.URL), fetchtest.New(t), FetchOptions{Pages: 3})
 	if err != nil || len(b.Reports) != 0 || len(b.Captures) != 1 || len(srv.queries) != 1 || b.Cursor != "" {
 		t.Errorf("%v, %d reports, captures %v, %d pages, cursor %q; want one empty page", err, len(b.Reports), b.Captures, len(srv.queries), b.Cursor)
 	}

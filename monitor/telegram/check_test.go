@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -42,7 +43,7 @@ func TestChecker_Check(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			id := a.Publish(sandbox.Post{HTML: "<p>post " + tt.name + "</p>"})
 			tt.act(id)
-			f := newHTTPFetcher(t)
+			f := fetchtest.New(t)
 			post := &store.Post{Platform: "telegram", PlatformID: "checked/" + id, PostURL: a.TelegramPostURL(id)}
 			got, err := Checker{}.Check(t.Context(), src, post, "post "+tt.name, f)
 			if err != nil {
@@ -51,7 +52,7 @@ func TestChecker_Check(t *testing.T) {
 			if got.Class != tt.wantClass || got.Detail != tt.wantDetail || len(got.Evidence) != 1 {
 				t.Errorf("got %s %q evidence %v, want %s %q with its capture", got.Class, got.Detail, got.Evidence, tt.wantClass, tt.wantDetail)
 			}
-			req := f.lastRequest()
+			req := f.Last(t)
 			if req.URL != a.TelegramPostURL(id)+"?embed=1" || req.Kind != monitor.KindPermalink || req.SourceID != src.ID {
 				t.Errorf("request %+v, want the embed page as a permalink capture", req)
 			}
@@ -61,13 +62,13 @@ func TestChecker_Check(t *testing.T) {
 	id := a.Publish(sandbox.Post{HTML: "<p>reset</p>"})
 	a.FailPost(id, 2, sandbox.Reset())
 	post := &store.Post{PlatformID: "checked/" + id, PostURL: a.TelegramPostURL(id)}
-	if got, err := (Checker{}).Check(t.Context(), src, post, "reset", newHTTPFetcher(t)); err != nil || got.Class != monitor.ClassTransient {
+	if got, err := (Checker{}).Check(t.Context(), src, post, "reset", fetchtest.New(t)); err != nil || got.Class != monitor.ClassTransient {
 		t.Errorf("reset: %v %v, want a transient answer", got, err)
 	}
 	a.ClearFailures()
 
 	a.Suspend()
-	if got, _ := (Checker{}).Check(t.Context(), src, post, "reset", newHTTPFetcher(t)); got.Class != monitor.ClassDeleted {
+	if got, _ := (Checker{}).Check(t.Context(), src, post, "reset", fetchtest.New(t)); got.Class != monitor.ClassDeleted {
 		t.Errorf("suspended channel: %s %q, want deleted (its posts are not found)", got.Class, got.Detail)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -79,7 +80,7 @@ func TestCollector_Collect(t *testing.T) {
 	for _, p := range posts {
 		a.Publish(p.post)
 	}
-	l := collect(t, newHTTPFetcher(t), source(a), 1)
+	l := collect(t, fetchtest.New(t), source(a), 1)
 	if len(l.Captures) != 1 || l.NotModified || l.Cursor != "" {
 		t.Errorf("listing: captures %v, not modified %v, cursor %q; want 1 capture", l.Captures, l.NotModified, l.Cursor)
 	}
@@ -132,15 +133,15 @@ func TestCollector_Collect_Pages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newHTTPFetcher(t)
+			f := fetchtest.New(t)
 			l := collect(t, f, source(a), tt.pages)
 			if got := ids(l.Items); !slices.Equal(got, tt.want) {
 				t.Errorf("items %v, want %v", got, tt.want)
 			}
-			if len(f.urls()) != tt.wantFetch || len(l.Captures) != tt.wantFetch {
-				t.Errorf("fetched %v (captures %v), want %d pages", f.urls(), l.Captures, tt.wantFetch)
+			if len(f.URLs()) != tt.wantFetch || len(l.Captures) != tt.wantFetch {
+				t.Errorf("fetched %v (captures %v), want %d pages", f.URLs(), l.Captures, tt.wantFetch)
 			}
-			for i, u := range f.urls() {
+			for i, u := range f.URLs() {
 				if i > 0 && !strings.HasPrefix(u, a.TelegramURL()+"?before=") {
 					t.Errorf("page %d: %s, want a ?before= page of %s", i+1, u, a.TelegramURL())
 				}
@@ -151,13 +152,13 @@ func TestCollector_Collect_Pages(t *testing.T) {
 	// A later page that fails ends the backfill with what was read; a
 	// first page that fails is an error.
 	a.FailNext(1, sandbox.Status(500))
-	l, err := New().Collect(t.Context(), source(a), newHTTPFetcher(t), monitor.CollectOptions{Pages: 3})
+	l, err := New().Collect(t.Context(), source(a), fetchtest.New(t), monitor.CollectOptions{Pages: 3})
 	if err == nil {
 		t.Fatalf("first page failing: %d items, want an error", len(l.Items))
 	}
 	a.FailNext(1, sandbox.Slow(0)) // the first page goes through …
 	a.FailNext(1, sandbox.Status(503))
-	l = collect(t, newHTTPFetcher(t), source(a), 3)
+	l = collect(t, fetchtest.New(t), source(a), 3)
 	if got := ids(l.Items); !slices.Equal(got, newest(10)) || len(l.Captures) != 2 {
 		t.Errorf("second page failing: items %v, captures %v; want the first page and both captures", got, l.Captures)
 	}
@@ -171,13 +172,13 @@ func TestCollector_Collect_Listing(t *testing.T) {
 	for i := range 5 {
 		posts = append(posts, a.Publish(sandbox.Post{HTML: "<p>post " + strconv.Itoa(i) + "</p>"}))
 	}
-	f, src := newHTTPFetcher(t), source(a)
+	f, src := fetchtest.New(t), source(a)
 	if got := collect(t, f, src, 1); len(got.Items) != 5 {
 		t.Fatalf("%d items, want 5", len(got.Items))
 	}
 
 	l := collect(t, f, src, 1)
-	if !l.NotModified || len(l.Items) != 0 || len(l.Captures) != 1 || !f.lastRequest().Conditional {
+	if !l.NotModified || len(l.Items) != 0 || len(l.Captures) != 1 || !f.Last(t).Conditional {
 		t.Errorf("unchanged page: %+v, want NotModified after a conditional request", l)
 	}
 
@@ -244,15 +245,15 @@ func TestCollector_Collect_Errors(t *testing.T) {
 		setup func()
 		check func(t *testing.T, err error)
 	}{
-		{"suspended: redirected to the account's page, 410", source(gone), func(t *testing.T) monitor.Fetcher { return newHTTPFetcher(t) }, nil, statusOf(410)},
+		{"suspended: redirected to the account's page, 410", source(gone), func(t *testing.T) monitor.Fetcher { return fetchtest.New(t) }, nil, statusOf(410)},
 		{"unknown channel: redirected to its page, 404",
 			&config.Source{ID: "nobody", URL: strings.Replace(a.TelegramURL(), "/s/erring", "/s/nobody", 1)},
-			func(t *testing.T) monitor.Fetcher { return newHTTPFetcher(t) }, nil, statusOf(404)},
-		{"503", source(a), func(t *testing.T) monitor.Fetcher { return newHTTPFetcher(t) },
+			func(t *testing.T) monitor.Fetcher { return fetchtest.New(t) }, nil, statusOf(404)},
+		{"503", source(a), func(t *testing.T) monitor.Fetcher { return fetchtest.New(t) },
 			func() { a.FailNext(1, sandbox.Status(503)) }, statusOf(503)},
-		{"malformed page", source(a), func(t *testing.T) monitor.Fetcher { return newHTTPFetcher(t) },
+		{"malformed page", source(a), func(t *testing.T) monitor.Fetcher { return fetchtest.New(t) },
 			func() { a.FailNext(1, sandbox.Malformed()) }, parseErr("not a Telegram channel preview")},
-		{"connection reset", source(a), func(t *testing.T) monitor.Fetcher { return newHTTPFetcher(t) },
+		{"connection reset", source(a), func(t *testing.T) monitor.Fetcher { return fetchtest.New(t) },
 			func() { a.FailNext(2, sandbox.Reset()) }, func(t *testing.T, err error) {
 				if !monitor.IsTransient(err) || !strings.HasPrefix(err.Error(), "telegram: source erring-tg: ") {
 					t.Errorf("err = %v, want a transient fetch error naming the source", err)
