@@ -4,8 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,14 +38,24 @@ func TestDetector_RandomScenarios(t *testing.T) {
 	case testing.Short():
 		seeds = seeds[:min(2, len(seeds))]
 	}
+	// A scenario mostly waits for the disk (the archive syncs every
+	// capture and commit), so more of them run at once than -parallel
+	// (GOMAXPROCS) would let: t.Run may be called from several goroutines.
+	sem := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
 	for _, name := range platformNames() {
 		for _, seed := range seeds {
-			t.Run(fmt.Sprintf("%s seed %d", name, seed), func(t *testing.T) {
-				t.Parallel()
-				runScenario(t, platforms[name], seed)
-			})
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				t.Run(fmt.Sprintf("%s seed %d", name, seed), func(t *testing.T) {
+					runScenario(t, platforms[name], seed)
+				})
+			}()
 		}
 	}
+	wg.Wait()
 }
 
 const (
