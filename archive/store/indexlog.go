@@ -32,10 +32,15 @@ func (s *Store) IndexLog(ctx context.Context, after int64, limit int) ([]string,
 	return ids, upto, rows.Err()
 }
 
-// IndexLogHead is the highest seq logged (0: none).
+// IndexLogHead is the highest seq ever logged (0: none), trimmed entries
+// included: the table's AUTOINCREMENT counter, not its highest row, which
+// is none once the index has caught up and the log was trimmed (a reindex
+// then took 0 for its watermark, and the lag it reported afterwards
+// counted every entry since the archive began).
 func (s *Store) IndexLogHead(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM index_log`).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(seq) FROM index_log), 0),
+    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'index_log'), 0))`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: index log: %w", err)
 	}
 	return n, nil
