@@ -73,6 +73,7 @@ func searchCmd() *command {
 			}
 			defer ix.Close()
 			warnOutdated(ix, e.log)
+			warnBehind(ctx, a.Store, ix, e.log)
 			res, err := searcher{ix: ix}.Search(ctx, q)
 			if err != nil {
 				if qe, ok := err.(*web.QueryError); ok {

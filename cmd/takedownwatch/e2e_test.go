@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
@@ -117,6 +118,42 @@ func TestExampleConfig_OneCycleOnSandbox(t *testing.T) {
 	}
 	if n := total(); n != 3*len(cfg.Sources) {
 		t.Errorf("after reindex, search found %d posts, want %d", n, 3*len(cfg.Sources))
+	}
+
+	// A writer that stopped between its metadata commit and the index
+	// (killed, say) leaves the index behind: search says so until the
+	// next snapshot catches up.
+	a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: cfg.DataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Store.Write(t.Context(), func(tx *store.Tx) error {
+		posts, err := tx.PostsOfSource(cfg.Sources[0].ID, store.StateLive)
+		if err != nil || len(posts) == 0 {
+			return fmt.Errorf("posts of %s: %d, %v", cfg.Sources[0].ID, len(posts), err)
+		}
+		posts[0].State = store.StateSuspect
+		return tx.UpdatePost(posts[0])
+	})
+	a.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	behind := func() string {
+		_, errOut, code := runCLI(t, "search", "says", "--config", path)
+		if code != 0 {
+			t.Fatalf("search: %d %s", code, errOut)
+		}
+		return errOut
+	}
+	if errOut := behind(); !strings.Contains(errOut, "1 change(s) behind the archive") {
+		t.Errorf("search beside an index that lacks a state change said %q; want it behind by 1", errOut)
+	}
+	if _, errOut, code := runCLI(t, "snapshot", "--config", path, "--log-level", "warn"); code != 0 {
+		t.Fatalf("second snapshot: %s", errOut)
+	}
+	if errOut := behind(); strings.Contains(errOut, "behind") {
+		t.Errorf("after a snapshot caught up, search said %q", errOut)
 	}
 }
 

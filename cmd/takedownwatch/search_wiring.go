@@ -66,6 +66,18 @@ func warnOutdated(ix *index.Index, log logrus.FieldLogger) {
 	}
 }
 
+// warnBehind logs how many changes of the archive the index does not hold
+// yet, so that a search beside a stopped (or busy) writer does not pass
+// for complete. It reads only: the next serve or snapshot catches up.
+func warnBehind(ctx context.Context, st *store.Store, ix *index.Index, log *logrus.Logger) {
+	n, err := monitor.NewIndexer(st, ix, logrus.NewEntry(log)).Lag(ctx)
+	if err != nil || n == 0 {
+		return
+	}
+	log.WithField("component", "index").Warnf("the search index is %d change(s) behind the archive, which these results leave out; "+
+		"a running serve catches up, else the next snapshot or serve does", n)
+}
+
 // openIndexReader opens the index beside a running writer.
 func openIndexReader(st *store.Store, dataDir string) (*index.Index, error) {
 	dir := indexDir(dataDir)
