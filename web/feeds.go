@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/feeds"
@@ -44,9 +42,10 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 	// A feed is a function of the events so far (reports, edits and
 	// removals all arrive as events): rendered once per newest event id.
 	// A saved search also depends on the index, so it is never cached.
-	key, gen := "", int64(-1)
+	var key string
+	var gen generation
 	if !strings.HasPrefix(rest, "search.") {
-		if gen, err = h.o.Store.LastEventID(r.Context()); err != nil {
+		if gen, err = archiveGeneration(r.Context(), h.o.Store, false); err != nil {
 			h.log.WithError(err).Error("feed")
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
@@ -61,7 +60,7 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 	if h.o.Search != nil {
 		search = h.o.Search
 	}
-	h.feeds.renders.Add(1)
+	h.feeds.computed.Add(1)
 	f, err := feeds.Build(r.Context(), h.o.Store, search, rest[:dot], p)
 	switch {
 	case errors.Is(err, feeds.ErrUnknown):
@@ -100,40 +99,6 @@ type renderedFeed struct {
 // feedCacheSize bounds the rendered feeds kept: a reader polling each
 // actor's feed in three formats is a few hundred.
 const feedCacheSize = 512
-
-// feedStore keeps rendered feeds for one generation (the newest event id):
-// the first request after a new event renders again, every other is
-// served from memory.
-type feedStore struct {
-	mu      sync.Mutex
-	gen     int64
-	byID    map[string]renderedFeed
-	renders atomic.Int64 // feeds built and rendered, cached or not
-}
-
-func (c *feedStore) get(key string, gen int64) (renderedFeed, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen != gen {
-		return renderedFeed{}, false
-	}
-	f, ok := c.byID[key]
-	return f, ok
-}
-
-func (c *feedStore) put(key string, gen int64, f renderedFeed) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen != gen || c.byID == nil || len(c.byID) >= feedCacheSize {
-		// A new generation, or full (unknown query strings are many):
-		// start over rather than track recency.
-		if gen < c.gen && c.byID != nil {
-			return // a slow request of an older generation
-		}
-		c.gen, c.byID = gen, map[string]renderedFeed{}
-	}
-	c.byID[key] = f
-}
 
 // opml serves the list of every feed, for a reader to import at once.
 func (h *Handler) opml(w http.ResponseWriter, r *http.Request) {

@@ -256,7 +256,7 @@ func TestFeeds_RenderedOncePerEvent(t *testing.T) {
 	}
 	renders := func(want int64, after string) {
 		t.Helper()
-		if got := h.feeds.renders.Load(); got != want {
+		if got := h.feeds.computed.Load(); got != want {
 			t.Errorf("after %s: %d feeds rendered, want %d", after, got, want)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/feeds"
+	"github.com/takedownwatch/takedownwatch/stats"
 )
 
 // Searcher is the full-text search the pages, the API and saved-search
@@ -60,7 +61,8 @@ type Handler struct {
 	metricsOnce    sync.Once
 	metricsHandler http.Handler
 
-	feeds feedStore
+	feeds      genCache[renderedFeed]
+	statsCache genCache[*stats.Result]
 }
 
 // New returns the HTTP handler.
@@ -74,6 +76,7 @@ func New(o Options) *Handler {
 		o.Clock = time.Now
 	}
 	h := &Handler{o: o, log: o.Log.WithField("component", "web"), start: time.Now(), mux: http.NewServeMux(), pages: newPages()}
+	h.feeds.size, h.statsCache.size = feedCacheSize, statsCacheSize
 	m := h.mux
 	m.HandleFunc("GET /healthz", h.healthz)
 	m.HandleFunc("GET /metrics", h.metrics)

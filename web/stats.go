@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -111,7 +112,7 @@ func (h *Handler) computeStats(w http.ResponseWriter, r *http.Request, page bool
 		}
 		return q, nil, false
 	}
-	res, err := stats.Compute(r.Context(), h.o.Store, q.opts)
+	res, err := h.cachedStats(r.Context(), q.opts)
 	if err != nil {
 		h.log.WithError(err).Error("stats")
 		if page {
@@ -122,6 +123,31 @@ func (h *Handler) computeStats(w http.ResponseWriter, r *http.Request, page bool
 		return q, nil, false
 	}
 	return q, res, true
+}
+
+// statsCacheSize bounds the statistics kept: a page is its own query and
+// its three charts' (the same), and filters make a few dozen more.
+const statsCacheSize = 64
+
+// cachedStats computes the statistics of o once per archive generation
+// (see genCache): a /stats page asks for them four times (the page and its
+// three charts), and each reads every post count and removal.
+func (h *Handler) cachedStats(ctx context.Context, o stats.Options) (*stats.Result, error) {
+	gen, err := archiveGeneration(ctx, h.o.Store, true)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%+v", o)
+	if res, ok := h.statsCache.get(key, gen); ok {
+		return res, nil
+	}
+	h.statsCache.computed.Add(1)
+	res, err := stats.Compute(ctx, h.o.Store, o)
+	if err != nil {
+		return nil, err
+	}
+	h.statsCache.put(key, gen, res)
+	return res, nil
 }
 
 // statsComparison is the government-opposition comparison as /api/stats

@@ -293,3 +293,61 @@ func TestBinLabel(t *testing.T) {
 		t.Errorf("labels %v, want %v", got, want)
 	}
 }
+
+// A /stats page and its three charts compute the statistics once; a new
+// post or event computes them again, and the answer has it.
+func TestStats_CachedPerGeneration(t *testing.T) {
+	srv := statsServer(t, Options{}, false)
+	h := srv.Config.Handler.(*Handler)
+	st := h.o.Store
+	computed := func(want int64, after string) {
+		t.Helper()
+		if got := h.statsCache.computed.Load(); got != want {
+			t.Errorf("after %s: statistics computed %d times, want %d", after, got, want)
+		}
+	}
+	postsSeen := func() float64 {
+		t.Helper()
+		_, body := fetch(t, srv, "/api/stats?group_by=all&period=all", nil)
+		var got struct {
+			Rows []map[string]any `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil || len(got.Rows) != 1 {
+			t.Fatalf("%v: %s", err, body)
+		}
+		return got.Rows[0]["posts_seen"].(float64)
+	}
+	for _, path := range []string{"/stats?platform=feed", "/stats/removals.svg?platform=feed", "/stats/reasons.svg?platform=feed", "/stats/time-to-removal.svg?platform=feed"} {
+		if resp, body := fetch(t, srv, path, nil); resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+	computed(1, "a page and its charts")
+	if n := postsSeen(); n != 8 {
+		t.Fatalf("posts seen %v, want 8", n)
+	}
+	postsSeen()
+	computed(2, "another filter, asked twice")
+
+	pub := time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)
+	err := st.Write(t.Context(), func(tx *store.Tx) error {
+		return tx.InsertPost(&store.Post{Platform: "feed", PlatformID: "new", SourceID: "gov-feed", PostURL: "https://example.org/new",
+			Published: pub, FirstSeen: pub, LastSeenLive: pub})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := postsSeen(); n != 9 {
+		t.Errorf("after a new post (no event), posts seen %v, want 9", n)
+	}
+	computed(3, "a new post")
+	err = st.Write(t.Context(), func(tx *store.Tx) error {
+		return tx.AddEvent(&store.Event{Type: "removed", At: pub.Add(5 * time.Hour), PostID: store.PostID("feed", "new"), SourceID: "gov-feed",
+			Reason: "deleted", LastSeenLive: pub.Add(2 * time.Hour), FirstSeenMissing: pub.Add(4 * time.Hour)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetch(t, srv, "/stats?platform=feed", nil)
+	computed(4, "a new event")
+}
