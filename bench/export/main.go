@@ -23,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -37,6 +38,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/archive/warc"
 	"github.com/takedownwatch/takedownwatch/export"
+	"github.com/takedownwatch/takedownwatch/stats"
 )
 
 // t0 is when the first event happened; event k (1-based) is at t0 + k s,
@@ -58,7 +60,7 @@ func main() {
 	steps := flag.String("steps", "", "row counts to export, comma-separated (default: 10%, 25%, 50% and 100% of -events)")
 	dir := flag.String("dir", "", "work directory, kept afterwards; an archive of -events events left there by a previous run is reused (default: a new temp dir, removed afterwards)")
 	out := flag.String("out", "", "also write the results as JSON to this file")
-	child := flag.String("child", "", "internal: run one measurement (csv, jsonl or raw) in this process")
+	child := flag.String("child", "", "internal: run one measurement (csv, jsonl, raw or stats) in this process")
 	rows := flag.Int("rows", 0, "internal: rows the child exports")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the full-size CSV export to this file")
 	flag.Parse()
@@ -111,9 +113,15 @@ func run(ctx context.Context, events int, stepList, dir, out, cpuProfile string)
 	}
 	fmt.Printf("export bench: %d events in %s (%s, %d CPUs)\n", events, dir, runtime.Version(), runtime.NumCPU())
 	began := time.Now()
-	if n, err := filled(ctx, filepath.Join(dir, "data")); err == nil && n == events {
+	n, err := filled(ctx, filepath.Join(dir, "data"))
+	switch {
+	case err == nil && n == events:
 		fmt.Printf("reusing the archive in %s: %d events\n", dir, n)
-	} else {
+	case err == nil:
+		return fmt.Errorf("%s holds an archive of %d events, not %d: give another -dir", dir, n, events)
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the archive in %s: %w", dir, err)
+	default:
 		n, err := populate(ctx, filepath.Join(dir, "data"), events)
 		if err != nil {
 			return err
@@ -168,6 +176,13 @@ func run(ctx context.Context, events int, stepList, dir, out, cpuProfile string)
 			line(r, extra)
 		}
 	}
+	// The statistics of the whole archive (export stats, and what /stats
+	// computes once per change of the archive): every post count and removal.
+	st, err := measure("stats", 0)
+	if err != nil {
+		return err
+	}
+	line(st, "  (rows are statistics rows)")
 	if out != "" {
 		b, _ := json.MarshalIndent(results, "", "  ")
 		if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
@@ -200,6 +215,9 @@ func runChild(ctx context.Context, dir, kind string, rows int) error {
 		// Events are one second apart: until selects the first rows.
 		filter := store.Filter{Until: t0.Add(time.Duration(rows+1) * time.Second)}
 		n, err = export.Write(ctx, f, export.Format(kind), export.Events(a.Store, filter))
+	case "stats":
+		n, err = export.Write(ctx, f, export.CSV, export.Stats(a.Store, stats.Options{}))
+		rows = n // as many as the archive's groups make
 	default:
 		err = fmt.Errorf("unknown measurement %q", kind)
 	}
@@ -217,7 +235,8 @@ func runChild(ctx context.Context, dir, kind string, rows int) error {
 	if n != rows {
 		return fmt.Errorf("%s exported %d rows, want %d", kind, n, rows)
 	}
-	label := map[string]string{"raw": "baseline: raw scan, csv", "csv": "export events csv", "jsonl": "export events jsonl"}[kind]
+	label := map[string]string{"raw": "baseline: raw scan, csv", "csv": "export events csv", "jsonl": "export events jsonl",
+		"stats": "export stats csv"}[kind]
 	return json.NewEncoder(os.Stdout).Encode(result{Kind: label, Rows: n, Seconds: secs, Bytes: fi.Size()})
 }
 
@@ -267,7 +286,8 @@ func filled(ctx context.Context, dataDir string) (int, error) {
 	if _, err := os.Stat(filepath.Join(dataDir, "meta.db")); err != nil {
 		return 0, err
 	}
-	a, err := archive.OpenReader(ctx, dataDir)
+	// As a writer: an archive a previous version left is migrated first.
+	a, err := archive.OpenWriter(ctx, archive.Options{DataDir: dataDir, Software: "takedownwatch export bench"})
 	if err != nil {
 		return 0, err
 	}

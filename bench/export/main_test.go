@@ -9,6 +9,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/export"
+	"github.com/takedownwatch/takedownwatch/stats"
 )
 
 // TestSmoke fills a small archive the way the benchmark does and checks
@@ -39,5 +40,9 @@ func TestSmoke(t *testing.T) {
 		if got, err := rawScan(ctx, a.Store.DB(), io.Discard, rows); err != nil || got != rows {
 			t.Errorf("raw scan of %d: %d rows, %v", rows, got, err)
 		}
+	}
+	// The stats measurement: one row per group and period at least.
+	if got, err := export.Write(ctx, io.Discard, export.CSV, export.Stats(a.Store, stats.Options{})); err != nil || got < 2 {
+		t.Errorf("stats: %d rows, %v", got, err)
 	}
 }
