@@ -39,8 +39,7 @@ func (s *Store) IndexLog(ctx context.Context, after int64, limit int) ([]string,
 // counted every entry since the archive began).
 func (s *Store) IndexLogHead(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.r.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(seq) FROM index_log), 0),
-    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'index_log'), 0))`).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'index_log'), 0)`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: index log: %w", err)
 	}
 	return n, nil
