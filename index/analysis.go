@@ -39,7 +39,8 @@ import (
 // index mapping).
 const (
 	// AnalyzerText analyzes the text field of a document whose language has
-	// no bleve analyzer (Khmer included): Khmer runs become cluster unigrams
+	// no bleve analyzer (Khmer included): runs of Khmer, Thai, Lao and
+	// Burmese (see clusters.go) become cluster unigrams
 	// and bigrams, everything else Unicode words, lower-cased, no stop words.
 	AnalyzerText = "takedownwatch_text"
 	// AnalyzerPairs makes the pairs (common-word shingle) field that phrase
@@ -58,9 +59,10 @@ var languageAnalyzers = map[string]string{
 	"it": "it", "nl": "nl", "no": "no", "nb": "no", "pt": "pt",
 	"ro": "ro", "ru": "ru", "sv": "sv", "tr": "tr",
 	"zh": "cjk", "ja": "cjk", "ko": "cjk",
-	// Latin script inside Khmer posts is mostly English (names, terms):
-	// English analysis keeps a word's terms the same in both languages.
-	"km": "en",
+	// Latin script inside Khmer, Thai, Lao and Burmese posts is mostly
+	// English (names, terms): English analysis keeps a word's terms the
+	// same in both languages.
+	"km": "en", "th": "en", "lo": "en", "my": "en",
 }
 
 func init() {
@@ -138,10 +140,11 @@ func (plainAnalyzer) Analyze(b []byte) analysis.TokenStream {
 	return lowerFilter.Filter(uniTokenizer.Tokenize(b))
 }
 
-// textAnalyzer analyzes the text field: Khmer runs into clusters (unigrams,
-// plus bigrams of adjacent clusters of the same run at the position of the
-// first), the rest with the document language's analyzer. Positions run on
-// across the pieces, so a phrase of clusters may span a break.
+// textAnalyzer analyzes the text field: runs of the clustered scripts
+// (Khmer, Thai, Lao, Burmese) into clusters (unigrams, plus bigrams of
+// adjacent clusters of the same run at the position of the first), the
+// rest with the document language's analyzer. Positions run on across the
+// pieces, so a phrase of clusters may span a break.
 type textAnalyzer struct {
 	latin analysis.Analyzer
 }
@@ -149,13 +152,13 @@ type textAnalyzer struct {
 func newTextAnalyzer(latin analysis.Analyzer) *textAnalyzer { return &textAnalyzer{latin: latin} }
 
 func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
-	if !hasKhmer(b) {
+	if !hasClusters(b) {
 		return a.latin.Analyze(b)
 	}
 	var out analysis.TokenStream
 	pos := 0
 	for _, seg := range segmentText(b) {
-		if !seg.khmer {
+		if !seg.clustered {
 			toks := a.latin.Analyze(b[seg.start:seg.end])
 			for _, t := range toks {
 				t.Start += seg.start
@@ -258,12 +261,12 @@ func (a pairsAnalyzer) Analyze(b []byte) analysis.TokenStream {
 		}
 		pos++ // a gap: no phrase bridges two chains
 	}
-	if !hasKhmer(b) {
+	if !hasClusters(b) {
 		emit(pairWords(b), 0)
 		return out
 	}
 	for _, seg := range segmentText(b) {
-		if !seg.khmer {
+		if !seg.clustered {
 			emit(pairWords(b[seg.start:seg.end]), seg.start)
 		}
 	}

@@ -13,6 +13,7 @@ func FuzzSearch(f *testing.F) {
 		"ការបង្ហោះ", `"គណបក្ស ប្រឆាំង"`, "១៣០", "a~2", "wild*card", "/re.ex/", "x^3", `"unclosed`,
 		"text:(", "((", ")", ":", "+", "-", "~", "^", `\`, "title:\"x\"", "\u200b", "ក\u17d2", "\u17d2",
 		"a:b:c", "version:>2", "99", "-99", "actor:>=3", `published:<="x"`, "e-mail", "Hun Sen's",
+		"รัฐบาล", `"ลบโพสต์"`, "เ", "ไ\u0e31", "ລຶບ", "မြန်မာ", "\u1039က", "ๆ", "฿",
 	} {
 		f.Add(s)
 	}
@@ -27,6 +28,7 @@ func FuzzSearch(f *testing.F) {
 			Actor: "x", Published: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
 		{PostID: "a", VersionID: 2, Version: 2, Text: "The post was edited."},
 		{PostID: "b", VersionID: 3, Version: 1, Text: "គណបក្សប្រឆាំង\u200bបាន\u200bរិះគន់ Hun Sen"},
+		{PostID: "c", VersionID: 4, Version: 1, Text: "รัฐบาลสั่งลบโพสต์ ລັດຖະບານ မြန်မာနိုင်ငံ"},
 	}
 	if err := ix.Put(f.Context(), docs, "1"); err != nil {
 		f.Fatal(err)

@@ -1,5 +1,6 @@
 // Package index keeps the full-text search index of everything archived
-// (every version of every post, Khmer included) in bleve, and answers searches.
+// (every version of every post, Khmer, Thai, Lao and Burmese included) in
+// bleve, and answers searches.
 package index
 
 import (
@@ -33,8 +34,8 @@ type Doc struct {
 	Text      string // normalized text (HTML already stripped)
 
 	Actor, Affiliation, Platform, Source, State, Reason string
-	// Language is an ISO 639-1 code; "" = detect (DetectLanguage: "km" for
-	// Khmer script, "en" otherwise).
+	// Language is an ISO 639-1 code; "" = detect (DetectLanguage: "km",
+	// "th", "lo", "my" for Khmer, Thai, Lao, Burmese script, "en" otherwise).
 	Language string
 
 	Published, FirstSeen, RemovedAt time.Time
@@ -113,6 +114,12 @@ type Index struct {
 
 	fcache facetCache // facet postings of segments (see postings.go)
 
+	// scripts: made since Thai, Lao and Burmese are indexed (keyScripts).
+	// An index from before holds no terms for posts in those scripts put
+	// then; it analyzes new ones as a new index does, which is no less
+	// exact, but the older ones are found only after reindex.
+	scripts bool
+
 	common []string      // the index's common words (see common.go)
 	pairs  pairsAnalyzer // built from common
 }
@@ -130,6 +137,7 @@ var (
 	keyCommon    = []byte("takedownwatch/common-words")
 	keyFlushed   = []byte("takedownwatch/flushed")   // written by Close to wait for the disk
 	keyKeepStop  = []byte("takedownwatch/keep-stop") // the text field keeps stop words, the pairs field pairs them (analysis.go)
+	keyScripts   = []byte("takedownwatch/scripts")   // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -166,6 +174,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		b := ix.bi.NewBatch()
 		b.SetInternal(keyCommon, v)
 		b.SetInternal(keyKeepStop, []byte("1"))
+		b.SetInternal(keyScripts, []byte("km th lo my"))
 		if err := ix.persist(context.Background(), b); err != nil {
 			ix.bi.Close()
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
@@ -212,6 +221,11 @@ func (ix *Index) loadLanguages() error {
 	if ix.an, err = newAnalyzers(len(keep) > 0); err != nil {
 		return err
 	}
+	sc, err := ix.bi.GetInternal(keyScripts)
+	if err != nil {
+		return fmt.Errorf("index: read flags: %w", err)
+	}
+	ix.scripts = len(sc) > 0
 	if m, err := ix.bi.GetInternal(keyMulti); err != nil {
 		return fmt.Errorf("index: read flags: %w", err)
 	} else if len(m) > 0 {
@@ -434,10 +448,14 @@ func (ix *Index) DeletePost(ctx context.Context, postID string) error {
 // Outdated says what an index made by an older version of this package
 // does less well than a new one ("" when nothing); reindex makes a new one.
 func (ix *Index) Outdated() string {
+	var why []string
 	if !ix.an.keepStop {
-		return "was made dropping stop words: a phrase with one (\"results of\") also finds posts without it"
+		why = append(why, "was made dropping stop words: a phrase with one (\"results of\") also finds posts without it")
 	}
-	return ""
+	if !ix.scripts {
+		why = append(why, "was made before Thai, Lao and Burmese were indexed: posts in those scripts indexed before are not found")
+	}
+	return strings.Join(why, "; it ")
 }
 
 // Watermark returns what the last successful Put recorded ("" if none).

@@ -230,19 +230,21 @@ func withBoost(q query.Query, b *query.Boost) query.Query {
 	return q
 }
 
-// unit is one word of a query: a Latin (non-Khmer) word, or a Khmer run
+// unit is one word of a query: a Latin (non-Khmer) word, or a run of
+// Khmer, Thai, Lao or Burmese
 // (its clusters).
 type unit struct {
 	word     string   // Latin word as written
 	clusters []string // Khmer run
 }
 
-// units splits s into words and Khmer runs, in order.
+// units splits s into words and runs of the clustered scripts (Khmer and
+// the others of clusters.go, all handled alike), in order.
 func units(s string) []unit {
 	b := []byte(s)
 	var out []unit
 	for _, seg := range segmentText(b) {
-		if seg.khmer {
+		if seg.clustered {
 			u := unit{}
 			for _, c := range seg.clusters {
 				u.clusters = append(u.clusters, string(b[c.start:c.end]))

@@ -411,6 +411,41 @@ func TestIndex_madeDroppingStopWords(t *testing.T) {
 	}
 }
 
+// An index made before Thai, Lao and Burmese were clustered says so, and
+// finds the posts of those scripts put since.
+func TestIndex_madeBeforeScripts(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why := ix.Outdated(); why != "" {
+		t.Fatalf("a new index is outdated: %q", why)
+	}
+	if err := ix.bi.DeleteInternal(keyScripts); err != nil { // as made before the flag
+		t.Fatal(err)
+	}
+	ix.Close()
+	if ix, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if why := ix.Outdated(); !strings.Contains(why, "Thai, Lao and Burmese") {
+		t.Fatalf("outdated = %q, want it to name the scripts", why)
+	}
+	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Text: "รัฐบาลสั่งลบโพสต์"}
+	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(t.Context(), Query{Q: "ลบ", Languages: []string{"th"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 {
+		t.Errorf("a Thai word in a Thai post put since: %d hits, want 1", res.Total)
+	}
+}
+
 // A phrase whose every adjacent pair the pairs field holds (both words
 // common, or one a stop word) is answered from the pairs field alone; one
 // with a pair of rarer words is a positional phrase on the text.

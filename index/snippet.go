@@ -97,8 +97,9 @@ func snippet(dm *search.DocumentMatch) string {
 	return b.String()
 }
 
-// clusterStart moves i back to the start of its rune and of its Khmer
-// cluster (never between a consonant and its signs or subscripts).
+// clusterStart moves i back to the start of its rune and of its cluster
+// (never between a consonant and its signs or subscripts, or between a
+// leading vowel and its consonant).
 func clusterStart(text string, i int) int {
 	for {
 		for i > 0 && i < len(text) && !utf8.RuneStart(text[i]) {
@@ -109,7 +110,7 @@ func clusterStart(text string, i int) int {
 		}
 		r, _ := utf8.DecodeRuneInString(text[i:])
 		prev, _ := utf8.DecodeLastRuneInString(text[:i])
-		if c := classify(r); c == kSign || c == kCoeng || c == kJoin || classify(prev) == kCoeng {
+		if c, pc := classify(r), classify(prev); c == kSign || c == kCoeng || c == kJoin || pc == kCoeng || pc == kLead {
 			i--
 			continue
 		}

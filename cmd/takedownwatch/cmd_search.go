@@ -27,7 +27,7 @@ type searchOpts struct {
 func searchCmd() *command {
 	return &command{
 		name: "search", args: "QUERY [--state S] [--actor A] [--since T] [--until T] [--limit N] [--sort relevance|newest|removed] [--json]",
-		summary: "full-text search of every archived version (bleve query syntax; Khmer too); works beside a running serve",
+		summary: "full-text search of every archived version (bleve query syntax; Khmer, Thai, Lao, Burmese too); works beside a running serve",
 		flags: func(fs *flag.FlagSet) any {
 			o := &searchOpts{}
 			fs.Var(&o.states, "state", "post state (repeatable): live, suspect, removed, restricted, hidden")

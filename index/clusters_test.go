@@ -3,9 +3,11 @@ package index
 import (
 	"bufio"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +15,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
 )
 
-func TestKhmerClusters(t *testing.T) {
+func TestClusters(t *testing.T) {
 	tests := []struct {
 		in   string
 		want []string
@@ -27,13 +29,74 @@ func TestKhmerClusters(t *testing.T) {
 		{"CIMB និង", []string{"និ", "ង"}},            // Latin dropped
 		{"១៣០", []string{"១", "៣", "០"}},             // digits
 		{"ាក", []string{"ា", "ក"}},                   // a sign without base
+		// Thai: signs after, above and below join; a leading vowel takes its consonant
+		{"รัฐบาล", []string{"รั", "ฐ", "บา", "ล"}},
+		{"เลือกตั้ง", []string{"เลื", "อ", "ก", "ตั้", "ง"}},
+		{"ประเทศไทย", []string{"ป", "ระ", "เท", "ศ", "ไท", "ย"}},
+		{"เร็วๆ นี้", []string{"เร็", "ว", "นี้"}}, // ๆ is a break
+		{"฿๑๒", []string{"๑", "๒"}},                // ฿ is a break, Thai digits are clusters
+		{"เเก", []string{"เ", "เก"}},               // แ typed as เเ
+		// Lao
+		{"ລັດຖະບານ", []string{"ລັ", "ດ", "ຖະ", "ບາ", "ນ"}},
+		{"ເລືອກຕັ້ງ", []string{"ເລື", "ອ", "ກ", "ຕັ້", "ງ"}},
+		// Burmese: medials, asat and tones join; the virama stacks a consonant
+		{"မြန်မာ", []string{"မြ", "န်", "မာ"}},
+		{"အစိုးရ။", []string{"အ", "စိုး", "ရ"}},
+		{"သတ္တဝါ", []string{"သ", "တ္တ", "ဝါ"}},
+		{"ကြ\u1039", []string{"ကြ\u1039"}}, // a virama at the end takes nothing
 	}
 	for _, tt := range tests {
-		got := KhmerClusters(tt.in)
+		got := Clusters(tt.in)
 		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("KhmerClusters(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("Clusters(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// Search finds a word wherever it starts at a cluster boundary because
+// splitting is local: any run of whole clusters of a text, split on its own,
+// gives the same clusters. Checked on random strings of the four scripts'
+// letters and signs, ZWJ, spaces and Latin.
+func TestClusters_local(t *testing.T) {
+	alphabet := []rune("កខគ្ាិុេះំ៉ៗ។" + "กขคงรลเแไะาำั้็ๆ๑" + "ກຂຄເໄະາັ້ຽ" + "ကခမရ္်ြိုး့။" + "\u200d\u200b ab")
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 5000; n++ {
+		rs := make([]rune, 1+rnd.IntN(20))
+		for i := range rs {
+			rs[i] = alphabet[rnd.IntN(len(alphabet))]
+		}
+		s := string(rs)
+		var all []span
+		for _, seg := range segmentText([]byte(s)) {
+			all = append(all, seg.clusters...)
+		}
+		for i := range all {
+			for j := i; j < len(all); j++ {
+				if all[j].start != all[i].start && !contiguous(all[i:j+1]) {
+					break
+				}
+				w := s[all[i].start:all[j].end]
+				var want []string
+				for _, c := range all[i : j+1] {
+					want = append(want, s[c.start:c.end])
+				}
+				if got := Clusters(w); !slices.Equal(got, want) {
+					t.Fatalf("in %q (%q), %q alone splits into %q", s, Clusters(s), w, got)
+				}
+			}
+		}
+	}
+}
+
+// contiguous reports whether the clusters follow each other without a gap
+// (they are of one run).
+func contiguous(cs []span) bool {
+	for k := 1; k < len(cs); k++ {
+		if cs[k].start != cs[k-1].end {
+			return false
+		}
+	}
+	return true
 }
 
 func TestDetectLanguage(t *testing.T) {
@@ -43,6 +106,11 @@ func TestDetectLanguage(t *testing.T) {
 		"CIMB និងធនាគារចំនួន១៣០ទៀត":     "km",
 		"":               "en",
 		"Hun Sen said ក": "en",
+		"รัฐบาลสั่งลบโพสต์ 12 รายการ": "th",
+		"ລັດຖະບານລາວ":                 "lo",
+		"မြန်မာနိုင်ငံ အစိုးရ":        "my",
+		"Prayut said ไป": "en",
+		"ក្រសួង ไทย":     "km", // as many of each: the first of km, th, lo, my
 	} {
 		if got := DetectLanguage(in); got != want {
 			t.Errorf("DetectLanguage(%q) = %q, want %q", in, got, want)
@@ -78,7 +146,7 @@ func khmerFixture(t *testing.T) (lines []string, words []string) {
 	for _, l := range read("khmernltk__samples_output_pos_tagged.txt") {
 		for _, m := range posTuple.FindAllStringSubmatch(l, -1) {
 			w := m[1] + m[2]
-			cl := KhmerClusters(w)
+			cl := Clusters(w)
 			if len(cl) < 2 || strings.Join(cl, "") != w || seen[w] {
 				continue // Latin, punctuation, one-cluster words
 			}

@@ -1,0 +1,281 @@
+package index
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Khmer, Thai, Lao and Burmese are written without spaces between words,
+// and bleve's tokenizers either drop them (standard, web, cjk, unicode) or
+// cut words at vowel signs (letter). This file splits these scripts into
+// orthographic clusters, the smallest units a word can be made of, so that
+// a word of any length is a phrase of clusters. Documents and queries are
+// split by the same rules, so a word is found wherever it starts at a
+// cluster boundary, which every word of these scripts does.
+//
+// A cluster is a base followed by any number of signs, in whatever order
+// the text has them (typed Khmer often puts a vowel before a subscript),
+// plus ZWJ/ZWNJ:
+//   - Khmer: a base is a consonant U+1780–U+17A2, an independent vowel
+//     U+17A3–U+17B3, a digit or the sign U+17DC; signs are the dependent
+//     vowels and signs (U+17B4–U+17D1, U+17D3, U+17DD) and subscripts
+//     (coeng U+17D2 + consonant).
+//   - Thai and Lao: a base is a consonant, a digit or ฯ/ຯ; signs are the
+//     vowels and tone marks written above, below or after it (ะ า ำ
+//     included); a leading vowel (เ แ โ ใ ไ, ເ ແ ໂ ໃ ໄ), written before
+//     its consonant, starts a cluster and takes that consonant with it.
+//   - Burmese (Myanmar block and its extensions): every combining mark is a
+//     sign (vowel signs, medials, asat, tones), the virama U+1039 stacks the
+//     next consonant as Khmer's coeng does, everything else is a base.
+//
+// Punctuation (Khmer ។ ៕ ៖ ៗ ៘ ៙ ៚ ៛, Thai ๆ ๏ ๚ ๛ ฿, Lao ໆ, Burmese ၊ ။),
+// U+200B, spaces and every other script end a run.
+
+// clusterClass is the role of one rune in a cluster.
+type clusterClass int
+
+const (
+	kNone  clusterClass = iota // not part of a run: a break
+	kBase                      // starts a cluster
+	kSign                      // dependent vowel or sign: joins the current cluster
+	kCoeng                     // Khmer coeng, Burmese virama: joins, and takes the next consonant with it
+	kJoin                      // ZWJ / ZWNJ inside a cluster
+	kLead                      // Thai/Lao leading vowel: starts a cluster, and takes the next consonant with it
+)
+
+func classify(r rune) clusterClass {
+	switch {
+	case r < 0x0E00:
+		return kNone
+	case r <= 0x0EFF:
+		return classifyThaiLao(r)
+	case r >= 0x1000 && r <= 0x109F, r >= 0xA9E0 && r <= 0xA9FF, r >= 0xAA60 && r <= 0xAA7F:
+		return classifyMyanmar(r)
+	case r >= 0x1780 && r <= 0x17B3: // consonants, independent vowels
+		return kBase
+	case r >= 0x17B4 && r <= 0x17D1, r == 0x17D3, r == 0x17DD:
+		return kSign
+	case r == 0x17D2:
+		return kCoeng
+	case r == 0x17DC: // avakrahasanya, letter-like
+		return kBase
+	case r >= 0x17E0 && r <= 0x17E9, r >= 0x17F0 && r <= 0x17F9: // digits
+		return kBase
+	case r == 0x200C || r == 0x200D:
+		return kJoin
+	}
+	return kNone
+}
+
+// classifyThaiLao classifies a rune of the Thai (U+0E00–U+0E7F) or Lao
+// (U+0E80–U+0EFF) block; the two are laid out alike, Lao 0x80 above Thai.
+func classifyThaiLao(r rune) clusterClass {
+	if !unicode.Is(unicode.Thai, r) && !unicode.Is(unicode.Lao, r) {
+		return kNone // unassigned, or ฿ (a currency sign of every script)
+	}
+	lao := r >= 0x0E80
+	c := r
+	if lao {
+		c -= 0x80
+	}
+	switch {
+	case c >= 0x0E01 && c <= 0x0E2F: // consonants, ฯ/ຯ
+		return kBase
+	case c >= 0x0E30 && c <= 0x0E3A, c == 0x0E45: // vowels after and above or below, phinthu
+		return kSign
+	case lao && r == 0x0EBD: // semivowel sign nyo, written after its consonant
+		return kSign
+	case c >= 0x0E40 && c <= 0x0E44: // leading vowels
+		return kLead
+	case c >= 0x0E47 && c <= 0x0E4E: // tone marks and other signs
+		return kSign
+	case c >= 0x0E50 && c <= 0x0E59: // digits
+		return kBase
+	case lao && r >= 0x0EDC && r <= 0x0EDF: // Lao digraphs
+		return kBase
+	}
+	return kNone // ๆ ๏ ๚ ๛, ໆ
+}
+
+// classifyMyanmar classifies a rune of the Myanmar block or its extensions.
+func classifyMyanmar(r rune) clusterClass {
+	switch {
+	case r == 0x1039: // virama: stacks the next consonant
+		return kCoeng
+	case r == 0x104A || r == 0x104B: // ၊ ။
+		return kNone
+	case unicode.Is(unicode.M, r):
+		return kSign
+	case unicode.IsLetter(r), unicode.IsDigit(r), unicode.IsSymbol(r), unicode.IsPunct(r):
+		return kBase
+	}
+	return kNone // unassigned
+}
+
+// takes reports whether r, after a rune of class c (coeng, virama or a
+// leading vowel), joins that rune's cluster: a consonant (or, after Khmer's
+// coeng, an independent vowel).
+func takes(c clusterClass, prev, r rune) bool {
+	switch c {
+	case kCoeng:
+		return prev == 0x17D2 && r >= 0x1780 && r <= 0x17B3 || prev == 0x1039 && r >= 0x1000 && r <= 0x1021
+	case kLead:
+		return prev < 0x0E80 && r >= 0x0E01 && r <= 0x0E2E || prev >= 0x0E80 && r >= 0x0E81 && r <= 0x0EAE && unicode.Is(unicode.Lao, r)
+	}
+	return false
+}
+
+// hasClusters reports whether b may hold a rune of a clustered script; it
+// looks for UTF-8 lead bytes (E0 B8–BB: Thai and Lao; E1 80–82: Myanmar;
+// E1 9E/9F and A7: Khmer and Khmer symbols; EA A7/A9: Myanmar
+// extensions). A false positive costs a pass of segmentText, nothing else.
+func hasClusters(b []byte) bool {
+	for i := 0; i+1 < len(b); i++ {
+		switch b[i] {
+		case 0xE0:
+			if b[i+1] >= 0xB8 && b[i+1] <= 0xBB {
+				return true
+			}
+		case 0xE1:
+			if c := b[i+1]; c <= 0x82 && c >= 0x80 || c == 0x9E || c == 0x9F || c == 0xA7 {
+				return true
+			}
+		case 0xEA:
+			if b[i+1] == 0xA7 || b[i+1] == 0xA9 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// span is a byte range [start, end) of the input.
+type span struct{ start, end int }
+
+// segment is a maximal piece of the input that is either a run of a
+// clustered script (clusters set) or anything else (handed to a language
+// analyzer).
+type segment struct {
+	span
+	clustered bool
+	clusters  []span // for runs of a clustered script
+}
+
+// segmentText splits b into alternating runs of clustered scripts and other
+// segments. Punctuation and U+200B belong to the other segments (they are
+// breaks), so two runs are always separated by another segment.
+func segmentText(b []byte) []segment {
+	var segs []segment
+	i := 0
+	otherStart := 0
+	for i < len(b) {
+		r, n := utf8.DecodeRune(b[i:])
+		c := classify(r)
+		if c == kNone {
+			i += n
+			continue
+		}
+		// a run starts at i
+		if otherStart < i {
+			segs = append(segs, segment{span: span{otherStart, i}})
+		}
+		runStart := i
+		var cl []span
+		for i < len(b) {
+			r, n = utf8.DecodeRune(b[i:])
+			c = classify(r)
+			if c == kNone {
+				break
+			}
+			started := c == kBase || c == kLead || len(cl) == 0
+			if started {
+				cl = append(cl, span{i, i + n})
+			} else { // joins the current cluster
+				cl[len(cl)-1].end = i + n
+			}
+			i += n
+			// a subscript (stacked) consonant, or a leading vowel's
+			// consonant; a coeng that starts a run takes nothing
+			if (c == kLead || c == kCoeng && !started) && i < len(b) {
+				if r2, n2 := utf8.DecodeRune(b[i:]); takes(c, r, r2) {
+					i += n2
+					cl[len(cl)-1].end = i
+				}
+			}
+		}
+		segs = append(segs, segment{span: span{runStart, i}, clustered: true, clusters: cl})
+		otherStart = i
+	}
+	if otherStart < len(b) {
+		segs = append(segs, segment{span: span{otherStart, len(b)}})
+	}
+	return segs
+}
+
+// Clusters returns the orthographic clusters of the Khmer, Thai, Lao and
+// Burmese runs in s, in order (everything else is dropped).
+func Clusters(s string) []string {
+	b := []byte(s)
+	var out []string
+	for _, seg := range segmentText(b) {
+		for _, c := range seg.clusters {
+			out = append(out, s[c.start:c.end])
+		}
+	}
+	return out
+}
+
+// clusteredLanguages are the language codes DetectLanguage gives text of
+// the clustered scripts, in the order scriptOf numbers them.
+var clusteredLanguages = [...]string{"km", "th", "lo", "my"}
+
+// scriptOf returns the index in clusteredLanguages of r's script, or -1.
+func scriptOf(r rune) int {
+	switch {
+	case r >= 0x1780 && r <= 0x17FF, r >= 0x19E0 && r <= 0x19FF:
+		return 0
+	case r >= 0x0E00 && r <= 0x0E7F:
+		return 1
+	case r >= 0x0E80 && r <= 0x0EFF:
+		return 2
+	case r >= 0x1000 && r <= 0x109F, r >= 0xA9E0 && r <= 0xA9FF, r >= 0xAA60 && r <= 0xAA7F:
+		return 3
+	}
+	return -1
+}
+
+// DetectLanguage is the index's language detector: "km", "th", "lo" or
+// "my" when the letters of that script (cluster bases) are at least a fifth
+// of the letters of s and outnumber the other three's, else "en". It looks
+// at scripts only; callers that know better set Doc.Language.
+func DetectLanguage(s string) string {
+	var n [len(clusteredLanguages)]int
+	letters := 0
+	for _, r := range s {
+		switch sc := scriptOf(r); {
+		case sc >= 0:
+			if c := classify(r); c == kBase || c == kLead {
+				n[sc]++
+				letters++
+			}
+		case r < 0x80:
+			if (r|0x20) >= 'a' && (r|0x20) <= 'z' {
+				letters++
+			}
+		default:
+			if isLetter(r) {
+				letters++
+			}
+		}
+	}
+	best := 0
+	for i := range n {
+		if n[i] > n[best] {
+			best = i
+		}
+	}
+	if n[best] > 0 && n[best]*5 >= letters {
+		return clusteredLanguages[best]
+	}
+	return "en"
+}
