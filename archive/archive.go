@@ -67,6 +67,9 @@ type Archive struct {
 	closed  bool
 	// Recovered lists files a killed writer had left open, sealed at Open.
 	Recovered []warc.Recovered
+	// MigratedFrom is the schema version OpenReader found and migrated
+	// from (0: none).
+	MigratedFrom int
 }
 
 // OpenWriter opens the data directory for writing: it takes the writer lock,
@@ -108,15 +111,58 @@ func OpenWriter(ctx context.Context, opts Options) (*Archive, error) {
 }
 
 // OpenReader opens the data directory for reading, beside a running writer.
+//
+// A database an older binary made is migrated first when no writer holds
+// the directory, as a writer would at its start: after an upgrade, or on a
+// copy of an archive, a read command then works without a collection cycle
+// (snapshot or serve fetch). Migrations only add tables and indexes; the
+// WARC files are not touched. A running writer (an older binary, or it
+// would have migrated) keeps the database as it is, and the error says so.
 func OpenReader(ctx context.Context, dataDir string) (*Archive, error) {
-	st, err := store.Open(ctx, filepath.Join(dataDir, DBFile), true)
+	path := filepath.Join(dataDir, DBFile)
+	st, err := store.Open(ctx, path, true)
+	from := 0
+	if errors.Is(err, store.ErrOldSchema) {
+		if from, err = migrateIdle(ctx, dataDir); err == nil {
+			st, err = store.Open(ctx, path, true)
+		}
+	}
 	if err != nil {
 		if errors.Is(err, store.ErrNoArchive) {
 			return nil, fmt.Errorf("no archive in %s yet: run `takedownwatch snapshot` or `serve` first", dataDir)
 		}
 		return nil, err
 	}
-	return &Archive{Store: st, dir: dataDir, warcDir: filepath.Join(dataDir, WARCDir), clock: time.Now, red: warc.NewRedactor()}, nil
+	return &Archive{Store: st, dir: dataDir, warcDir: filepath.Join(dataDir, WARCDir), clock: time.Now, red: warc.NewRedactor(), MigratedFrom: from}, nil
+}
+
+// migrateIdle migrates the database of dataDir under the writer lock and
+// returns the schema version it migrated from (0 when a writer did it
+// first).
+func migrateIdle(ctx context.Context, dataDir string) (int, error) {
+	path := filepath.Join(dataDir, DBFile)
+	lock, err := lockFile(filepath.Join(dataDir, LockFile))
+	var le *LockedError
+	if errors.As(err, &le) {
+		who := "the writer that holds it"
+		if le.PID != "" {
+			who += " (pid " + le.PID + ")"
+		}
+		return 0, fmt.Errorf("archive: %s was made by an older takedownwatch and %s runs one: restart it with this one, which migrates the database: %w", path, who, store.ErrOldSchema)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("archive: %s was made by an older takedownwatch and cannot be migrated here: %w", path, err)
+	}
+	defer unlockFile(lock)
+	w, err := store.Open(ctx, path, false)
+	if err != nil {
+		return 0, fmt.Errorf("archive: migrate %s: %w", path, err)
+	}
+	from := w.MigratedFrom()
+	if err := w.Close(); err != nil {
+		return 0, fmt.Errorf("archive: migrate %s: %w", path, err)
+	}
+	return from, nil
 }
 
 // WARCDir returns the directory holding the WARC files.

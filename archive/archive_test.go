@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -284,4 +285,100 @@ func TestArchive_ResourceRecords(t *testing.T) {
 		t.Fatalf("resource record %+v %v", rec, err)
 	}
 	a.Close()
+}
+
+// olderSchema makes dir's database look as a binary of schema 5 left it:
+// without migration 0006's indexes and its row.
+func olderSchema(t *testing.T, dir string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`DELETE FROM schema_migrations WHERE version >= 6`,
+		`DROP INDEX events_removals`,
+		`DROP INDEX posts_stats`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+func schemaOf(t *testing.T, dir string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRow(`SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// After an upgrade (or on a copy of an archive) a read command migrates
+// the database itself when no writer runs: no collection cycle needed.
+func TestOpenReader_MigratesWhenNoWriterRuns(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	fill(t, a, 3)
+	latest := schemaOf(t, dir)
+	a.Close()
+	olderSchema(t, dir)
+
+	r, err := OpenReader(t.Context(), dir)
+	if err != nil {
+		t.Fatalf("reader on an older database: %v", err)
+	}
+	if r.MigratedFrom != 5 {
+		t.Errorf("MigratedFrom = %d, want 5", r.MigratedFrom)
+	}
+	if v, err := r.Store.SchemaVersion(t.Context()); err != nil || v != latest {
+		t.Errorf("schema after the reader's migration = %d (%v), want %d", v, err, latest)
+	}
+	if byStatus, err := r.Store.CapturesByStatus(t.Context()); err != nil || byStatus[200] != 3 {
+		t.Errorf("captures after migration: %v (%v), want 3 of status 200", byStatus, err)
+	}
+	r.Close()
+	if _, err := os.Stat(filepath.Join(dir, LockFile)); err != nil {
+		t.Errorf("lock file: %v", err)
+	}
+	w := openTest(t, dir) // the lock was released
+	w.Close()
+
+	r, err = OpenReader(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.MigratedFrom != 0 {
+		t.Errorf("second reader: MigratedFrom = %d, want 0", r.MigratedFrom)
+	}
+	r.Close()
+}
+
+// A writer of an older binary holds the directory: the reader leaves the
+// database alone and says what to do.
+func TestOpenReader_OlderWriterRunning(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	a.Close()
+	olderSchema(t, dir)
+	lock, err := lockFile(filepath.Join(dir, LockFile)) // the older writer
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlockFile(lock)
+
+	_, err = OpenReader(t.Context(), dir)
+	if !errors.Is(err, store.ErrOldSchema) || !strings.Contains(err.Error(), "restart it with this one") {
+		t.Fatalf("reader beside an older writer: %v, want ErrOldSchema saying to restart the writer", err)
+	}
+	if v := schemaOf(t, dir); v != 5 {
+		t.Errorf("schema = %d, want 5 left alone", v)
+	}
 }

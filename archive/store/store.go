@@ -30,6 +30,10 @@ var ErrNotFound = errors.New("not found")
 // ErrNoArchive is returned when a read-only open finds no database.
 var ErrNoArchive = errors.New("no archive database")
 
+// ErrOldSchema is returned when a read-only open finds a database that an
+// older binary made: only a writer migrates it.
+var ErrOldSchema = errors.New("archive database made by an older version")
+
 // Store is the metadata database. A writable Store has one connection, so
 // SQLite's single writer never waits on itself; read-only Stores (the read
 // commands beside a running daemon) have a small pool.
@@ -41,6 +45,9 @@ type Store struct {
 	ws       *stmts
 	readOnly bool
 	path     string
+	// migratedFrom: the schema version this writer's Open migrated an
+	// existing database from (0: none, or a new database).
+	migratedFrom int
 }
 
 // Open opens (and, when writable, creates and migrates) the database at path.
@@ -101,7 +108,7 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 		return nil, err
 	} else if v < latestMigration() {
 		db.Close()
-		return nil, fmt.Errorf("store: %s is at schema %d, this binary needs %d: run a writer (snapshot or serve) once to migrate", path, v, latestMigration())
+		return nil, fmt.Errorf("store: %s is at schema %d, this binary needs %d: %w", path, v, latestMigration(), ErrOldSchema)
 	}
 	s.r = readQ{newStmts(s.rdb)}
 	s.ws = newStmts(s.db)
@@ -124,6 +131,10 @@ func (s *Store) Close() error {
 	}
 	return s.db.Close()
 }
+
+// MigratedFrom returns the schema version Open migrated the database from,
+// or 0 when it did not migrate an existing one.
+func (s *Store) MigratedFrom() int { return s.migratedFrom }
 
 // ReadOnly reports whether the store was opened for reading only.
 func (s *Store) ReadOnly() bool { return s.readOnly }
@@ -192,6 +203,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	current, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return err
+	}
+	if current > 0 && current < latestMigration() {
+		s.migratedFrom = current
 	}
 	for _, m := range ms {
 		if m.version <= current {

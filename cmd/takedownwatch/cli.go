@@ -12,6 +12,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/config"
 )
 
@@ -234,6 +235,19 @@ func (e *env) loadConfig() (*config.Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// openReader opens the archive of cfg for a read command, and says so when
+// it had to migrate a database an older binary made.
+func (e *env) openReader(ctx context.Context, cfg *config.Config) (*archive.Archive, error) {
+	a, err := archive.OpenReader(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if a.MigratedFrom > 0 {
+		e.log.WithField("component", "archive").Infof("migrated the database of %s from schema %d, as a writer would at its start", cfg.DataDir, a.MigratedFrom)
+	}
+	return a, nil
 }
 
 func printUsage(w io.Writer) {

@@ -77,7 +77,7 @@ func verifyCmd() *command {
 			if err != nil {
 				return err
 			}
-			a, err := archive.OpenReader(ctx, cfg.DataDir)
+			a, err := e.openReader(ctx, cfg)
 			if err != nil {
 				return err
 			}
@@ -128,7 +128,7 @@ func sourcesCmd() *command {
 			seen := map[string]bool{}
 			var channels []store.ChannelHealth
 			if archive.Exists(cfg.DataDir) {
-				a, err := archive.OpenReader(ctx, cfg.DataDir)
+				a, err := e.openReader(ctx, cfg)
 				if err != nil {
 					return err
 				}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/export"
@@ -79,7 +78,7 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := archive.OpenReader(ctx, cfg.DataDir)
+	a, err := e.openReader(ctx, cfg)
 	if err != nil {
 		return err
 	}

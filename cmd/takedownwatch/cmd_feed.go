@@ -6,7 +6,6 @@ import (
 	"flag"
 	"io"
 
-	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/feeds"
 )
 
@@ -53,7 +52,7 @@ func feedCmd() *command {
 			if err != nil {
 				return err
 			}
-			a, err := archive.OpenReader(ctx, cfg.DataDir)
+			a, err := e.openReader(ctx, cfg)
 			if err != nil {
 				return err
 			}

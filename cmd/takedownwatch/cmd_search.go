@@ -62,7 +62,7 @@ func searchCmd() *command {
 			if err != nil {
 				return err
 			}
-			a, err := archive.OpenReader(ctx, cfg.DataDir)
+			a, err := e.openReader(ctx, cfg)
 			if err != nil {
 				return err
 			}

@@ -11,7 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/wacz"
@@ -72,7 +71,7 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 	if err != nil {
 		return err
 	}
-	a, err := archive.OpenReader(ctx, cfg.DataDir)
+	a, err := e.openReader(ctx, cfg)
 	if err != nil {
 		return err
 	}
