@@ -425,6 +425,13 @@ func runChild(name, dir string, cfg config) (*result, error) {
 		{"facets_filter", cfg.FacetQueries, func(int) (uint64, string, error) { return e.facetsFilter(ctx, "government") },
 			func(int) string { return "affiliation:government" }},
 	}
+	logRSS := func(when string) {
+		if anon, file := rssSplit(); anon+file > 0 {
+			fmt.Fprintf(os.Stderr, "%s: %-19s RSS heap %.0f MiB, mapped index files %.0f MiB\n",
+				name, when, float64(anon)/(1<<20), float64(file)/(1<<20))
+		}
+	}
+	logRSS("before the queries")
 	for _, s := range steps {
 		stop := profile(cfg.CPUProfile, name, s.kind)
 		err := run(s.kind, s.n, s.f, s.label)
@@ -432,6 +439,9 @@ func runChild(name, dir string, cfg config) (*result, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Which kind of query maps how much of the index: peak RSS is
+		// mostly mapped segment files, and this says where they come from.
+		logRSS("after " + s.kind)
 	}
 	res.FacetShare = res.Latencies["facets_text"].AvgHits / float64(cfg.N)
 	res.FilterShare = res.Latencies["facets_filter"].AvgHits / float64(cfg.N)
