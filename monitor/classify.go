@@ -32,22 +32,30 @@ var _ Checker = PermalinkChecker{}
 func (PermalinkChecker) Check(ctx context.Context, src *config.Source, post *store.Post, text string, f Fetcher) (Answer, error) {
 	resp, err := f.Fetch(ctx, &FetchRequest{URL: post.PostURL, Kind: KindPermalink, SourceID: src.ID, Vantage: src.Vantage})
 	if err != nil {
-		var fe *FetchError
-		if errors.As(err, &fe) {
-			a := Answer{Class: ClassTransient, Detail: fe.Err.Error()}
-			if fe.CaptureID != 0 {
-				a.Evidence = []int64{fe.CaptureID}
-			}
-			return a, nil
-		}
-		if ctx.Err() != nil {
-			return Answer{}, ctx.Err()
-		}
-		return Answer{}, err
+		return FailedFetchAnswer(ctx, err)
 	}
 	a := ClassifyHTTP(post.PostURL, text, resp)
 	a.Evidence = resp.Evidence()
 	return a, nil
+}
+
+// FailedFetchAnswer is a check's answer to a fetch that got no answer: a
+// network failure (a *FetchError) is a transient answer, with the
+// failure's capture as evidence; anything else (the caller gone, the
+// archive failing) is the check's error.
+func FailedFetchAnswer(ctx context.Context, err error) (Answer, error) {
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		a := Answer{Class: ClassTransient, Detail: fe.Err.Error()}
+		if fe.CaptureID != 0 {
+			a.Evidence = []int64{fe.CaptureID}
+		}
+		return a, nil
+	}
+	if ctx.Err() != nil {
+		return Answer{}, ctx.Err()
+	}
+	return Answer{}, err
 }
 
 // Phrases of pages that answer 200 for content that is gone (soft-404s)

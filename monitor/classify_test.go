@@ -1,9 +1,13 @@
 package monitor
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
@@ -83,5 +87,41 @@ func TestClassifyHTTP_RealPages(t *testing.T) {
 			URL: "https://m.facebook.com/Nintendo/posts/4188053201279101", StatusCode: 200, Body: read("m_facebook_Nintendo_posts_4188053201279101_single_post.html")})
 	if live.Class != ClassLive {
 		t.Errorf("live Nintendo post page: %s %q, want live", live.Class, live.Detail)
+	}
+}
+
+// A fetch that got no answer: a network failure is a transient answer
+// (with its capture as evidence when archived); the caller gone or the
+// archive failing is the check's error.
+func TestFailedFetchAnswer(t *testing.T) {
+	archiveErr := errors.New("archive: disk full")
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	tests := []struct {
+		name    string
+		ctx     context.Context
+		err     error
+		want    Answer
+		wantErr error
+	}{
+		{"network failure, archived", t.Context(),
+			fmt.Errorf("check: %w", &FetchError{URL: "https://x.example/1", Transient: true, CaptureID: 7, Err: errors.New("connection reset")}),
+			Answer{Class: ClassTransient, Detail: "connection reset", Evidence: []int64{7}}, nil},
+		{"network failure, not archived", t.Context(),
+			&FetchError{URL: "https://x.example/1", Err: errors.New("timeout")},
+			Answer{Class: ClassTransient, Detail: "timeout"}, nil},
+		{"archive failure", t.Context(), archiveErr, Answer{}, archiveErr},
+		{"caller gone", canceled, archiveErr, Answer{}, context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := FailedFetchAnswer(tt.ctx, tt.err)
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if a.Class != tt.want.Class || a.Detail != tt.want.Detail || !slices.Equal(a.Evidence, tt.want.Evidence) {
+				t.Errorf("answer = %+v, want %+v", a, tt.want)
+			}
+		})
 	}
 }

@@ -2,7 +2,6 @@ package bluesky
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -45,7 +44,7 @@ func (c *Client) Check(ctx context.Context, src *config.Source, post *store.Post
 	}
 	resp, err := c.get(ctx, f, src, acc.api, "app.bsky.feed.getPosts", url.Values{"uris": {post.PlatformID}}, monitor.KindPermalink)
 	if err != nil {
-		return fetchAnswer(ctx, err)
+		return monitor.FailedFetchAnswer(ctx, err)
 	}
 	a, absent := classify(resp, uri, c.now())
 	a.Evidence = resp.Evidence()
@@ -114,22 +113,4 @@ func classify(resp *monitor.FetchResponse, uri atURI, now time.Time) (a monitor.
 		return monitor.Answer{Class: monitor.ClassLive, Detail: strconv.Itoa(code)}, false
 	}
 	return monitor.Answer{Class: monitor.ClassDeleted, Detail: "absent from getPosts"}, true
-}
-
-// fetchAnswer reads a fetch that got no answer: a network failure is a
-// transient answer; anything else (the caller gone, the archive failing)
-// is an error.
-func fetchAnswer(ctx context.Context, err error) (monitor.Answer, error) {
-	var fe *monitor.FetchError
-	if errors.As(err, &fe) {
-		a := monitor.Answer{Class: monitor.ClassTransient, Detail: fe.Err.Error()}
-		if fe.CaptureID != 0 {
-			a.Evidence = []int64{fe.CaptureID}
-		}
-		return a, nil
-	}
-	if ctx.Err() != nil {
-		return monitor.Answer{}, ctx.Err()
-	}
-	return monitor.Answer{}, err
 }

@@ -54,7 +54,7 @@ func (c *Client) Check(ctx context.Context, src *config.Source, p *store.Post, t
 	u := t.base + "/" + url.PathEscape(p.PlatformID) + "?fields=" + url.QueryEscape(checkFields)
 	resp, err := get(ctx, f, src, u, monitor.KindPermalink, header(token), c.maxBody)
 	if err != nil {
-		return fetchFailed(ctx, err)
+		return monitor.FailedFetchAnswer(ctx, err)
 	}
 	g := &graphCheck{c: c, src: src, f: f, t: t, token: token, pageID: pageID, post: p, text: text}
 	a, err := g.classify(ctx, resp)
@@ -232,26 +232,9 @@ func (c *Client) checkWeb(ctx context.Context, src *config.Source, p *store.Post
 	}
 	resp, err := get(ctx, f, src, p.PostURL, monitor.KindPermalink, nil, c.maxBody)
 	if err != nil {
-		return fetchFailed(ctx, err)
+		return monitor.FailedFetchAnswer(ctx, err)
 	}
 	a, _ := classifyWeb(p.PostURL, text, resp)
 	a.Evidence = resp.Evidence()
 	return a, nil
-}
-
-// fetchFailed is the answer to a fetch that failed: a network failure is
-// transient; anything else (the archive) is the check's error.
-func fetchFailed(ctx context.Context, err error) (monitor.Answer, error) {
-	var fe *monitor.FetchError
-	if errors.As(err, &fe) {
-		a := monitor.Answer{Class: monitor.ClassTransient, Detail: fe.Err.Error()}
-		if fe.CaptureID != 0 {
-			a.Evidence = []int64{fe.CaptureID}
-		}
-		return a, nil
-	}
-	if ctx.Err() != nil {
-		return monitor.Answer{}, ctx.Err()
-	}
-	return monitor.Answer{}, err
 }

@@ -2,7 +2,6 @@ package mastodon
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strconv"
 
@@ -40,18 +39,7 @@ func (Checker) Check(ctx context.Context, src *config.Source, post *store.Post, 
 	u := t.base + "/api/v1/statuses/" + url.PathEscape(post.PlatformID)
 	resp, err := f.Fetch(ctx, &monitor.FetchRequest{URL: u, Kind: monitor.KindPermalink, SourceID: src.ID, Vantage: src.Vantage, Header: header(src)})
 	if err != nil {
-		var fe *monitor.FetchError
-		if errors.As(err, &fe) {
-			a := monitor.Answer{Class: monitor.ClassTransient, Detail: fe.Err.Error()}
-			if fe.CaptureID != 0 {
-				a.Evidence = []int64{fe.CaptureID}
-			}
-			return a, nil
-		}
-		if ctx.Err() != nil {
-			return monitor.Answer{}, ctx.Err()
-		}
-		return monitor.Answer{}, err
+		return monitor.FailedFetchAnswer(ctx, err)
 	}
 	if resp == nil {
 		return monitor.Answer{Class: monitor.ClassTransient, Detail: "fetcher gave neither answer nor error"}, nil

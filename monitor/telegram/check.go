@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -34,18 +33,11 @@ func (Checker) Check(ctx context.Context, src *config.Source, post *store.Post, 
 		Header: http.Header{"Accept": {"text/html"}},
 	})
 	if err != nil {
-		var fe *monitor.FetchError
-		if errors.As(err, &fe) {
-			a := monitor.Answer{Class: monitor.ClassTransient, Detail: fe.Err.Error()}
-			if fe.CaptureID != 0 {
-				a.Evidence = []int64{fe.CaptureID}
-			}
-			return a, nil
+		a, err := monitor.FailedFetchAnswer(ctx, err)
+		if err != nil && ctx.Err() == nil {
+			err = fmt.Errorf("telegram: check %s: %w", post.PlatformID, err)
 		}
-		if ctx.Err() != nil {
-			return monitor.Answer{}, ctx.Err()
-		}
-		return monitor.Answer{}, fmt.Errorf("telegram: check %s: %w", post.PlatformID, err)
+		return a, err
 	}
 	if resp == nil {
 		return monitor.Answer{}, fmt.Errorf("telegram: check %s: fetcher gave neither answer nor error", post.PlatformID)
