@@ -306,18 +306,7 @@ WHERE p.source_id = ? AND p.first_seen >= ? AND p.first_seen <= ? ORDER BY p.fir
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: posts first seen: %w", err)
 	}
-	defer rows.Close()
-	var posts []*Post
-	var texts []string
-	for rows.Next() {
-		var text string
-		p, err := scanPost(multiScanner{rows, []any{&text}})
-		if err != nil {
-			return nil, nil, fmt.Errorf("store: posts first seen: %w", err)
-		}
-		posts, texts = append(posts, p), append(texts, text)
-	}
-	return posts, texts, rows.Err()
+	return scanPostsWithText(rows, "posts first seen")
 }
 
 // RemovedBetween returns a source's posts removed (not with account_gone)
@@ -330,6 +319,12 @@ WHERE p.source_id = ? AND p.state = 'removed' AND p.reason <> 'account_gone'
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: removed posts: %w", err)
 	}
+	return scanPostsWithText(rows, "removed posts")
+}
+
+// scanPostsWithText reads rows of postColumns followed by a text, and
+// closes them; what names the query in errors.
+func scanPostsWithText(rows *sql.Rows, what string) ([]*Post, []string, error) {
 	defer rows.Close()
 	var posts []*Post
 	var texts []string
@@ -337,11 +332,14 @@ WHERE p.source_id = ? AND p.state = 'removed' AND p.reason <> 'account_gone'
 		var text string
 		p, err := scanPost(multiScanner{rows, []any{&text}})
 		if err != nil {
-			return nil, nil, fmt.Errorf("store: removed posts: %w", err)
+			return nil, nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		posts, texts = append(posts, p), append(texts, text)
 	}
-	return posts, texts, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return posts, texts, nil
 }
 
 // MarkLikelyCorrection flags a post and the event of its removal.
