@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -264,11 +265,18 @@ func units(s string) []unit {
 // they differ). A Khmer word: its clusters (see khmerQuery). Several Latin
 // words (a phrase, or a word that tokenizes into several like "e-mail"): a
 // phrase of word pairs, exact and fast. Several Khmer runs: one phrase of
-// clusters. Both scripts: the conjunction of the Latin and Khmer parts.
+// clusters. Both scripts ("Hun Sen បាន"): one positional phrase of both
+// (mixedPhrase), or, where the words cannot be placed, the conjunction of
+// the Latin and Khmer parts.
 func (r rewriter) text(s string, phrase bool, fuzziness int) query.Query {
 	us := units(s)
 	if len(us) == 0 {
 		return query.NewMatchNoneQuery()
+	}
+	if fuzziness == 0 {
+		if q := r.mixedPhrase(us); q != nil {
+			return q
+		}
 	}
 	var latin []string
 	var khmerRuns [][]string
@@ -412,6 +420,58 @@ func (r rewriter) phrase(words []string) query.Query {
 		return q
 	}
 	return query.NewConjunctionQuery(parts)
+}
+
+// mixedPhrase: Latin words and runs of the clustered scripts together, as
+// one positional phrase on the text field laid out as textAnalyzer lays out
+// a document: each Latin word's term at its position (the alternatives when
+// the index's languages analyze it differently, "arrested" and "arrest"),
+// and at each cluster's position the bigram with the next cluster of its
+// run, or the cluster alone at the end of a run. nil when us is of one
+// script, or a word cannot be placed (a language drops it or splits it
+// into another number of terms; an index made dropping stop words).
+func (r rewriter) mixedPhrase(us []unit) query.Query {
+	var latin, clustered bool
+	for _, u := range us {
+		latin = latin || u.clusters == nil
+		clustered = clustered || u.clusters != nil
+	}
+	if !latin || !clustered || !r.an.keepStop {
+		return nil
+	}
+	langs := r.langs
+	if len(langs) == 0 {
+		langs = []string{""}
+	}
+	var positions [][]string
+	for _, u := range us {
+		for i, c := range u.clusters {
+			if i+1 < len(u.clusters) {
+				c += u.clusters[i+1]
+			}
+			positions = append(positions, []string{c})
+		}
+		if u.clusters != nil {
+			continue
+		}
+		var alts [][]string // by position within the word: its terms
+		for li, l := range langs {
+			toks := r.an.textFor(l).Analyze([]byte(u.word))
+			if len(toks) == 0 || li > 0 && len(toks) != len(alts) {
+				return nil
+			}
+			if li == 0 {
+				alts = make([][]string, len(toks))
+			}
+			for k, t := range toks {
+				if !slices.Contains(alts[k], string(t.Term)) {
+					alts[k] = append(alts[k], string(t.Term))
+				}
+			}
+		}
+		positions = append(positions, alts...)
+	}
+	return query.NewMultiPhraseQuery(positions, FieldText)
 }
 
 // khmerQuery: Khmer runs (each a list of clusters; runs were separated by a
