@@ -3,6 +3,7 @@ package feeds
 import (
 	"fmt"
 	"html"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode"
@@ -24,6 +25,23 @@ func ReasonWords(reason string) string {
 		return w
 	}
 	return reason
+}
+
+// DetailWords says an event's detail for a reader: a bare HTTP status
+// ("410", "451 blocked-by https://…") gets its name ("HTTP 410 Gone",
+// "HTTP 451 Unavailable For Legal Reasons: blocked-by https://…"); any other
+// detail (a platform's wording, "absent from getPosts") is kept as it is.
+func DetailWords(detail string) string {
+	code, rest, _ := strings.Cut(detail, " ")
+	n, err := strconv.Atoi(code)
+	if err != nil || len(code) != 3 || http.StatusText(n) == "" {
+		return detail
+	}
+	words := "HTTP " + code + " " + http.StatusText(n)
+	if rest = strings.TrimSpace(rest); rest != "" {
+		words += ": " + rest
+	}
+	return words
 }
 
 // Title says what happened to whom: "Removed — withheld for legal reasons:
@@ -116,7 +134,7 @@ func (s Site) Body(e Entry) string {
 		facts = append(facts, "Reason: "+ReasonWords(e.Reason))
 	}
 	if e.Detail != "" {
-		facts = append(facts, "The platform said: "+clean(e.Detail))
+		facts = append(facts, "The platform's answer: "+clean(DetailWords(e.Detail)))
 	}
 	if !e.LastSeenLive.IsZero() {
 		facts = append(facts, "Last seen live: "+e.LastSeenLive.UTC().Format("2006-01-02 15:04 MST"))

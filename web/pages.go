@@ -108,7 +108,7 @@ func (h *Handler) eventViews(r *http.Request, events []*store.EventRow) []eventV
 		if e.Type == store.EventRemoved {
 			what = "removed — " + feeds.ReasonWords(e.Reason)
 		}
-		detail := e.Detail
+		detail := feeds.DetailWords(e.Detail)
 		if e.Metric != nil {
 			detail = e.Metric.Name + ": " + strconv.FormatFloat(e.Metric.From, 'f', -1, 64) + " → " + strconv.FormatFloat(e.Metric.To, 'f', -1, 64)
 		}
@@ -428,7 +428,7 @@ func (h *Handler) postPage(w http.ResponseWriter, r *http.Request) {
 	if p.State == store.StateRemoved {
 		for _, e := range events {
 			if e.Type == store.EventRemoved && e.ID == p.RemovalEvent || removal == nil && e.Type == store.EventRemoved {
-				removal = &removalView{Detail: e.Detail, LastSeenLive: fmtTime(e.LastSeenLive), FirstSeenMissing: fmtTime(e.FirstSeenMissing),
+				removal = &removalView{Detail: feeds.DetailWords(e.Detail), LastSeenLive: fmtTime(e.LastSeenLive), FirstSeenMissing: fmtTime(e.FirstSeenMissing),
 					LikelyCorrection: e.LikelyCorrection, Evidence: e.Evidence}
 			}
 		}

@@ -112,7 +112,7 @@ func TestBrowser_DemoEvidence(t *testing.T) {
 	postURL := must(chromedp.Run(browser, chromedp.Location()))(t)
 	body := must(chromedp.Run(browser, chromedp.Text(`body`)))(t)
 	diff := must(chromedp.Run(browser, chromedp.Text(`pre.diff`)))(t)
-	for _, want := range []string{"removed — deleted", "Removed — deleted.", "The platform said: 410", "Last seen live", "first seen missing", "Versions (2)"} {
+	for _, want := range []string{"removed — deleted", "Removed — deleted.", "The platform's answer: HTTP 410 Gone", "Last seen live", "first seen missing", "Versions (2)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the evidence page %s lacks %q:\n%s", postURL, want, body)
 		}
