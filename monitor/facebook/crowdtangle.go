@@ -67,6 +67,11 @@ func ParseCrowdTangle(name string, data []byte) ([]ImportedPost, []RowError, err
 	if len(trimmed) == 0 {
 		return nil, nil, fmt.Errorf("crowdtangle: %s: empty file", name)
 	}
+	// No CSV or JSON text holds a NUL byte; UTF-16 text (a spreadsheet's
+	// "Unicode text") and binary files do.
+	if bytes.IndexByte(data[:min(len(data), 8<<10)], 0) >= 0 {
+		return nil, nil, fmt.Errorf("crowdtangle: %s: not text (NUL bytes: binary data, or UTF-16, which must be saved as UTF-8 first)", name)
+	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
 		posts, rows, err := parseCTJSON(trimmed)
 		if err != nil {
@@ -117,7 +122,11 @@ func parseCTCSV(data []byte) ([]ImportedPost, []RowError, error) {
 		}
 	}
 	if _, ok := col["url"]; !ok {
-		return nil, nil, fmt.Errorf("no URL column in the header %q: not a CrowdTangle export", strings.Join(header, ","))
+		h := strings.Join(header, ",")
+		if len(h) > 200 {
+			h = strings.ToValidUTF8(h[:200], "") + "…"
+		}
+		return nil, nil, fmt.Errorf("no URL column in the header %q: not a CrowdTangle export", h)
 	}
 	type row struct {
 		line   int

@@ -166,6 +166,9 @@ func TestParseCrowdTangle_Shapes(t *testing.T) {
 		{"broken JSON", `{"result":`, nil, nil, "not a CrowdTangle answer"},
 		{"empty", " \n", nil, nil, "empty file"},
 		{"no URL column", "Page Name,Message\nx,y\n", nil, nil, "no URL column"},
+		{"binary", "\x7fELF\x02\x01\x01\x00\x00,x\n", nil, nil, "not text (NUL bytes"},
+		{"UTF-16", "\xff\xfeU\x00R\x00L\x00", nil, nil, "or UTF-16"},
+		{"a long header without URL", strings.Repeat("Column,", 100) + "\nx\n", nil, nil, "Column,Column"},
 		{"BOM and CRLF", "\xef\xbb\xbfURL,Facebook Id,Post Created\r\nhttps://www.facebook.com/gov/posts/5,1,2021-01-02 03:04:05 UTC\r\n", []string{"1_5"}, nil, ""},
 		{"short row", "URL,Facebook Id,Post Created\nhttps://www.facebook.com/gov/posts/5\n", nil, []int{2}, ""},
 		{"broken quote", "URL,Post Created\n\"https://www.facebook.com/gov/posts/5,2021-01-02\n", nil, []int{2}, ""},
@@ -176,6 +179,9 @@ func TestParseCrowdTangle_Shapes(t *testing.T) {
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.HasPrefix(err.Error(), "crowdtangle: x: ") {
 					t.Errorf("err %v, want %q", err, tc.wantErr)
+				}
+				if err != nil && len(err.Error()) > 400 {
+					t.Errorf("a message of %d bytes: %.80s…", len(err.Error()), err)
 				}
 				return
 			}

@@ -236,6 +236,9 @@ func TestParseFile_Formats(t *testing.T) {
 		{"json extension, not json", "r.json", header + row, 0, nil, ErrFormat},
 		{"spreadsheet", "r.xlsx", "PK\x03\x04", 0, nil, ErrFormat},
 		{"empty", "r.csv", " \n\t", 0, nil, ErrEmpty},
+		{"binary without extension", "upload", "\x7fELF\x02\x01\x01\x00\x00,x\n", 0, nil, ErrFormat},
+		{"utf-16 csv", "r.csv", "\xff\xfer\x00e\x00p\x00", 0, nil, ErrFormat},
+		{"latin-1 csv is text", "r.csv", "reporter,filed_at,target_urls\nMinist\xe8re,2024-03-04,https://t.me/chan/1\n", 1, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
