@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,9 +68,16 @@ func TestArchive_VerifyGoodArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	rep, err = r.Verify(t.Context(), nil)
+	var calls []string
+	rep, err = r.Verify(t.Context(), func(done, total int, file string) {
+		calls = append(calls, fmt.Sprintf("%d/%d", done, total))
+	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// progress from the start (a big file takes a while) to the end
+	if want := []string{"0/1", "1/1"}; !slices.Equal(calls, want) {
+		t.Errorf("progress calls %v, want %v", calls, want)
 	}
 	// warcinfo + 12 × (response|revisit + request)
 	if !rep.OK() || rep.Files != 1 || rep.Records != 25 || rep.Captures != 12 {

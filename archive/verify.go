@@ -59,6 +59,9 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int, fil
 		return nil, err
 	}
 	files := union(onDisk, referenced)
+	if progress != nil && len(files) > 0 {
+		progress(0, len(files), "")
+	}
 	for i, file := range files {
 		if err := ctx.Err(); err != nil {
 			return rep, err

@@ -83,8 +83,12 @@ func verifyCmd() *command {
 			}
 			defer a.Close()
 			start := time.Now()
+			bar := progressBar(e.stderr, "verify: WARC files")
 			rep, err := a.Verify(ctx, func(done, total int, file string) {
 				e.log.WithField("component", "verify").Debugf("%d/%d %s", done, total, file)
+				if bar != nil {
+					bar(done, total)
+				}
 			})
 			if err != nil {
 				return err
