@@ -664,7 +664,7 @@ func (a *Account) blueskyPostView(p *post, author blueskyAuthorJSON, labels []bl
 
 // blueskyRecord renders p's app.bsky.feed.post record. Caller holds mu.
 func (a *Account) blueskyRecord(p *post) blueskyRecord {
-	text := blueskyText(p.HTML)
+	text := plainText(p.HTML)
 	if text == "" {
 		text = p.Title
 	}
@@ -695,10 +695,10 @@ func blueskyCID(prefix string, b []byte) string {
 	return prefix + blueskyBase32.EncodeToString(sum[:])[:52]
 }
 
-// blueskyText renders a post's HTML as the plain text a Bluesky post holds:
-// markup dropped, entities decoded, block elements and <br> as line breaks,
-// runs of spaces folded.
-func blueskyText(s string) string {
+// plainText renders a post's HTML as the plain text a Bluesky post or a
+// Facebook message holds: markup dropped, entities decoded, block elements
+// and <br> as line breaks, runs of spaces folded.
+func plainText(s string) string {
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))
 	skip := false

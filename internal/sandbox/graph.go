@@ -13,9 +13,6 @@ import (
 	"sync"
 	"time"
 	"weak"
-
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // The Facebook imitation: every account is also a Facebook Page of its
@@ -645,7 +642,7 @@ func (a *Account) graphPostJSON(p *post, hidden bool) map[string]any {
 		"is_published":  true,
 	}
 	// Graph leaves message out of a post without text (a photo alone).
-	if msg := graphText(p.HTML); msg != "" {
+	if msg := plainText(p.HTML); msg != "" {
 		out["message"] = msg
 	}
 	var atts []map[string]any
@@ -718,42 +715,6 @@ func pick(all map[string]any, fields map[string]bool, defaults ...string) map[st
 		}
 	}
 	return out
-}
-
-// graphText renders a post's HTML as the plain text a Facebook message
-// holds: markup dropped, entities decoded, block elements and <br> as
-// line breaks, runs of spaces folded.
-func graphText(s string) string {
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	skip := false
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			break
-		}
-		switch tt {
-		case html.TextToken:
-			if !skip {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
-			switch atom.Lookup(name) {
-			case atom.Script, atom.Style:
-				skip = tt == html.StartTagToken
-			case atom.Br, atom.P, atom.Div, atom.Li, atom.H1, atom.H2, atom.H3, atom.Blockquote:
-				b.WriteByte('\n')
-			}
-		}
-	}
-	var lines []string
-	for _, line := range strings.Split(b.String(), "\n") {
-		if line = strings.Join(strings.Fields(line), " "); line != "" {
-			lines = append(lines, line)
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 func writeGraphJSON(w http.ResponseWriter, status int, v any) {
