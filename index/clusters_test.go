@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
 )
 
@@ -217,4 +219,51 @@ func openTestIndex(t testing.TB) *Index {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return ix
+}
+
+// A real Thai text (feedparser's TIS-620 sample feed, an announcement of
+// Thailand's software agency): its words, a phrase of them, and a phrase
+// of a Latin name and Thai words are found; a word it lacks is not.
+func TestSearch_thaiFixture(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(testtool.Fixtures(t, "feeds"), "feedparser__illformed_chardet_tis620.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := charmap.Windows874.NewDecoder().Bytes(raw) // TIS-620 and its Windows superset agree on letters
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)<description>(.*?)</description>`).FindSubmatch(doc)
+	if m == nil {
+		t.Fatal("no description in the fixture")
+	}
+	text := string(m[1])
+	if got := DetectLanguage(text); got != "th" {
+		t.Errorf("language %q, want th", got)
+	}
+	ix := openTestIndex(t)
+	if err := ix.Put(t.Context(), []Doc{{PostID: "sipa", VersionID: 1, Version: 1, Text: text}}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]uint64{
+		"ซอฟต์แวร์":                1, // software
+		"เมืองไทย":                 1, // Thailand
+		"ประกวด":                   1, // contest
+		"อุตสาหกรรม":               1, // industry, inside a longer word
+		`"ส่งเสริมอุตสาหกรรม"`:     1,
+		`"Mambo ในเมืองไทย"`:       1,
+		`"Mambo Template Contest"`: 1,
+		"รัฐบาล":                   0, // government: not in the text
+		`"ในเมืองไทย Mambo"`:       0, // both there, not in this order
+		`"ซอฟต์แวร์ อุตสาหกรรม"`:   0,
+		"+ซอฟต์แวร์ +sipa":         1,
+	} {
+		res, err := ix.Search(t.Context(), Query{Q: q})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if res.Total != want {
+			t.Errorf("%s: %d hits, want %d", q, res.Total, want)
+		}
+	}
 }
