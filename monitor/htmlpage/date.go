@@ -4,7 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/takedownwatch/takedownwatch/monitor/pagedate"
 )
 
 // isoLayouts read the HTML datetime attribute (a date, a date and time, a
@@ -55,9 +56,14 @@ func parseDatetime(s string, now time.Time) (time.Time, bool) {
 // parseDate reads a date's text with layout, or with commonLayouts when
 // layout is "". Before parsing, runs of whitespace (NBSP included) become
 // one space, digits of other scripts (Khmer ១២, Arabic-Indic, Thai …)
-// become ASCII and ordinal suffixes go (28th → 28).
+// become ASCII and ordinal suffixes go (28th → 28). A Khmer or Thai date
+// in words is read whatever the layout (see pagedate.Normalize).
 func parseDate(s, layout string, now time.Time) (time.Time, bool) {
-	s = ordinal.ReplaceAllString(asciiDigits(strings.Join(strings.Fields(s), " ")), "$1")
+	s, words := pagedate.Normalize(s)
+	if words {
+		return parseWith(s, pagedate.Layouts, now)
+	}
+	s = ordinal.ReplaceAllString(s, "$1")
 	if s == "" {
 		return time.Time{}, false
 	}
@@ -92,36 +98,4 @@ func parseWith(s string, layouts []string, now time.Time) (time.Time, bool) {
 		return t.UTC(), true
 	}
 	return time.Time{}, false
-}
-
-// asciiDigits replaces every decimal digit of another script by its ASCII
-// digit. Unicode keeps each script's digits in a run of ten from zero, so
-// a digit's value is its distance from the start of its range, modulo ten.
-func asciiDigits(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r > unicode.MaxASCII && unicode.IsDigit(r) }) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r <= unicode.MaxASCII || !unicode.IsDigit(r) {
-			return r
-		}
-		if v, ok := digitValue(r); ok {
-			return '0' + v
-		}
-		return r
-	}, s)
-}
-
-func digitValue(r rune) (rune, bool) {
-	for _, rg := range unicode.Nd.R16 {
-		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi && rg.Stride == 1 {
-			return (r - lo) % 10, true
-		}
-	}
-	for _, rg := range unicode.Nd.R32 {
-		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi && rg.Stride == 1 {
-			return (r - lo) % 10, true
-		}
-	}
-	return 0, false
 }

@@ -1,8 +1,9 @@
 package reports
 
 import (
-	"strings"
 	"time"
+
+	"github.com/takedownwatch/takedownwatch/monitor/pagedate"
 )
 
 // pageLayouts are tried on a date a page prints when its channel gives no
@@ -27,15 +28,19 @@ var pageLayouts = []string{
 
 // parseDate reads a date a page prints, with layout (a Go layout) when
 // given, else with pageLayouts. Digits of other scripts (Khmer ០–៩, Thai,
-// Arabic-Indic…) are read as ASCII digits first; a date without a zone is
-// UTC.
+// Arabic-Indic…) are read as ASCII digits first, and a Khmer or Thai date
+// in words whatever the layout (see pagedate.Normalize); a date without a
+// zone is UTC.
 func parseDate(s, layout string) (time.Time, bool) {
-	s = strings.Join(strings.Fields(asciiDigits(s)), " ")
+	s, words := pagedate.Normalize(s)
 	if s == "" {
 		return time.Time{}, false
 	}
 	layouts := pageLayouts
-	if layout != "" {
+	switch {
+	case words:
+		layouts = pagedate.Layouts
+	case layout != "":
 		layouts = []string{layout}
 	}
 	for _, l := range layouts {
@@ -44,22 +49,4 @@ func parseDate(s, layout string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// digitZeros are the zero digits of scripts whose ten digits are
-// consecutive code points.
-var digitZeros = []rune{
-	0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0x1810, 0xFF10,
-}
-
-// asciiDigits replaces the digits of other scripts by ASCII ones.
-func asciiDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		for _, z := range digitZeros {
-			if r >= z && r <= z+9 {
-				return '0' + (r - z)
-			}
-		}
-		return r
-	}, s)
 }

@@ -144,6 +144,8 @@ func TestParseHTML_Dates(t *testing.T) {
 		{"date layout", `<span class="d">4 March 2024</span>`, config.Selectors{Item: "li.r", Date: ".d", DateLayout: "2 January 2006"}, day(2024, 3, 4)},
 		{"common form", `<span class="d">March 4, 2024</span>`, config.Selectors{Item: "li.r", Date: ".d"}, day(2024, 3, 4)},
 		{"khmer digits", `<span class="d">២០២៤-០៣-០៤</span>`, config.Selectors{Item: "li.r", Date: ".d"}, day(2024, 3, 4)},
+		{"khmer date in words", `<span class="d">ថ្ងៃទី០៤ ខែមីនា ឆ្នាំ២០២៤</span>`, config.Selectors{Item: "li.r", Date: ".d"}, day(2024, 3, 4)},
+		{"thai date in words, a layout for other forms", `<span class="d">4 มี.ค. 2567</span>`, config.Selectors{Item: "li.r", Date: ".d", DateLayout: "02/01/2006"}, day(2024, 3, 4)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
