@@ -22,6 +22,13 @@ func TestNormalize(t *testing.T) {
 		{"วันที่ 1 มีนาคม พ.ศ. 2568 เวลา 09.05 น.", "1 March 2025 9:05", true},
 		{"๒ มิ.ย. ๒๕๖๗", "2 June 2024", true},
 		{"15 มี.ค. 2026", "15 March 2026", true}, // a common-era year stays
+		// Lao, Burmese
+		{"ວັນທີ 29 ພະຈິກ 2026", "29 November 2026", true},
+		{"໒໙ ພະຈິກ ໒໕໖໙", "29 November 2026", true},
+		{"၂၀၂၆ ခုနှစ် နိုဝင်ဘာလ ၂၉ ရက်", "29 November 2026", true},
+		{"၂၉ မေ ၂၀၂၅ ၁၄:၀၀", "29 May 2025 14:00", true},
+		{"၂၉ မေး ၂၀၂၅", "29 မေး 2025", false},                                           // "to ask" begins as "May" does
+		{"၁၃၈၈ ခုနှစ် တန်ဆောင်မုန်းလ ၉ ရက်", "1388 ခုနှစ် တန်ဆောင်မုန်းလ 9 ရက်", false}, // Myanmar Era, its own months
 		// not a date in words: digits and spaces only
 		{"  2026-11-29\u00a0 10:30 ", "2026-11-29 10:30", false},
 		{"٢٩ November ٢٠٢٦", "29 November 2026", false},
