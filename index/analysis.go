@@ -171,19 +171,29 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 			}
 			continue
 		}
+		// Terms are cluster keys (see clusterKey); a key is its cluster's
+		// own bytes but for the odd cluster typed out of order.
 		cl := seg.clusters
+		key, changed := clusterKey(b[cl[0].start:cl[0].end:cl[0].end])
 		for i, c := range cl {
 			pos++
 			out = append(out, &analysis.Token{
-				Start: c.start, End: c.end, Term: b[c.start:c.end:c.end],
+				Start: c.start, End: c.end, Term: key,
 				Position: pos, Type: analysis.AlphaNumeric, KeyWord: true,
 			})
-			if i+1 < len(cl) {
-				out = append(out, &analysis.Token{
-					Start: c.start, End: cl[i+1].end, Term: b[c.start:cl[i+1].end:cl[i+1].end],
-					Position: pos, Type: analysis.Shingle, KeyWord: true,
-				})
+			if i+1 == len(cl) {
+				break
 			}
+			next, nextChanged := clusterKey(b[cl[i+1].start:cl[i+1].end:cl[i+1].end])
+			bigram := b[c.start:cl[i+1].end:cl[i+1].end]
+			if changed || nextChanged {
+				bigram = append(append(make([]byte, 0, len(key)+len(next)), key...), next...)
+			}
+			out = append(out, &analysis.Token{
+				Start: c.start, End: cl[i+1].end, Term: bigram,
+				Position: pos, Type: analysis.Shingle, KeyWord: true,
+			})
+			key, changed = next, nextChanged
 		}
 	}
 	return out

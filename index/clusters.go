@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -278,4 +279,98 @@ func DetectLanguage(s string) string {
 		return clusteredLanguages[best]
 	}
 	return "en"
+}
+
+// Typed text does not always put a cluster's signs in the order Unicode
+// gives them, and renderers draw both orders alike: Khmer "បេ្ត" (vowel,
+// then subscript) looks as "ប្តេ" does, Thai "ท่ี" (tone mark, then vowel)
+// as "ที่". NFC reorders neither, since these signs are not reordered by
+// canonical combining classes. An index term is therefore a cluster's key:
+// its base (and a leading vowel's consonant, a robat), then its signs
+// sorted by rank (stably), ZWJ/ZWNJ left out. Burmese clusters are kept as
+// typed: the order of its medials and vowels needs more rules than a rank.
+
+// signRank ranks a sign of a Khmer, Thai or Lao cluster by where Unicode's
+// encoding order puts it; -1 for the runes a key keeps as typed.
+func signRank(r rune) int {
+	switch {
+	case r == 0x17CC: // robat, written above its base
+		return 0
+	case r == 0x17D2: // coeng (with its consonant)
+		return 1
+	case r == 0x17C9 || r == 0x17CA: // register shifters
+		return 2
+	case r >= 0x17B4 && r <= 0x17C5: // dependent vowels
+		return 3
+	case r >= 0x17C6 && r <= 0x17D1, r == 0x17D3, r == 0x17DD: // signs
+		return 4
+	case r >= 0x0E00 && r <= 0x0EFF:
+		c := r
+		if c >= 0x0E80 {
+			c -= 0x80
+		}
+		switch {
+		case c == 0x0E31, c >= 0x0E34 && c <= 0x0E3C, c == 0x0E47: // vowels above and below (Lao's to 0EBC)
+			return 1
+		case c >= 0x0E48 && c <= 0x0E4B: // tone marks
+			return 2
+		case c >= 0x0E4C && c <= 0x0E4E, r == 0x0EBD: // other signs above; Lao nyo
+			return 3
+		case c == 0x0E30, c == 0x0E32, c == 0x0E33, c == 0x0E45: // vowels after
+			return 4
+		}
+	}
+	return -1
+}
+
+// clusterKey returns the key of cluster c (see signRank): c itself, and
+// changed false, when it is already in order, as nearly every cluster is.
+func clusterKey(c []byte) (key []byte, changed bool) {
+	type unit struct {
+		b    []byte
+		rank int
+	}
+	r0, n0 := utf8.DecodeRune(c)
+	head := n0 // the base, and what it takes
+	if cls := classify(r0); cls == kLead || cls == kCoeng {
+		if r1, n1 := utf8.DecodeRune(c[head:]); head < len(c) && takes(cls, r0, r1) {
+			head += n1
+		}
+	}
+	var units []unit
+	sorted, joins := true, false
+	for i := head; i < len(c); {
+		r, n := utf8.DecodeRune(c[i:])
+		if r == 0x200C || r == 0x200D {
+			joins = true
+			i += n
+			continue
+		}
+		rank := signRank(r)
+		if rank < 0 {
+			return c, false // Burmese, or a sign no rank places: as typed
+		}
+		u := unit{c[i : i+n], rank}
+		if r == 0x17D2 { // the subscript goes with its coeng
+			if r1, n1 := utf8.DecodeRune(c[i+n:]); i+n < len(c) && takes(kCoeng, r, r1) {
+				u.b = c[i : i+n+n1]
+				n += n1
+			}
+		}
+		if len(units) > 0 && rank < units[len(units)-1].rank {
+			sorted = false
+		}
+		units = append(units, u)
+		i += n
+	}
+	if sorted && !joins {
+		return c, false
+	}
+	slices.SortStableFunc(units, func(a, b unit) int { return a.rank - b.rank })
+	out := make([]byte, 0, len(c))
+	out = append(out, c[:head]...)
+	for _, u := range units {
+		out = append(out, u.b...)
+	}
+	return out, true
 }

@@ -267,3 +267,36 @@ func TestSearch_thaiFixture(t *testing.T) {
 		}
 	}
 }
+
+func TestClusterKey(t *testing.T) {
+	tests := []struct {
+		in, want string
+		changed  bool
+	}{
+		{"ក្រុ", "ក្រុ", false},
+		{"ក\u17bb\u17d2\u179a", "ក្រុ", true},                // vowel typed before the subscript
+		{"ប\u17c1\u17d2\u178f", "ប\u17d2\u178f\u17c1", true}, // បេ្ត → ប្តេ
+		{"ស្ត្រី", "ស្ត្រី", false},                          // two subscripts stay in order
+		{"ស\u17b8\u17d2\u178f\u17d2\u179a", "ស្ត្រី", true},  // both after the vowel
+		{"ម\u17c9\u17bc", "ម\u17c9\u17bc", false},            // register shifter, then vowel
+		{"ម\u17bc\u17c9", "ម\u17c9\u17bc", true},             // typed the other way
+		{"ក\u17c6\u17b6", "ក\u17b6\u17c6", true},             // nikahit before the vowel
+		{"ក\u200d\u17b6", "ក\u17b6", true},                   // ZWJ left out
+		{"ท\u0e35\u0e48", "ท\u0e35\u0e48", false},            // ที่
+		{"ท\u0e48\u0e35", "ท\u0e35\u0e48", true},             // tone mark typed first
+		{"ก\u0e33\u0e49", "ก\u0e49\u0e33", true},             // ำ before the tone mark
+		{"เก\u0e48", "เก\u0e48", false},                      // leading vowel and its consonant stay first
+		{"ເກ\u0ec8\u0eb4", "ເກ\u0eb4\u0ec8", true},           // Lao
+		{"မြ", "မြ", false},                                  // Burmese: as typed
+		{"မ\u103c\u102c", "မ\u103c\u102c", false},
+	}
+	for _, tt := range tests {
+		got, changed := clusterKey([]byte(tt.in))
+		if string(got) != tt.want || changed != tt.changed {
+			t.Errorf("clusterKey(%+q) = %+q, %v; want %+q, %v", tt.in, got, changed, tt.want, tt.changed)
+		}
+		if again, ch := clusterKey(got); string(again) != string(got) || ch {
+			t.Errorf("clusterKey(%+q) is no key: it keys to %+q", got, again)
+		}
+	}
+}

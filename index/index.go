@@ -114,7 +114,8 @@ type Index struct {
 
 	fcache facetCache // facet postings of segments (see postings.go)
 
-	// scripts: made since Thai, Lao and Burmese are indexed (keyScripts).
+	// scripts: made since Thai, Lao and Burmese are indexed, and clusters
+	// are keyed (clusterKey) (keyScripts).
 	// An index from before holds no terms for posts in those scripts put
 	// then; it analyzes new ones as a new index does, which is no less
 	// exact, but the older ones are found only after reindex.
@@ -453,7 +454,8 @@ func (ix *Index) Outdated() string {
 		why = append(why, "was made dropping stop words: a phrase with one (\"results of\") also finds posts without it")
 	}
 	if !ix.scripts {
-		why = append(why, "was made before Thai, Lao and Burmese were indexed: posts in those scripts indexed before are not found")
+		why = append(why, "was made before Thai, Lao and Burmese were indexed, and before Khmer and Thai signs typed out of order were matched: "+
+			"posts in those scripts indexed before are not found, nor those signs")
 	}
 	return strings.Join(why, "; it ")
 }

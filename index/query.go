@@ -248,7 +248,8 @@ func units(s string) []unit {
 		if seg.clustered {
 			u := unit{}
 			for _, c := range seg.clusters {
-				u.clusters = append(u.clusters, string(b[c.start:c.end]))
+				k, _ := clusterKey(b[c.start:c.end])
+				u.clusters = append(u.clusters, string(k))
 			}
 			out = append(out, u)
 			continue
