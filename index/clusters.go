@@ -324,47 +324,59 @@ func signRank(r rune) int {
 }
 
 // clusterKey returns the key of cluster c (see signRank): c itself, and
-// changed false, when it is already in order, as nearly every cluster is.
+// changed false, when it is already in order, as nearly every cluster is
+// (checked without allocating).
 func clusterKey(c []byte) (key []byte, changed bool) {
-	type unit struct {
-		b    []byte
-		rank int
-	}
-	r0, n0 := utf8.DecodeRune(c)
-	head := n0 // the base, and what it takes
+	r0, head := utf8.DecodeRune(c) // the base, and what it takes
 	if cls := classify(r0); cls == kLead || cls == kCoeng {
 		if r1, n1 := utf8.DecodeRune(c[head:]); head < len(c) && takes(cls, r0, r1) {
 			head += n1
 		}
 	}
-	var units []unit
-	sorted, joins := true, false
-	for i := head; i < len(c); {
+	// sign returns the sign at c[i:]: its length (a coeng with its
+	// subscript) and rank; rank -1 for ZWJ/ZWNJ, -2 for what no rank places.
+	sign := func(i int) (n, rank int) {
 		r, n := utf8.DecodeRune(c[i:])
 		if r == 0x200C || r == 0x200D {
-			joins = true
-			i += n
-			continue
+			return n, -1
 		}
-		rank := signRank(r)
-		if rank < 0 {
-			return c, false // Burmese, or a sign no rank places: as typed
+		if rank = signRank(r); rank < 0 {
+			return n, -2
 		}
-		u := unit{c[i : i+n], rank}
-		if r == 0x17D2 { // the subscript goes with its coeng
-			if r1, n1 := utf8.DecodeRune(c[i+n:]); i+n < len(c) && takes(kCoeng, r, r1) {
-				u.b = c[i : i+n+n1]
+		if r == 0x17D2 && i+n < len(c) {
+			if r1, n1 := utf8.DecodeRune(c[i+n:]); takes(kCoeng, r, r1) {
 				n += n1
 			}
 		}
-		if len(units) > 0 && rank < units[len(units)-1].rank {
-			sorted = false
+		return n, rank
+	}
+	ordered, last := true, 0
+	for i := head; i < len(c); {
+		n, rank := sign(i)
+		switch {
+		case rank == -2:
+			return c, false // Burmese, or a sign no rank places: as typed
+		case rank == -1 || rank < last:
+			ordered = false
+		default:
+			last = rank
 		}
-		units = append(units, u)
 		i += n
 	}
-	if sorted && !joins {
+	if ordered {
 		return c, false
+	}
+	type unit struct {
+		b    []byte
+		rank int
+	}
+	var units []unit
+	for i := head; i < len(c); {
+		n, rank := sign(i)
+		if rank >= 0 {
+			units = append(units, unit{c[i : i+n], rank})
+		}
+		i += n
 	}
 	slices.SortStableFunc(units, func(a, b unit) int { return a.rank - b.rank })
 	out := make([]byte, 0, len(c))
