@@ -72,8 +72,12 @@ func seed(t *testing.T) *store.Store {
 	return st
 }
 
-// fakeSearch stands in for the index: it finds the posts it was given.
-type fakeSearch struct{ ids []string }
+// fakeSearch stands in for the index: it finds the posts it was given,
+// with notice as the result's Notice.
+type fakeSearch struct {
+	ids    []string
+	notice string
+}
 
 func (f fakeSearch) PostIDs(context.Context, string, []string, int) ([]string, error) {
 	return f.ids, nil
@@ -83,7 +87,7 @@ func (f fakeSearch) Search(_ context.Context, q SearchQuery) (*SearchResult, err
 	if q.Q == "invalid((" {
 		return nil, &QueryError{"cannot parse the query"}
 	}
-	res := &SearchResult{Total: uint64(len(f.ids)), Facets: map[string][]store.Count{"actor": {{Term: "opp", Count: len(f.ids)}}}}
+	res := &SearchResult{Total: uint64(len(f.ids)), Facets: map[string][]store.Count{"actor": {{Term: "opp", Count: len(f.ids)}}}, Notice: f.notice}
 	for _, id := range f.ids {
 		res.Hits = append(res.Hits, SearchHit{PostID: id, Version: 1, Snippet: "Join the <mark>rally</mark> <script>x</script>", Actor: "opp", State: "removed", Reason: "withheld_legal", Platform: "feed"})
 	}

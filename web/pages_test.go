@@ -373,3 +373,18 @@ func TestAPIReports_NothingStoredWithoutTheToken(t *testing.T) {
 		t.Errorf("the sink was reached %d times, want once (the right token only)", sink.calls)
 	}
 }
+
+// What an outdated index leaves out is said above the results, escaped;
+// a current one says nothing.
+func TestSearchPage_Notice(t *testing.T) {
+	const notice = "The search index was made before <Thai> was indexed"
+	srv, _ := newTestServer(t, fakeSearch{ids: []string{store.PostID("feed", "1")}, notice: notice})
+	_, body := get(t, srv.URL+"/?q=rally", nil)
+	if !strings.Contains(body, `<p class="error">The search index was made before &lt;Thai&gt; was indexed</p>`) {
+		t.Errorf("no escaped notice above the results:\n%s", body)
+	}
+	srv, _ = newTestServer(t, fakeSearch{ids: []string{store.PostID("feed", "1")}})
+	if _, body := get(t, srv.URL+"/?q=rally", nil); strings.Contains(body, `class="error"`) {
+		t.Errorf("a notice without one:\n%s", body)
+	}
+}

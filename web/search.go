@@ -37,6 +37,10 @@ type SearchResult struct {
 	Hits   []SearchHit
 	Facets map[string][]store.Count // actor, affiliation, reason, platform, month
 	Took   time.Duration
+	// Notice says what the results may leave out: the search page shows it
+	// above them (an index made by an older version that lacks something,
+	// which the daemon's log alone would tell no one who only searches).
+	Notice string
 }
 
 // Sorts a search offers.

@@ -113,6 +113,9 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 		return nil, err
 	}
 	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{}}
+	if why := s.ix.Outdated(); why != "" {
+		out.Notice = "The search index " + why + ". An administrator's `takedownwatch reindex` rebuilds it."
+	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, web.SearchHit{PostID: h.PostID, VersionID: h.VersionID, Version: h.Version, Score: h.Score,
 			Snippet: h.Snippet, Actor: h.Actor, State: h.State, Reason: h.Reason, Platform: h.Platform,
