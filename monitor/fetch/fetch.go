@@ -246,6 +246,9 @@ func (c *Client) failed(ctx context.Context, target string, v *vantage, ex *warc
 	return fmt.Errorf("fetch %s: %w", c.safeURL(target), err)
 }
 
+// acceptLanguage is asked for on every fetch that sets none (see header).
+const acceptLanguage = "en;q=1.0, *;q=0.5"
+
 // header builds the request header of one hop: the caller's, the
 // configured User-Agent, and validators of the hop URL's last capture. It
 // also returns that capture (nil: none) and whether it looked, so Record
@@ -265,6 +268,15 @@ func (c *Client) header(ctx context.Context, req *monitor.FetchRequest, target s
 	h.Del("Accept-Encoding")
 	if c.userAgent != "" {
 		h.Set("User-Agent", c.userAgent)
+	}
+	// Platforms word their "content isn't available" and login pages in the
+	// language a request asks for, else in the one of the vantage's
+	// country: a Khmer soft-404 from a Cambodian proxy is a page the
+	// classifier cannot read, and a post gone from it would pass for live.
+	// English first (any other after it) keeps those pages readable from
+	// every vantage; what a post says is its author's either way.
+	if h.Get("Accept-Language") == "" {
+		h.Set("Accept-Language", acceptLanguage)
 	}
 	var found *store.Capture
 	known := false

@@ -133,6 +133,8 @@ func TestNew_Errors(t *testing.T) {
 	}
 }
 
+// The request says who we are, and asks for English pages first so that
+// platforms' "gone" pages are in words the classifier knows.
 func TestClient_Fetch_UserAgent(t *testing.T) {
 	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	a := addFeed(sb, 0, "alice")
@@ -144,6 +146,8 @@ func TestClient_Fetch_UserAgent(t *testing.T) {
 		{"plain", nil},
 		// The configured agent is who we are, whatever a collector asks.
 		{"caller's own is replaced", http.Header{"User-Agent": {"curl/8"}, "Accept": {"application/rss+xml"}}},
+		// English first unless the caller asks for a language itself.
+		{"caller's language kept", http.Header{"Accept-Language": {"km"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,6 +165,13 @@ func TestClient_Fetch_UserAgent(t *testing.T) {
 			}
 			if want := tc.header.Get("Accept"); got.Get("Accept") != want {
 				t.Errorf("server saw Accept %q, want %q", got.Get("Accept"), want)
+			}
+			wantLang := tc.header.Get("Accept-Language")
+			if wantLang == "" {
+				wantLang = "en;q=1.0, *;q=0.5"
+			}
+			if l := got.Get("Accept-Language"); l != wantLang {
+				t.Errorf("server saw Accept-Language %q, want %q", l, wantLang)
 			}
 			if !reflect.DeepEqual(tc.header, before) {
 				t.Errorf("Fetch changed the caller's header to %v, want %v", tc.header, before)
