@@ -60,3 +60,37 @@ func TestFetcher(t *testing.T) {
 		t.Errorf("Last = %+v", got)
 	}
 }
+
+// Routes answers from its map, any other URL with its default, numbers
+// captures in request order and keeps the requests.
+func TestRoutes(t *testing.T) {
+	r := &Routes{
+		M:           map[string]Answer{"https://a.example/1": {Code: 200, Body: "one", Header: http.Header{"Etag": {`"x"`}}}},
+		Default:     Answer{Code: 404, Body: "none"},
+		ContentType: "application/json",
+	}
+	for i, tc := range []struct {
+		url        string
+		code       int
+		body, etag string
+	}{
+		{"https://a.example/1", 200, "one", `"x"`},
+		{"https://a.example/2", 404, "none", ""},
+		{"https://a.example/1", 200, "one", `"x"`},
+	} {
+		resp, err := r.Fetch(t.Context(), &monitor.FetchRequest{URL: tc.url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != tc.code || string(resp.Body) != tc.body || resp.Header.Get("Etag") != tc.etag ||
+			resp.Header.Get("Content-Type") != "application/json" || resp.Capture.ID != int64(i+1) {
+			t.Errorf("fetch %d of %s: %d %q %v capture %d", i+1, tc.url, resp.StatusCode, resp.Body, resp.Header, resp.Capture.ID)
+		}
+	}
+	if got := r.URLs(); len(got) != 3 || got[1] != "https://a.example/2" {
+		t.Errorf("URLs = %v", got)
+	}
+	if r.M["https://a.example/1"].Header.Get("Content-Type") != "" {
+		t.Error("the canned answer's header was changed")
+	}
+}

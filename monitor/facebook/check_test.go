@@ -168,15 +168,15 @@ func TestClient_Check_Page(t *testing.T) {
 		page   answer
 		detail string
 	}{
-		{"503", answer{code: 503, body: `{"error":{"message":"An unexpected error has occurred. Please retry your request later.","type":"OAuthException","is_transient":true,"code":2}}`},
+		{"503", answer{Code: 503, Body: `{"error":{"message":"An unexpected error has occurred. Please retry your request later.","type":"OAuthException","is_transient":true,"code":2}}`},
 			"not found (code 100): Unsupported get request.; the page could not be read: temporary Graph error (code 2): An unexpected error has occurred. Please retry your request later."},
-		{"not the page", answer{code: 200, body: `{"id":"7"}`}, "not found (code 100): Unsupported get request.; the page could not be read: the answer is not the page"},
-		{"html", answer{code: 500, body: `<html>`}, "not found (code 100): Unsupported get request.; the page could not be read: 500 without a Graph error"},
+		{"not the page", answer{Code: 200, Body: `{"id":"7"}`}, "not found (code 100): Unsupported get request.; the page could not be read: the answer is not the page"},
+		{"html", answer{Code: 500, Body: `<html>`}, "not found (code 100): Unsupported get request.; the page could not be read: 500 without a Graph error"},
 	} {
-		r := &routes{m: map[string]answer{
-			postURL:               {code: 400, body: `{"error":{"message":"Unsupported get request.","code":100,"error_subcode":33}}`},
+		r := routes(map[string]answer{
+			postURL:               {Code: 400, Body: `{"error":{"message":"Unsupported get request.","code":100,"error_subcode":33}}`},
 			base + "/1?fields=id": tc.page,
-		}}
+		})
 		a, err := New().Check(t.Context(), src, &store.Post{PlatformID: "1_2", PostURL: "https://www.facebook.com/gov/posts/2"}, "", r)
 		if err != nil || a.Class != monitor.ClassTransient || a.Detail != tc.detail || len(a.Evidence) != 2 {
 			t.Errorf("%s: %+v %v", tc.name, a, err)
@@ -275,7 +275,7 @@ func TestClient_Check_Answers(t *testing.T) {
 	postURL := base + "/12345678_987654321?fields=" + url.QueryEscape(checkFields)
 	permalink := "https://www.facebook.com/12345678/posts/987654321"
 	hidden := string(graphFixture(t, "v2_3_post-ishidden.json"))
-	page := answer{code: 200, body: `{"id":"12345678"}`}
+	page := answer{Code: 200, Body: `{"id":"12345678"}`}
 	tests := []struct {
 		name   string
 		m      map[string]answer
@@ -283,48 +283,48 @@ func TestClient_Check_Answers(t *testing.T) {
 		class  monitor.Class
 		detail string
 	}{
-		{"is_hidden (real answer)", map[string]answer{postURL: {code: 200, body: hidden}}, "", monitor.ClassHidden, "is_hidden"},
-		{"is_expired", map[string]answer{postURL: {code: 200, body: `{"id":"12345678_987654321","is_expired":true}`}}, "", monitor.ClassHidden, "is_expired"},
-		{"unpublished", map[string]answer{postURL: {code: 200, body: `{"id":"12345678_987654321","is_published":false}`}}, "", monitor.ClassHidden, "is_published false"},
-		{"published", map[string]answer{postURL: {code: 200, body: `{"id":"12345678_987654321","is_published":true,"is_hidden":false}`}}, "", monitor.ClassLive, "200"},
-		{"not a post", map[string]answer{postURL: {code: 200, body: `{"author_name":"x"}`}}, "", monitor.ClassTransient, "200: facebook: not a post: it has no id"},
-		{"400 without Graph error", map[string]answer{postURL: {code: 400, body: `<html>`}}, "", monitor.ClassTransient, "400 without a Graph error"},
-		{"404 without Graph error", map[string]answer{postURL: {code: 404, body: ``}}, "", monitor.ClassTransient, "404 without a Graph error"},
-		{"451 from a proxy", map[string]answer{postURL: {code: 451, header: http.Header{"Link": {`<https://gov.example/o>; rel="blocked-by"`}}}}, "",
+		{"is_hidden (real answer)", map[string]answer{postURL: {Code: 200, Body: hidden}}, "", monitor.ClassHidden, "is_hidden"},
+		{"is_expired", map[string]answer{postURL: {Code: 200, Body: `{"id":"12345678_987654321","is_expired":true}`}}, "", monitor.ClassHidden, "is_expired"},
+		{"unpublished", map[string]answer{postURL: {Code: 200, Body: `{"id":"12345678_987654321","is_published":false}`}}, "", monitor.ClassHidden, "is_published false"},
+		{"published", map[string]answer{postURL: {Code: 200, Body: `{"id":"12345678_987654321","is_published":true,"is_hidden":false}`}}, "", monitor.ClassLive, "200"},
+		{"not a post", map[string]answer{postURL: {Code: 200, Body: `{"author_name":"x"}`}}, "", monitor.ClassTransient, "200: facebook: not a post: it has no id"},
+		{"400 without Graph error", map[string]answer{postURL: {Code: 400, Body: `<html>`}}, "", monitor.ClassTransient, "400 without a Graph error"},
+		{"404 without Graph error", map[string]answer{postURL: {Code: 404, Body: ``}}, "", monitor.ClassTransient, "404 without a Graph error"},
+		{"451 from a proxy", map[string]answer{postURL: {Code: 451, Header: http.Header{"Link": {`<https://gov.example/o>; rel="blocked-by"`}}}}, "",
 			monitor.ClassWithheld, "451 blocked-by https://gov.example/o"},
-		{"bad id (code 12)", map[string]answer{postURL: {code: 400, body: `{"error":{"message":"(#12) singular statuses API is deprecated for versions v2.4 and higher","type":"OAuthException","code":12}}`}}, "",
+		{"bad id (code 12)", map[string]answer{postURL: {Code: 400, Body: `{"error":{"message":"(#12) singular statuses API is deprecated for versions v2.4 and higher","type":"OAuthException","code":12}}`}}, "",
 			monitor.ClassTransient, "Graph error (code 12): (#12) singular statuses API is deprecated for versions v2.4 and higher"},
 		{"100/33, the permalink shows the post", map[string]answer{
 			base + "/12345678?fields=id": page,
-			permalink:                    {code: 200, body: `<html><title>Facebook</title><p>The minister said the budget is final.</p></html>`},
+			permalink:                    {Code: 200, Body: `<html><title>Facebook</title><p>The minister said the budget is final.</p></html>`},
 		}, "The minister said the budget is final.", monitor.ClassLive, "the permalink shows the post; Graph: code 100/33: Unsupported get request. Object with ID 'x' does not exist, cannot be loaded due to missing permissions, or does not support this operation."},
 		{"100/33, the permalink withheld", map[string]answer{
 			base + "/12345678?fields=id": page,
-			permalink:                    {code: 200, body: `<html><p>This content isn't available in your country: it is withheld in your country due to local laws.</p></html>`},
+			permalink:                    {Code: 200, Body: `<html><p>This content isn't available in your country: it is withheld in your country due to local laws.</p></html>`},
 		}, "x", monitor.ClassWithheld, "200: withheld in your country"},
 		{"100/33, the permalink a login wall", map[string]answer{
 			base + "/12345678?fields=id": page,
-			permalink:                    {code: 403, body: ``},
+			permalink:                    {Code: 403, Body: ``},
 		}, "x", monitor.ClassDeleted, "code 100/33: Unsupported get request. Object with ID 'x' does not exist, cannot be loaded due to missing permissions, or does not support this operation."},
-		{"the token in a message", map[string]answer{postURL: {code: 400, body: `{"error":{"message":"Malformed access token ` + testToken + `","type":"OAuthException","code":190}}`}}, "",
+		{"the token in a message", map[string]answer{postURL: {Code: 400, Body: `{"error":{"message":"Malformed access token ` + testToken + `","type":"OAuthException","code":190}}`}}, "",
 			monitor.ClassTransient, "token expired or invalidated (code 190): Malformed access token REDACTED"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := New().Check(t.Context(), src, &store.Post{PlatformID: "12345678_987654321", PostURL: permalink}, tc.text, &routes{m: tc.m})
+			a, err := New().Check(t.Context(), src, &store.Post{PlatformID: "12345678_987654321", PostURL: permalink}, tc.text, routes(tc.m))
 			if err != nil || a.Class != tc.class || a.Detail != tc.detail || len(a.Evidence) == 0 {
 				t.Errorf("%+v %v\nwant %s %q", a, err, tc.class, tc.detail)
 			}
 		})
 	}
 	t.Run("request", func(t *testing.T) {
-		r := &routes{m: map[string]answer{postURL: {code: 200, body: `{"id":"12345678_987654321"}`}}}
+		r := routes(map[string]answer{postURL: {Code: 200, Body: `{"id":"12345678_987654321"}`}})
 		src := *src
 		src.Vantage = "proxy-kh"
 		if _, err := New().Check(t.Context(), &src, &store.Post{PlatformID: "12345678_987654321"}, "", r); err != nil {
 			t.Fatal(err)
 		}
-		got := r.requests[0]
+		got := r.Requests()[0]
 		if got.URL != postURL || got.Kind != monitor.KindPermalink || got.SourceID != "gov" || got.Vantage != "proxy-kh" ||
 			got.Header.Get("Authorization") != "Bearer "+testToken || leaks(got.URL) {
 			t.Errorf("request %+v", got)
@@ -332,10 +332,10 @@ func TestClient_Check_Answers(t *testing.T) {
 	})
 	for _, id := range []string{"987654321", "100063486369524_pfbid02abcDEF", "share/p/abc"} {
 		t.Run("no Graph id: logged out "+id, func(t *testing.T) {
-			r := &routes{m: map[string]answer{permalink: {code: 200, body: `<title>Content not found</title>`}}}
+			r := routes(map[string]answer{permalink: {Code: 200, Body: `<title>Content not found</title>`}})
 			a, err := New().Check(t.Context(), src, &store.Post{PlatformID: id, PostURL: permalink}, "x", r)
-			if err != nil || a.Class != monitor.ClassDeleted || a.Detail != "Content not found" || len(r.requests) != 1 || r.requests[0].Header.Get("Authorization") != "" {
-				t.Errorf("%+v %v %+v", a, err, r.requests)
+			if err != nil || a.Class != monitor.ClassDeleted || a.Detail != "Content not found" || len(r.Requests()) != 1 || r.Requests()[0].Header.Get("Authorization") != "" {
+				t.Errorf("%+v %v %+v", a, err, r.Requests())
 			}
 		})
 	}
@@ -376,7 +376,7 @@ func TestClient_Check_Errors(t *testing.T) {
 		})
 	}
 	t.Run("no permalink, logged out", func(t *testing.T) {
-		a, err := New().Check(t.Context(), &config.Source{ID: "s", URL: "https://www.facebook.com/x"}, &store.Post{PlatformID: "1_2"}, "", &routes{})
+		a, err := New().Check(t.Context(), &config.Source{ID: "s", URL: "https://www.facebook.com/x"}, &store.Post{PlatformID: "1_2"}, "", routes(nil))
 		if err != nil || a.Class != monitor.ClassTransient {
 			t.Errorf("%+v %v", a, err)
 		}
@@ -405,8 +405,8 @@ func TestErrorMapping_RealBodies(t *testing.T) {
 	const base = "https://graph.example/v19.0"
 	src := &config.Source{ID: "gov", URL: "https://www.facebook.com/gov", APIBase: base, Token: testToken}
 	postURL := base + "/1_2?fields=" + url.QueryEscape(checkFields)
-	pageOK := answer{code: 200, body: `{"id":"1"}`}
-	pageGone := answer{code: 400, body: `{"error":{"message":"Unsupported get request. Object with ID '1' does not exist, cannot be loaded due to missing permissions, or does not support this operation.","type":"GraphMethodException","code":100,"error_subcode":33}}`}
+	pageOK := answer{Code: 200, Body: `{"id":"1"}`}
+	pageGone := answer{Code: 400, Body: `{"error":{"message":"Unsupported get request. Object with ID '1' does not exist, cannot be loaded due to missing permissions, or does not support this operation.","type":"GraphMethodException","code":100,"error_subcode":33}}`}
 	counts := map[monitor.Class]int{}
 	for _, body := range bodies {
 		e, _ := parseGraphError(body)
@@ -423,15 +423,15 @@ func TestErrorMapping_RealBodies(t *testing.T) {
 			page answer
 			want monitor.Class
 		}{{pageOK, want}, {pageGone, wantGone}} {
-			r := &routes{m: map[string]answer{postURL: {code: 400, body: string(body)}, base + "/1?fields=id": tc.page}}
+			r := routes(map[string]answer{postURL: {Code: 400, Body: string(body)}, base + "/1?fields=id": tc.page})
 			a, err := New().Check(t.Context(), src, &store.Post{PlatformID: "1_2"}, "", r)
 			if err != nil || a.Class != tc.want || a.Detail == "" || len(a.Evidence) == 0 {
-				t.Errorf("%s, page %d: %+v %v, want %s", body, tc.page.code, a, err, tc.want)
+				t.Errorf("%s, page %d: %+v %v, want %s", body, tc.page.Code, a, err, tc.want)
 			}
 			counts[a.Class]++
 		}
 		// The same body as the Page's answer to a collection.
-		r := &routes{m: map[string]answer{base + "/gov?fields=" + url.QueryEscape(pageFields): {code: 400, body: string(body)}}}
+		r := routes(map[string]answer{base + "/gov?fields=" + url.QueryEscape(pageFields): {Code: 400, Body: string(body)}})
 		_, err := New().Collect(t.Context(), src, r, monitor.CollectOptions{})
 		_, gone := accountGone(err)
 		if err == nil || gone != (e.kind() == kindNotFound) || leaks(err.Error()) {

@@ -182,34 +182,34 @@ func TestClient_Collect_Paging_Routes(t *testing.T) {
 	post := func(id string) string {
 		return `{"id":"1_` + id + `","message":"m` + id + `","created_time":"2026-01-01T00:00:0` + id + `+0000","permalink_url":"https://www.facebook.com/gov/posts/` + id + `"}`
 	}
-	r := &routes{m: map[string]answer{
-		base + "/gov?fields=" + url.QueryEscape(pageFields): {code: 200, body: `{"id":"1","username":"gov"}`},
-		first:                     {code: 200, body: `{"data":[` + post("1") + `],"paging":{"next":"` + base + `/1/posts?access_token=` + testToken + `&after=A"}}`},
-		base + "/1/posts?after=A": {code: 200, body: `{"data":[],"paging":{"cursors":{"after":"B"},"next":"` + base + `/1/posts?after=B&appsecret_proof=x"}}`},
-		base + "/1/posts?after=B": {code: 200, body: `{"data":[` + post("2") + `,` + post("1") + `],"paging":{"next":"https://evil.example/v19.0/1/posts?after=C"}}`},
-	}}
+	r := routes(map[string]answer{
+		base + "/gov?fields=" + url.QueryEscape(pageFields): {Code: 200, Body: `{"id":"1","username":"gov"}`},
+		first:                     {Code: 200, Body: `{"data":[` + post("1") + `],"paging":{"next":"` + base + `/1/posts?access_token=` + testToken + `&after=A"}}`},
+		base + "/1/posts?after=A": {Code: 200, Body: `{"data":[],"paging":{"cursors":{"after":"B"},"next":"` + base + `/1/posts?after=B&appsecret_proof=x"}}`},
+		base + "/1/posts?after=B": {Code: 200, Body: `{"data":[` + post("2") + `,` + post("1") + `],"paging":{"next":"https://evil.example/v19.0/1/posts?after=C"}}`},
+	})
 	l := collect(t, New(), r, src, monitor.CollectOptions{Pages: 5})
 	var ids []string
 	for _, it := range l.Items {
 		ids = append(ids, it.PlatformID)
 	}
-	if !slices.Equal(ids, []string{"1_1", "1_2"}) || len(r.urls()) != 4 || len(l.Captures) != 4 {
-		t.Errorf("items %v from %v", ids, r.urls())
+	if !slices.Equal(ids, []string{"1_1", "1_2"}) || len(r.URLs()) != 4 || len(l.Captures) != 4 {
+		t.Errorf("items %v from %v", ids, r.URLs())
 	}
-	for _, u := range r.urls() {
+	for _, u := range r.URLs() {
 		if leaks(u) || strings.Contains(u, "evil") || strings.Contains(u, "appsecret_proof") {
 			t.Errorf("fetched %s", u)
 		}
 	}
 
 	// Empty pages with next forever: bounded.
-	loop := &routes{m: map[string]answer{
-		base + "/gov?fields=" + url.QueryEscape(pageFields): {code: 200, body: `{"id":"1","username":"gov"}`},
-		first:                     {code: 200, body: `{"data":[],"paging":{"next":"` + base + `/1/posts?after=A"}}`},
-		base + "/1/posts?after=A": {code: 200, body: `{"data":[],"paging":{"next":"` + base + `/1/posts?after=A"}}`},
-	}}
-	if l := collect(t, New(), loop, src, monitor.CollectOptions{Pages: 100}); len(l.Items) != 0 || len(loop.urls()) != 2+maxEmptyPages {
-		t.Errorf("endless empty pages: %d items in %d requests", len(l.Items), len(loop.urls()))
+	loop := routes(map[string]answer{
+		base + "/gov?fields=" + url.QueryEscape(pageFields): {Code: 200, Body: `{"id":"1","username":"gov"}`},
+		first:                     {Code: 200, Body: `{"data":[],"paging":{"next":"` + base + `/1/posts?after=A"}}`},
+		base + "/1/posts?after=A": {Code: 200, Body: `{"data":[],"paging":{"next":"` + base + `/1/posts?after=A"}}`},
+	})
+	if l := collect(t, New(), loop, src, monitor.CollectOptions{Pages: 100}); len(l.Items) != 0 || len(loop.URLs()) != 2+maxEmptyPages {
+		t.Errorf("endless empty pages: %d items in %d requests", len(l.Items), len(loop.URLs()))
 	}
 }
 
@@ -333,34 +333,34 @@ func TestClient_Collect_Answers(t *testing.T) {
 		check   func(t *testing.T, l *monitor.Listing, err error)
 		wantReq int
 	}{
-		{"404 without a Graph error is no account answer", answer{code: 404, body: "<html>Not Found</html>"}, answer{},
+		{"404 without a Graph error is no account answer", answer{Code: 404, Body: "<html>Not Found</html>"}, answer{},
 			func(t *testing.T, l *monitor.Listing, err error) {
 				if _, gone := accountGone(err); err == nil || gone || !strings.Contains(err.Error(), "without a Graph error (is api_base https://graph.example/v19.0 right?)") {
 					t.Errorf("%v", err)
 				}
 			}, 1},
-		{"502", answer{code: 502, body: "bad gateway"}, answer{},
+		{"502", answer{Code: 502, Body: "bad gateway"}, answer{},
 			func(t *testing.T, l *monitor.Listing, err error) {
 				var se *monitor.StatusError
 				if !errors.As(err, &se) || se.StatusCode != 502 {
 					t.Errorf("%v", err)
 				}
 			}, 1},
-		{"cut", answer{code: 200, body: `{"id":"1"}`}, answer{code: 200, body: `{"data":[`},
+		{"cut", answer{Code: 200, Body: `{"id":"1"}`}, answer{Code: 200, Body: `{"data":[`},
 			func(t *testing.T, l *monitor.Listing, err error) {
 				var pe *monitor.ParseError
 				if !errors.As(err, &pe) || pe.CaptureID != 2 {
 					t.Errorf("%v", err)
 				}
 			}, 2},
-		{"posts 100/33 after the Page answered", answer{code: 200, body: `{"id":"1"}`}, answer{code: 400, body: `{"error":{"message":"Unsupported get request.","code":100,"error_subcode":33}}`},
+		{"posts 100/33 after the Page answered", answer{Code: 200, Body: `{"id":"1"}`}, answer{Code: 400, Body: `{"error":{"message":"Unsupported get request.","code":100,"error_subcode":33}}`},
 			func(t *testing.T, l *monitor.Listing, err error) {
 				if _, gone := accountGone(err); err == nil || gone {
 					t.Errorf("%v", err)
 				}
 			}, 2},
-		{"unpublished, hidden and expired left out", answer{code: 200, body: `{"id":"1","username":"GOV","fan_count":"3"}`},
-			answer{code: 200, body: `{"data":[{"id":"1_1","is_published":false,"created_time":"2026-01-01T00:00:00+0000"},{"id":"1_2","is_published":true,"created_time":"2026-01-01T00:00:00+0000"},` +
+		{"unpublished, hidden and expired left out", answer{Code: 200, Body: `{"id":"1","username":"GOV","fan_count":"3"}`},
+			answer{Code: 200, Body: `{"data":[{"id":"1_1","is_published":false,"created_time":"2026-01-01T00:00:00+0000"},{"id":"1_2","is_published":true,"created_time":"2026-01-01T00:00:00+0000"},` +
 				`{"id":"1_3","is_hidden":true,"created_time":"2026-01-01T00:00:00+0000"},{"id":"1_4","is_expired":true,"created_time":"2026-01-01T00:00:00+0000"}]}`},
 			func(t *testing.T, l *monitor.Listing, err error) {
 				if err != nil || len(l.Items) != 1 || l.Items[0].PlatformID != "1_2" || l.Items[0].URL != "https://www.facebook.com/1/posts/2" ||
@@ -371,11 +371,11 @@ func TestClient_Collect_Answers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &routes{m: map[string]answer{pageURL: tc.page, postsURL: tc.posts}}
+			r := routes(map[string]answer{pageURL: tc.page, postsURL: tc.posts})
 			l, err := New().Collect(t.Context(), src, r, monitor.CollectOptions{})
 			tc.check(t, l, err)
-			if len(r.urls()) != tc.wantReq {
-				t.Errorf("requests %v", r.urls())
+			if len(r.URLs()) != tc.wantReq {
+				t.Errorf("requests %v", r.URLs())
 			}
 		})
 	}

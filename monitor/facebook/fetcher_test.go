@@ -1,56 +1,20 @@
 package facebook
 
 import (
-	"context"
-	"net/http"
 	"strings"
-	"sync"
 
-	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/fetchtest"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
-	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
 // answer is one canned answer.
-type answer struct {
-	code   int
-	body   string
-	header http.Header
-}
+type answer = fetchtest.Answer
 
-// routes is a fetcher answering each URL from a map (a Graph 100/33 for
-// the rest), numbering captures from 1 and recording the requests.
-type routes struct {
-	mu       sync.Mutex
-	m        map[string]answer
-	requests []monitor.FetchRequest
-}
-
-func (r *routes) Fetch(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.requests = append(r.requests, *req)
-	a, ok := r.m[req.URL]
-	if !ok {
-		a = answer{code: 400, body: `{"error":{"message":"Unsupported get request. Object with ID 'x' does not exist, cannot be loaded due to missing permissions, or does not support this operation.","type":"GraphMethodException","code":100,"error_subcode":33,"fbtrace_id":"A"}}`}
-	}
-	h := a.header.Clone()
-	if h == nil {
-		h = http.Header{}
-	}
-	return &monitor.FetchResponse{URL: req.URL, StatusCode: a.code, Header: h, Body: []byte(a.body),
-		Capture: &store.Capture{ID: int64(len(r.requests)), URL: req.URL, Status: a.code}}, nil
-}
-
-func (r *routes) urls() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, q := range r.requests {
-		out = append(out, q.URL)
-	}
-	return out
+// routes is a fetcher answering each URL from m (a Graph 100/33 for the
+// rest), numbering captures from 1 and recording the requests.
+func routes(m map[string]answer) *fetchtest.Routes {
+	return &fetchtest.Routes{M: m, Default: answer{Code: 400, Body: `{"error":{"message":"Unsupported get request. Object with ID 'x' does not exist, cannot be loaded due to missing permissions, or does not support this operation.","type":"GraphMethodException","code":100,"error_subcode":33,"fbtrace_id":"A"}}`}}
 }
 
 // testToken is long enough for the archive's scrub (8 bytes at least).

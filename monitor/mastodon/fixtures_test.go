@@ -183,11 +183,11 @@ func TestCollector_Collect_Fixtures(t *testing.T) {
 	}
 	accBody, _ := read("rtoot__get_account_default")
 	stBody, stMeta := read("rtoot__get_account_statuses_default")
-	r := &routes{m: map[string]answer{
-		"https://fosstodon.org/api/v1/accounts/lookup?acct=schochastics": {code: 200, body: accBody},
+	r := routes(map[string]answer{
+		"https://fosstodon.org/api/v1/accounts/lookup?acct=schochastics": {Code: 200, Body: accBody},
 		"https://fosstodon.org/api/v1/accounts/109302436954721982/statuses?limit=40&exclude_reblogs=true": {
-			code: stMeta.Code, body: stBody, header: stMeta.Header},
-	}}
+			Code: stMeta.Code, Body: stBody, Header: stMeta.Header},
+	})
 	src := &config.Source{ID: "schochastics", URL: "https://fosstodon.org/@schochastics"}
 	l := collect(t, r, src, monitor.CollectOptions{})
 

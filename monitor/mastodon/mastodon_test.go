@@ -312,11 +312,11 @@ func TestCollector_Collect_Shapes(t *testing.T) {
 		status("4", `,"url":null,"uri":"tag:x"`),
 	}, ",") + "]"
 	statuses := base + "/api/v1/accounts/42/statuses?limit=40&exclude_reblogs=true"
-	r := &routes{m: map[string]answer{
-		base + "/api/v1/accounts/lookup?acct=gov": {code: 200, body: acct},
-		statuses: {code: 200, body: page1, header: http.Header{"Link": {
+	r := routes(map[string]answer{
+		base + "/api/v1/accounts/lookup?acct=gov": {Code: 200, Body: acct},
+		statuses: {Code: 200, Body: page1, Header: http.Header{"Link": {
 			`<https://elsewhere.example/api/v1/accounts/42/statuses?max_id=4>; rel="next", <` + base + `/x?min_id=9>; rel="prev"`}}},
-	}}
+	})
 	src := &config.Source{ID: "gov", URL: base + "/@gov", Token: "s3cret"}
 	l := collect(t, r, src, monitor.CollectOptions{Pages: 3})
 	type row struct{ id, url, title, text, media string }
@@ -332,10 +332,10 @@ func TestCollector_Collect_Shapes(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("items\n got %+v\nwant %+v", got, want)
 	}
-	if urls := r.urls(); len(urls) != 2 {
+	if urls := r.URLs(); len(urls) != 2 {
 		t.Errorf("requests %v: a next link to another origin must not be followed", urls)
 	}
-	for _, req := range r.requests {
+	for _, req := range r.Requests() {
 		if req.Header.Get("Authorization") != "Bearer s3cret" || req.Header.Get("Accept") != "application/json" || req.SourceID != "gov" {
 			t.Errorf("request %+v", req)
 		}
