@@ -29,11 +29,11 @@ type Fetcher struct {
 	Max int64
 
 	client *http.Client
+	recorder
 
 	mu         sync.Mutex
 	captures   int64
 	validators map[string]http.Header
-	requests   []monitor.FetchRequest
 }
 
 var _ monitor.Fetcher = (*Fetcher)(nil)
@@ -52,8 +52,8 @@ func New(t testing.TB) *Fetcher {
 
 // Fetch implements monitor.Fetcher.
 func (f *Fetcher) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
+	f.record(req)
 	f.mu.Lock()
-	f.requests = append(f.requests, *req)
 	v := f.validators[req.URL]
 	f.mu.Unlock()
 
@@ -126,35 +126,49 @@ func (f *Fetcher) read(r io.Reader) (body []byte, truncated bool, err error) {
 	return body, false, err
 }
 
+// recorder keeps the requests a fake fetcher is asked, for tests to read.
+type recorder struct {
+	mu       sync.Mutex
+	requests []monitor.FetchRequest
+}
+
+// record keeps req and returns how many requests there were with it.
+func (r *recorder) record(req *monitor.FetchRequest) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.requests = append(r.requests, *req)
+	return len(r.requests)
+}
+
 // Requests returns every request asked so far, in order.
-func (f *Fetcher) Requests() []monitor.FetchRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]monitor.FetchRequest(nil), f.requests...)
+func (r *recorder) Requests() []monitor.FetchRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]monitor.FetchRequest(nil), r.requests...)
 }
 
 // URLs returns the URL of every request asked so far, in order.
-func (f *Fetcher) URLs() []string {
+func (r *recorder) URLs() []string {
 	var out []string
-	for _, r := range f.Requests() {
-		out = append(out, r.URL)
+	for _, q := range r.Requests() {
+		out = append(out, q.URL)
 	}
 	return out
 }
 
 // Kinds returns the kind of every request asked so far, in order.
-func (f *Fetcher) Kinds() []string {
+func (r *recorder) Kinds() []string {
 	var out []string
-	for _, r := range f.Requests() {
-		out = append(out, r.Kind)
+	for _, q := range r.Requests() {
+		out = append(out, q.Kind)
 	}
 	return out
 }
 
 // Last returns the last request asked; it fails t when there was none.
-func (f *Fetcher) Last(t testing.TB) monitor.FetchRequest {
+func (r *recorder) Last(t testing.TB) monitor.FetchRequest {
 	t.Helper()
-	rs := f.Requests()
+	rs := r.Requests()
 	if len(rs) == 0 {
 		t.Fatal("no request was made")
 	}

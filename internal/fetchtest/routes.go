@@ -3,7 +3,6 @@ package fetchtest
 import (
 	"context"
 	"net/http"
-	"sync"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -25,17 +24,14 @@ type Routes struct {
 	Default     Answer
 	ContentType string
 
-	mu       sync.Mutex
-	requests []monitor.FetchRequest
+	recorder
 }
 
 var _ monitor.Fetcher = (*Routes)(nil)
 
 // Fetch answers req from the map.
 func (r *Routes) Fetch(_ context.Context, req *monitor.FetchRequest) (*monitor.FetchResponse, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.requests = append(r.requests, *req)
+	n := r.record(req)
 	a, ok := r.M[req.URL]
 	if !ok {
 		a = r.Default
@@ -48,21 +44,5 @@ func (r *Routes) Fetch(_ context.Context, req *monitor.FetchRequest) (*monitor.F
 		h.Set("Content-Type", r.ContentType)
 	}
 	return &monitor.FetchResponse{URL: req.URL, StatusCode: a.Code, Header: h, Body: []byte(a.Body),
-		Capture: &store.Capture{ID: int64(len(r.requests)), URL: req.URL, Status: a.Code}}, nil
-}
-
-// Requests returns the requests so far, in order.
-func (r *Routes) Requests() []monitor.FetchRequest {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]monitor.FetchRequest(nil), r.requests...)
-}
-
-// URLs returns the URLs asked for so far, in order.
-func (r *Routes) URLs() []string {
-	var out []string
-	for _, q := range r.Requests() {
-		out = append(out, q.URL)
-	}
-	return out
+		Capture: &store.Capture{ID: int64(n), URL: req.URL, Status: a.Code}}, nil
 }
