@@ -74,11 +74,7 @@ func classifyThaiLao(r rune) clusterClass {
 	if !unicode.Is(unicode.Thai, r) && !unicode.Is(unicode.Lao, r) {
 		return kNone // unassigned, or ฿ (a currency sign of every script)
 	}
-	lao := r >= 0x0E80
-	c := r
-	if lao {
-		c -= 0x80
-	}
+	c, lao := foldLao(r)
 	switch {
 	case c >= 0x0E01 && c <= 0x0E2F: // consonants, ฯ/ຯ
 		return kBase
@@ -96,6 +92,15 @@ func classifyThaiLao(r rune) clusterClass {
 		return kBase
 	}
 	return kNone // ๆ ๏ ๚ ๛, ໆ
+}
+
+// foldLao maps a Lao rune onto the Thai one at its place in the block
+// (Lao is laid out 0x80 above Thai), and says whether it was Lao.
+func foldLao(r rune) (rune, bool) {
+	if r >= 0x0E80 {
+		return r - 0x80, true
+	}
+	return r, false
 }
 
 // classifyMyanmar classifies a rune of the Myanmar block or its extensions.
@@ -286,8 +291,8 @@ func DetectLanguage(s string) string {
 // then subscript) looks as "ប្តេ" does, Thai "ท่ี" (tone mark, then vowel)
 // as "ที่". NFC reorders neither, since these signs are not reordered by
 // canonical combining classes. An index term is therefore a cluster's key:
-// its base (and a leading vowel's consonant, a robat), then its signs
-// sorted by rank (stably), ZWJ/ZWNJ left out. Burmese clusters are kept as
+// its base (with a leading vowel's consonant), then its signs sorted by
+// rank (stably; a robat first), ZWJ/ZWNJ left out. Burmese clusters are kept as
 // typed: the order of its medials and vowels needs more rules than a rank.
 
 // signRank ranks a sign of a Khmer, Thai or Lao cluster by where Unicode's
@@ -305,10 +310,7 @@ func signRank(r rune) int {
 	case r >= 0x17C6 && r <= 0x17D1, r == 0x17D3, r == 0x17DD: // signs
 		return 4
 	case r >= 0x0E00 && r <= 0x0EFF:
-		c := r
-		if c >= 0x0E80 {
-			c -= 0x80
-		}
+		c, _ := foldLao(r)
 		switch {
 		case c == 0x0E31, c >= 0x0E34 && c <= 0x0E3C, c == 0x0E47: // vowels above and below (Lao's to 0EBC)
 			return 1
@@ -327,9 +329,9 @@ func signRank(r rune) int {
 // changed false, when it is already in order, as nearly every cluster is
 // (checked without allocating).
 func clusterKey(c []byte) (key []byte, changed bool) {
-	r0, head := utf8.DecodeRune(c) // the base, and what it takes
-	if cls := classify(r0); cls == kLead || cls == kCoeng {
-		if r1, n1 := utf8.DecodeRune(c[head:]); head < len(c) && takes(cls, r0, r1) {
+	r0, head := utf8.DecodeRune(c) // the base, and a leading vowel's consonant
+	if classify(r0) == kLead {
+		if r1, n1 := utf8.DecodeRune(c[head:]); head < len(c) && takes(kLead, r0, r1) {
 			head += n1
 		}
 	}

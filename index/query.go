@@ -232,11 +232,10 @@ func withBoost(q query.Query, b *query.Boost) query.Query {
 }
 
 // unit is one word of a query: a Latin (non-Khmer) word, or a run of
-// Khmer, Thai, Lao or Burmese
-// (its clusters).
+// Khmer, Thai, Lao or Burmese (its clusters' keys).
 type unit struct {
 	word     string   // Latin word as written
-	clusters []string // Khmer run
+	clusters []string // a run's cluster keys (clusterKey)
 }
 
 // units splits s into words and runs of the clustered scripts (Khmer and
@@ -446,13 +445,10 @@ func (r rewriter) mixedPhrase(us []unit) query.Query {
 	}
 	var positions [][]string
 	for _, u := range us {
-		for i, c := range u.clusters {
-			if i+1 < len(u.clusters) {
-				c += u.clusters[i+1]
-			}
-			positions = append(positions, []string{c})
-		}
 		if u.clusters != nil {
+			for _, t := range runTerms(u.clusters) {
+				positions = append(positions, []string{t})
+			}
 			continue
 		}
 		var alts [][]string // by position within the word: its terms
@@ -475,6 +471,20 @@ func (r rewriter) mixedPhrase(us []unit) query.Query {
 	return query.NewMultiPhraseQuery(positions, FieldText)
 }
 
+// runTerms returns the text field's term at each cluster position of a run
+// (cluster keys, as textAnalyzer lays them out): the bigram with the next
+// cluster, the cluster alone at the end.
+func runTerms(run []string) []string {
+	terms := make([]string, len(run))
+	for i, c := range run {
+		if i+1 < len(run) {
+			c += run[i+1]
+		}
+		terms[i] = c
+	}
+	return terms
+}
+
 // khmerQuery: Khmer runs (each a list of clusters; runs were separated by a
 // break in the query) as a query on the text field. Each position takes the
 // bigram of its cluster and the next one of the same run, or the cluster
@@ -483,16 +493,13 @@ func (r rewriter) mixedPhrase(us []unit) query.Query {
 func khmerQuery(runs [][]string) query.Query {
 	var terms []string
 	for _, run := range runs {
-		for i := range run {
-			if i+1 < len(run) {
-				terms = append(terms, run[i]+run[i+1])
-			} else if i == 0 || len(runs) > 1 {
-				terms = append(terms, run[i])
-			}
-		}
+		terms = append(terms, runTerms(run)...)
 	}
 	// A single run of n ≥ 2 clusters needs only its n-1 bigrams; several
 	// runs keep the last cluster of each run so positions stay aligned.
+	if len(runs) == 1 && len(terms) > 1 {
+		terms = terms[:len(terms)-1]
+	}
 	if len(terms) == 1 {
 		tq := query.NewTermQuery(terms[0])
 		tq.SetField(FieldText)

@@ -61,9 +61,19 @@ func openIndexDir(st *store.Store, dir string) (*index.Index, error) {
 // warnOutdated logs what an index made by an older version lacks, so a
 // user who only searches learns it as well as one who runs serve.
 func warnOutdated(ix *index.Index, log logrus.FieldLogger) {
-	if why := ix.Outdated(); why != "" {
-		log.WithField("component", "index").Warn("the search index " + why + "; `takedownwatch reindex` rebuilds it")
+	if why := outdated(ix); why != "" {
+		log.WithField("component", "index").Warn(why)
 	}
+}
+
+// outdated says what ix, made by an older version, lacks and what mends
+// it ("" when nothing): for the log and for the search page.
+func outdated(ix *index.Index) string {
+	why := ix.Outdated()
+	if why == "" {
+		return ""
+	}
+	return "The search index " + why + "; `takedownwatch reindex` rebuilds it."
 }
 
 // warnBehind logs how many changes of the archive the index does not hold
@@ -113,9 +123,7 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 		return nil, err
 	}
 	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{}}
-	if why := s.ix.Outdated(); why != "" {
-		out.Notice = "The search index " + why + ". An administrator's `takedownwatch reindex` rebuilds it."
-	}
+	out.Notice = outdated(s.ix)
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, web.SearchHit{PostID: h.PostID, VersionID: h.VersionID, Version: h.Version, Score: h.Score,
 			Snippet: h.Snippet, Actor: h.Actor, State: h.State, Reason: h.Reason, Platform: h.Platform,

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
 // ImportedPost is one post of a CrowdTangle export, as the archive takes
@@ -67,10 +69,8 @@ func ParseCrowdTangle(name string, data []byte) ([]ImportedPost, []RowError, err
 	if len(trimmed) == 0 {
 		return nil, nil, fmt.Errorf("crowdtangle: %s: empty file", name)
 	}
-	// No CSV or JSON text holds a NUL byte; UTF-16 text (a spreadsheet's
-	// "Unicode text") and binary files do.
-	if bytes.IndexByte(data[:min(len(data), 8<<10)], 0) >= 0 {
-		return nil, nil, fmt.Errorf("crowdtangle: %s: not text (NUL bytes: binary data, or UTF-16, which must be saved as UTF-8 first)", name)
+	if err := normalize.CheckText(data); err != nil {
+		return nil, nil, fmt.Errorf("crowdtangle: %s: %w", name, err)
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
 		posts, rows, err := parseCTJSON(trimmed)

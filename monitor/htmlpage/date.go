@@ -56,8 +56,9 @@ func parseDatetime(s string, now time.Time) (time.Time, bool) {
 // parseDate reads a date's text with layout, or with commonLayouts when
 // layout is "". Before parsing, runs of whitespace (NBSP included) become
 // one space, digits of other scripts (Khmer ១២, Arabic-Indic, Thai …)
-// become ASCII and ordinal suffixes go (28th → 28). A Khmer or Thai date
-// in words is read whatever the layout (see pagedate.Normalize).
+// become ASCII and ordinal suffixes go (28th → 28). A Khmer, Thai, Lao or
+// Burmese date in words is read whatever the layout (see
+// pagedate.Normalize).
 func parseDate(s, layout string, now time.Time) (time.Time, bool) {
 	s, words := pagedate.Normalize(s)
 	if words {

@@ -2,8 +2,10 @@
 package normalize
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"strings"
 )
 
@@ -72,4 +74,18 @@ func defuse(s string) string {
 func Digest(text string) string {
 	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(text), " ")))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// ErrNotText is CheckText's error.
+var ErrNotText = errors.New("not text (NUL bytes: binary data, or UTF-16, which must be saved as UTF-8 first)")
+
+// CheckText returns ErrNotText when data, a file given as CSV or JSON text,
+// holds a NUL byte in its first 8 KiB: no such text does, while binary
+// files and UTF-16 (a spreadsheet's "Unicode text") do. Other encodings
+// (Latin-1 CSV) pass; their readers decode them.
+func CheckText(data []byte) error {
+	if bytes.IndexByte(data[:min(len(data), 8<<10)], 0) >= 0 {
+		return ErrNotText
+	}
+	return nil
 }

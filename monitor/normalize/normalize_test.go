@@ -206,3 +206,18 @@ func FuzzPlain(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckText(t *testing.T) {
+	for in, want := range map[string]error{
+		"reporter,filed_at\nMinist\xe8re,2024\n": nil, // Latin-1 is text its reader decodes
+		"{\"a\": 1}":                             nil,
+		"":                                       nil,
+		"\x7fELF\x02\x01\x01\x00":                ErrNotText,
+		"\xff\xfer\x00e\x00":                     ErrNotText, // UTF-16
+		strings.Repeat("a", 9<<10) + "\x00":      nil,        // beyond the first 8 KiB
+	} {
+		if got := CheckText([]byte(in)); got != want {
+			t.Errorf("CheckText(%.20q) = %v, want %v", in, got, want)
+		}
+	}
+}

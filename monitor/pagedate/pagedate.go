@@ -3,6 +3,7 @@ package pagedate
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -95,11 +96,7 @@ var monthNames = func() []monthName {
 	add(burmese, false)
 	out = append(out, monthName{"သြဂုတ်", 8, false}) // August, spelt with U+101E U+103C
 	// Longest first: "มีนาคม" before "มี.ค.", "มิถุนายน" before "มิ.ย.".
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && len(out[j].name) > len(out[j-1].name); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	slices.SortStableFunc(out, func(a, b monthName) int { return len(b.name) - len(a.name) })
 	return out
 }()
 

@@ -28,9 +28,9 @@ var pageLayouts = []string{
 
 // parseDate reads a date a page prints, with layout (a Go layout) when
 // given, else with pageLayouts. Digits of other scripts (Khmer ០–៩, Thai,
-// Arabic-Indic…) are read as ASCII digits first, and a Khmer or Thai date
-// in words whatever the layout (see pagedate.Normalize); a date without a
-// zone is UTC.
+// Arabic-Indic…) are read as ASCII digits first, and a Khmer, Thai, Lao
+// or Burmese date in words whatever the layout (see pagedate.Normalize); a
+// date without a zone is UTC.
 func parseDate(s, layout string) (time.Time, bool) {
 	s, words := pagedate.Normalize(s)
 	if s == "" {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
 // RowError is one record of an import that was left out, and why.
@@ -76,8 +78,8 @@ func ParseFile(name string, data []byte) (reports []Report, errs []RowError, err
 	switch {
 	case len(trimmed) == 0:
 		return nil, nil, fmt.Errorf("reports: %s: %w", name, ErrEmpty)
-	case binary(data):
-		return nil, nil, fmt.Errorf("reports: %s: not text (NUL bytes: binary data, or UTF-16, which must be saved as UTF-8 first): %w", name, ErrFormat)
+	case normalize.CheckText(data) != nil:
+		return nil, nil, fmt.Errorf("reports: %s: %w: %w", name, normalize.ErrNotText, ErrFormat)
 	case trimmed[0] == '{' || trimmed[0] == '[':
 		reports, errs, err = ParseJSON(trimmed)
 	case ext == ".json" || ext == ".jsonl" || ext == ".ndjson":
@@ -106,12 +108,6 @@ func finish(r Report, line int, index bool, reports []Report, errs []RowError) (
 		return reports, append(errs, rowError(line, index, err))
 	}
 	return append(reports, r), errs
-}
-
-// binary reports whether data holds a NUL byte in its first 8 KiB, which
-// no CSV or JSON text does (UTF-16 does: Excel's "Unicode text").
-func binary(data []byte) bool {
-	return bytes.IndexByte(data[:min(len(data), 8<<10)], 0) >= 0
 }
 
 // begin is the start of a body, for an error message.
