@@ -113,6 +113,7 @@ type Index struct {
 	closed bool
 
 	fcache facetCache // facet postings of segments (see postings.go)
+	advice advisor    // segments advised random access (advise.go)
 
 	// scripts: made since Thai, Lao and Burmese are indexed, and clusters
 	// are keyed (clusterKey) (keyScripts).

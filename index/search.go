@@ -91,6 +91,7 @@ var hitFields = []string{FieldPostID, FieldVersion, FieldActor, FieldState, Fiel
 // to do), with the total from Aggregates or from a count.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
+	ix.adviseSegments()
 	bq, err := ix.bleveQuery(q)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,141 @@
+package index
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// zapAdvice reads /proc/self/smaps: for each mapping of a segment file in
+// dir, whether it carries random-read advice (VmFlags "rr").
+func zapAdvice(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]bool{}
+	cur := ""
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) >= 6 && strings.Contains(fields[0], "-") && strings.HasSuffix(fields[5], ".zap"):
+			cur = ""
+			if strings.HasPrefix(fields[5], dir+string(filepath.Separator)) {
+				cur = fields[5]
+				out[cur] = out[cur] || false
+			}
+		case strings.HasPrefix(line, "VmFlags:") && cur != "":
+			if strings.Contains(" "+line+" ", " rr ") {
+				out[cur] = true
+			}
+			cur = ""
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Searches advise random access on the mapped segment files, the ones an
+// index opened with and the ones merging makes later, so that under a
+// memory limit the kernel's read-around does not evict what searches use.
+func TestSearch_advisesRandomAccess(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/smaps (Linux)")
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(ix *Index, id, text, wm string) {
+		t.Helper()
+		if err := ix.Put(t.Context(), []Doc{{PostID: id, VersionID: 1, Version: 1, Text: text}}, wm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(ix, "p1", "minister statement one", "w1")
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	before := zapAdvice(t, dir)
+	if len(before) == 0 {
+		t.Fatal("no segment file mapped after reopening")
+	}
+	for f, rr := range before {
+		if rr {
+			t.Fatalf("%s advised before any search: the test would prove nothing", f)
+		}
+	}
+	if _, err := ix.Search(t.Context(), Query{Q: "statement"}); err != nil {
+		t.Fatal(err)
+	}
+	for f, rr := range zapAdvice(t, dir) {
+		if !rr {
+			t.Errorf("%s: no random-read advice after a search", f)
+		}
+	}
+
+	// a segment persisted later is advised at the next search
+	put(ix, "p2", "second statement", "w2")
+	var fresh []string
+	for f, rr := range zapAdvice(t, dir) {
+		if !rr {
+			fresh = append(fresh, f)
+		}
+	}
+	if len(fresh) == 0 {
+		t.Fatal("no new unadvised segment after a put: the test would prove nothing")
+	}
+	// scorch swaps the persisted segment in for the in-memory one just
+	// after the put returns: searches until then still read the latter.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		res, err := ix.Search(t.Context(), Query{Q: "statement"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 2 {
+			t.Fatalf("total = %d, want 2", res.Total)
+		}
+		var unadvised []string
+		for f, rr := range zapAdvice(t, dir) {
+			if !rr {
+				unadvised = append(unadvised, f)
+			}
+		}
+		if len(unadvised) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no random-read advice after searches for 5 s: %v", unadvised)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A search on a closed index fails; it does not panic in the advice.
+func TestSearch_closedIndex(t *testing.T) {
+	ix := openTestIndex(t)
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Search(t.Context(), Query{Q: "statement"}); err == nil {
+		t.Error("search on a closed index: no error")
+	}
+}
