@@ -238,7 +238,8 @@ func strOrNil(s string) any {
 }
 
 // apiSearch is the search as JSON: {"total", "hits": [{post_id, post_url,
-// actor, state, reason, published, version, snippet}]} as `search --json`.
+// actor, state, reason, published, version, snippet}]} as `search --json`,
+// with "notice" when the index is outdated.
 func (h *Handler) apiSearch(w http.ResponseWriter, r *http.Request) {
 	q, err := ParseSearch(r.URL.Query(), 20)
 	if err != nil {
@@ -269,6 +270,9 @@ type searchJSON struct {
 	Total  uint64                   `json:"total"`
 	Hits   []searchHitJSON          `json:"hits"`
 	Facets map[string][]store.Count `json:"facets,omitempty"`
+	// Notice: what the results may leave out (SearchResult.Notice); a
+	// client that only reads JSON must learn it too.
+	Notice string `json:"notice,omitempty"`
 }
 
 type searchHitJSON struct {
@@ -285,7 +289,7 @@ type searchHitJSON struct {
 // SearchJSON is the --json shape of a search result, shared by the API
 // and the CLI.
 func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets bool) any {
-	out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}}
+	out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}, Notice: res.Notice}
 	for _, hit := range res.Hits {
 		h := searchHitJSON{PostID: hit.PostID, Actor: hit.Actor, State: hit.State, Version: hit.Version, Snippet: safeSnippet(hit.Snippet)}
 		if p, err := st.Post(ctx, hit.PostID); err == nil {

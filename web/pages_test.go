@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -383,8 +384,23 @@ func TestSearchPage_Notice(t *testing.T) {
 	if !strings.Contains(body, `<p class="error">The search index was made before &lt;Thai&gt; was indexed</p>`) {
 		t.Errorf("no escaped notice above the results:\n%s", body)
 	}
+	_, body = get(t, srv.URL+"/api/search?q=rally", nil)
+	var res struct {
+		Total  int    `json:"total"`
+		Notice string `json:"notice"`
+	}
+	if err := json.Unmarshal([]byte(body), &res); err != nil {
+		t.Fatalf("/api/search: %v\n%s", err, body)
+	}
+	if res.Notice != notice || res.Total != 1 {
+		t.Errorf("/api/search: notice %q, total %d; want %q, 1", res.Notice, res.Total, notice)
+	}
+
 	srv, _ = newTestServer(t, fakeSearch{ids: []string{store.PostID("feed", "1")}})
 	if _, body := get(t, srv.URL+"/?q=rally", nil); strings.Contains(body, `class="error"`) {
 		t.Errorf("a notice without one:\n%s", body)
+	}
+	if _, body := get(t, srv.URL+"/api/search?q=rally", nil); strings.Contains(body, `"notice"`) {
+		t.Errorf("/api/search: a notice without one:\n%s", body)
 	}
 }
