@@ -16,8 +16,10 @@ import (
 // query reads from disk again (measured: 300 ms per one-word query at
 // 200k posts under a 210 MiB limit, against 1 ms for raw bleve, whose
 // smaller index still fitted). Search engines advise random access on such
-// maps for this reason (Lucene does by default). Merges read segments in
-// order, but right after writing them, from the page cache.
+// maps for this reason (Lucene does by default). The cost falls on
+// merges, which read whole segments in order: a segment whose pages were
+// evicted is then read back a page at a time, in the background. A bulk
+// load (reindex) searches nothing, so its merges keep the readahead.
 
 // mappedSegment: a segment read from a memory-mapped file (zapx.Segment).
 type mappedSegment interface{ Data() []byte }
