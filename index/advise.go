@@ -28,6 +28,7 @@ type mappedSegment interface{ Data() []byte }
 type advisor struct {
 	mu   sync.Mutex
 	done map[mappedSegment]bool
+	last *scorch.IndexSnapshot // scorch makes a new one on every change
 }
 
 // adviseSegments advises random access on every mapped segment of the
@@ -57,6 +58,10 @@ func (ix *Index) adviseSegments() {
 	a := &ix.advice
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if snap == a.last {
+		return
+	}
+	a.last = snap
 	now := make(map[mappedSegment]bool, len(snap.Segments()))
 	for _, ss := range snap.Segments() {
 		m, ok := ss.Segment().(mappedSegment)
