@@ -67,7 +67,7 @@ var languageAnalyzers = map[string]string{
 
 func init() {
 	if err := registry.RegisterAnalyzer(AnalyzerText, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
-		return newTextAnalyzer(plainAnalyzer{}), nil
+		return newTextAnalyzer(plainAnalyzer{}, true), nil
 	}); err != nil {
 		panic(err)
 	}
@@ -147,9 +147,12 @@ func (plainAnalyzer) Analyze(b []byte) analysis.TokenStream {
 // pieces, so a phrase of clusters may span a break.
 type textAnalyzer struct {
 	latin analysis.Analyzer
+	fold  bool // key Khmer look-alikes alike (clusterKey)
 }
 
-func newTextAnalyzer(latin analysis.Analyzer) *textAnalyzer { return &textAnalyzer{latin: latin} }
+func newTextAnalyzer(latin analysis.Analyzer, fold bool) *textAnalyzer {
+	return &textAnalyzer{latin: latin, fold: fold}
+}
 
 func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 	if !hasClusters(b) {
@@ -174,7 +177,7 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 		// Terms are cluster keys (see clusterKey); a key is its cluster's
 		// own bytes but for the odd cluster typed out of order.
 		cl := seg.clusters
-		key, changed := clusterKey(b[cl[0].start:cl[0].end:cl[0].end])
+		key, changed := clusterKey(b[cl[0].start:cl[0].end:cl[0].end], a.fold)
 		for i, c := range cl {
 			pos++
 			out = append(out, &analysis.Token{
@@ -184,7 +187,7 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 			if i+1 == len(cl) {
 				break
 			}
-			next, nextChanged := clusterKey(b[cl[i+1].start:cl[i+1].end:cl[i+1].end])
+			next, nextChanged := clusterKey(b[cl[i+1].start:cl[i+1].end:cl[i+1].end], a.fold)
 			bigram := b[c.start:cl[i+1].end:cl[i+1].end]
 			if changed || nextChanged {
 				bigram = append(append(make([]byte, 0, len(key)+len(next)), key...), next...)
@@ -298,16 +301,19 @@ type analyzers struct {
 	latin    map[string]analysis.Analyzer // language code -> analyzer of non-Khmer words
 	plain    analysis.Analyzer
 	keepStop bool // documents and phrases keep stop words (see keepStopName)
+	fold     bool // Khmer look-alikes are keyed alike (clusterKey)
 }
 
 // newAnalyzers builds the analyzers of an index that keeps stop words in
-// its text field, or (keepStop false) of one made before it did.
-func newAnalyzers(keepStop bool) (*analyzers, error) {
+// its text field, or (keepStop false) of one made before it did, and that
+// folds Khmer look-alikes, or not (made before it did).
+func newAnalyzers(keepStop, fold bool) (*analyzers, error) {
 	a := &analyzers{
 		byLang:   map[string]analysis.Analyzer{},
 		latin:    map[string]analysis.Analyzer{},
-		plain:    newTextAnalyzer(plainAnalyzer{}),
+		plain:    newTextAnalyzer(plainAnalyzer{}, fold),
 		keepStop: keepStop,
+		fold:     fold,
 	}
 	cache := registry.NewCache()
 	for lang, name := range languageAnalyzers {
@@ -321,7 +327,7 @@ func newAnalyzers(keepStop bool) (*analyzers, error) {
 				return nil, fmt.Errorf("index: analyzer %q: %w", keepStopName(name), err)
 			}
 		}
-		a.byLang[lang] = newTextAnalyzer(an)
+		a.byLang[lang] = newTextAnalyzer(an, fold)
 	}
 	return a, nil
 }

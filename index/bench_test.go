@@ -11,7 +11,7 @@ var (
 )
 
 func BenchmarkTextAnalyzer_khmer(b *testing.B) {
-	an, _ := newAnalyzers(true)
+	an, _ := newAnalyzers(true, true)
 	a := an.textFor("km")
 	for b.Loop() {
 		a.Analyze([]byte(benchKhmer))
@@ -19,7 +19,7 @@ func BenchmarkTextAnalyzer_khmer(b *testing.B) {
 }
 
 func BenchmarkTextAnalyzer_english(b *testing.B) {
-	an, _ := newAnalyzers(true)
+	an, _ := newAnalyzers(true, true)
 	a := an.textFor("en")
 	for b.Loop() {
 		a.Analyze([]byte(benchEnglish))

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -325,10 +326,30 @@ func signRank(r rune) int {
 	return -1
 }
 
-// clusterKey returns the key of cluster c (see signRank): c itself, and
-// changed false, when it is already in order, as nearly every cluster is
-// (checked without allocating).
-func clusterKey(c []byte) (key []byte, changed bool) {
+// Khmer spellings that look alike are also keyed alike when fold is on
+// (an index made since, see keyFold), as SIL's Khmer normalizer
+// (khnormal) keys them: subscript DA "្ដ" is drawn as subscript TA "្ត"
+// and writers use both ("ប្ដេជ្ញា", "ប្តេជ្ញា"); and the two-part vowels
+// "ើ" and "ោ" typed as their parts, "េ" then "ី" or "ា" (text converted
+// from legacy fonts does this), become the one vowel.
+var (
+	coengDa, coengTa = []byte("\u17d2\u178a"), []byte("\u17d2\u178f")
+	vowelE           = []byte("\u17c1")
+	vowelII, vowelAA = []byte("\u17b8"), []byte("\u17b6")
+	vowelParts       = map[string][]byte{string(vowelII): []byte("\u17be"), string(vowelAA): []byte("\u17c4")} // after "េ" -> with it
+)
+
+// foldable says whether the signs s of a cluster hold a spelling to fold.
+func foldable(s []byte) bool {
+	return bytes.Contains(s, coengDa) ||
+		bytes.Contains(s, vowelE) && (bytes.Contains(s, vowelII) || bytes.Contains(s, vowelAA))
+}
+
+// clusterKey returns the key of cluster c (see signRank), with Khmer
+// look-alikes folded when fold is set: c itself, and changed false, when it
+// is already a key, as nearly every cluster is (checked without
+// allocating).
+func clusterKey(c []byte, fold bool) (key []byte, changed bool) {
 	r0, head := utf8.DecodeRune(c) // the base, and a leading vowel's consonant
 	if classify(r0) == kLead {
 		if r1, n1 := utf8.DecodeRune(c[head:]); head < len(c) && takes(kLead, r0, r1) {
@@ -365,26 +386,62 @@ func clusterKey(c []byte) (key []byte, changed bool) {
 		}
 		i += n
 	}
-	if ordered {
+	fold = fold && foldable(c[head:])
+	if ordered && !fold {
 		return c, false
 	}
-	type unit struct {
-		b    []byte
-		rank int
-	}
-	var units []unit
+	var units []signUnit
 	for i := head; i < len(c); {
 		n, rank := sign(i)
 		if rank >= 0 {
-			units = append(units, unit{c[i : i+n], rank})
+			units = append(units, signUnit{c[i : i+n], rank})
 		}
 		i += n
 	}
-	slices.SortStableFunc(units, func(a, b unit) int { return a.rank - b.rank })
+	slices.SortStableFunc(units, func(a, b signUnit) int { return a.rank - b.rank })
+	if fold {
+		units = foldKhmer(units)
+	}
 	out := make([]byte, 0, len(c))
 	out = append(out, c[:head]...)
 	for _, u := range units {
 		out = append(out, u.b...)
 	}
+	if bytes.Equal(out, c) { // foldable, and nothing to fold
+		return c, false
+	}
 	return out, true
+}
+
+// signUnit is one sign of a cluster (a coeng with its consonant) and its
+// rank.
+type signUnit struct {
+	b    []byte
+	rank int
+}
+
+// foldKhmer folds the look-alike spellings of a cluster's sorted signs (see
+// foldable): subscript DA to TA, and "េ" with a later "ី" or "ា" of the
+// same cluster, with at most a vowel below between them, to "ើ" or "ោ".
+func foldKhmer(units []signUnit) []signUnit {
+	for i, u := range units {
+		if bytes.Equal(u.b, coengDa) {
+			units[i].b = coengTa
+		}
+	}
+	for i, u := range units {
+		if !bytes.Equal(u.b, vowelE) {
+			continue
+		}
+		for j := i + 1; j < len(units); j++ {
+			if whole, ok := vowelParts[string(units[j].b)]; ok {
+				units[i].b = whole
+				return slices.Delete(units, j, j+1)
+			}
+			if r, _ := utf8.DecodeRune(units[j].b); r < 0x17BB || r > 0x17BD {
+				break // only a vowel below may stand between the parts
+			}
+		}
+	}
+	return units
 }

@@ -290,13 +290,53 @@ func TestClusterKey(t *testing.T) {
 		{"မြ", "မြ", false},                                  // Burmese: as typed
 		{"မ\u103c\u102c", "မ\u103c\u102c", false},
 	}
+	for _, fold := range []bool{false, true} {
+		for _, tt := range tests {
+			checkClusterKey(t, tt.in, fold, tt.want, tt.changed)
+		}
+	}
+}
+
+// Khmer look-alikes are keyed alike when the index folds them (as SIL's
+// khnormal does), and as before in an index made before it did.
+func TestClusterKey_fold(t *testing.T) {
+	tests := []struct {
+		in, want string // want: with fold; without, in keys as TestClusterKey does
+		changed  bool
+	}{
+		{"ប\u17d2\u178a\u17c1", "ប\u17d2\u178f\u17c1", true},                         // ប្ដេ → ប្តេ
+		{"ប\u17c1\u17d2\u178a", "ប\u17d2\u178f\u17c1", true},                         // and typed vowel first
+		{"ក\u17c1\u17b6", "ក\u17c4", true},                                           // េ + ា → ោ
+		{"ក\u17c1\u17b8", "ក\u17be", true},                                           // េ + ី → ើ
+		{"ក\u17c1\u17bb\u17b6", "ក\u17c4\u17bb", true},                               // a vowel below between the parts
+		{"ក\u17c1\u17b7", "ក\u17c1\u17b7", false},                                    // េ + ិ: no one vowel
+		{"ក\u17b6\u17c1", "ក\u17b6\u17c1", false},                                    // ា before េ: not the parts of ោ
+		{"ស\u17d2\u178a\u17d2\u179a\u17b8", "ស\u17d2\u178f\u17d2\u179a\u17b8", true}, // ស្ដ្រី → ស្ត្រី
+		{"ក\u17c4", "ក\u17c4", false},
+		{"ក\u17be", "ក\u17be", false},
+	}
 	for _, tt := range tests {
-		got, changed := clusterKey([]byte(tt.in))
-		if string(got) != tt.want || changed != tt.changed {
-			t.Errorf("clusterKey(%+q) = %+q, %v; want %+q, %v", tt.in, got, changed, tt.want, tt.changed)
+		checkClusterKey(t, tt.in, true, tt.want, tt.changed)
+		if !tt.changed {
+			continue
 		}
-		if again, ch := clusterKey(got); string(again) != string(got) || ch {
-			t.Errorf("clusterKey(%+q) is no key: it keys to %+q", got, again)
+		// without fold, only order counts
+		plain, _ := clusterKey([]byte(tt.in), false)
+		if strings.Contains(string(plain), "\u17be") && !strings.Contains(tt.in, "\u17be") ||
+			strings.Contains(string(plain), "\u17c4") && !strings.Contains(tt.in, "\u17c4") ||
+			strings.Contains(tt.in, "\u17d2\u178a") && !strings.Contains(string(plain), "\u17d2\u178a") {
+			t.Errorf("clusterKey(%+q, no fold) = %+q: folded", tt.in, plain)
 		}
+	}
+}
+
+func checkClusterKey(t *testing.T, in string, fold bool, want string, wantChanged bool) {
+	t.Helper()
+	got, changed := clusterKey([]byte(in), fold)
+	if string(got) != want || changed != wantChanged {
+		t.Errorf("clusterKey(%+q, fold %v) = %+q, %v; want %+q, %v", in, fold, got, changed, want, wantChanged)
+	}
+	if again, ch := clusterKey(got, fold); string(again) != string(got) || ch {
+		t.Errorf("clusterKey(%+q, fold %v) is no key: it keys to %+q", got, fold, again)
 	}
 }

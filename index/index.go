@@ -137,9 +137,10 @@ var (
 	keyLanguages = []byte("takedownwatch/languages")
 	keyMulti     = []byte("takedownwatch/multiversion") // set once a version ≥ 2 is put
 	keyCommon    = []byte("takedownwatch/common-words")
-	keyFlushed   = []byte("takedownwatch/flushed")   // written by Close to wait for the disk
-	keyKeepStop  = []byte("takedownwatch/keep-stop") // the text field keeps stop words, the pairs field pairs them (analysis.go)
-	keyScripts   = []byte("takedownwatch/scripts")   // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
+	keyFlushed   = []byte("takedownwatch/flushed")    // written by Close to wait for the disk
+	keyKeepStop  = []byte("takedownwatch/keep-stop")  // the text field keeps stop words, the pairs field pairs them (analysis.go)
+	keyScripts   = []byte("takedownwatch/scripts")    // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
+	keyFold      = []byte("takedownwatch/khmer-fold") // Khmer look-alike spellings are keyed alike (clusterKey)
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -177,6 +178,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		b.SetInternal(keyCommon, v)
 		b.SetInternal(keyKeepStop, []byte("1"))
 		b.SetInternal(keyScripts, []byte("km th lo my"))
+		b.SetInternal(keyFold, []byte("1"))
 		if err := ix.persist(context.Background(), b); err != nil {
 			ix.bi.Close()
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
@@ -219,8 +221,12 @@ func (ix *Index) loadLanguages() error {
 	if err != nil {
 		return fmt.Errorf("index: read flags: %w", err)
 	}
+	fold, err := ix.bi.GetInternal(keyFold)
+	if err != nil {
+		return fmt.Errorf("index: read flags: %w", err)
+	}
 	ix.common, ix.pairs = common, newPairsAnalyzer(common, len(keep) > 0)
-	if ix.an, err = newAnalyzers(len(keep) > 0); err != nil {
+	if ix.an, err = newAnalyzers(len(keep) > 0, len(fold) > 0); err != nil {
 		return err
 	}
 	sc, err := ix.bi.GetInternal(keyScripts)
@@ -457,6 +463,10 @@ func (ix *Index) Outdated() string {
 	if !ix.scripts {
 		why = append(why, "was made before Thai, Lao and Burmese were indexed, and before Khmer and Thai signs typed out of order were matched: "+
 			"posts in those scripts indexed before are not found, nor those signs")
+	}
+	if !ix.an.fold {
+		why = append(why, "was made before Khmer spellings that look alike (subscript ដ and ត; េ typed with ា or ី) were matched: "+
+			"a word written one way does not find it written the other")
 	}
 	return strings.Join(why, "; it ")
 }

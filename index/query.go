@@ -239,15 +239,16 @@ type unit struct {
 }
 
 // units splits s into words and runs of the clustered scripts (Khmer and
-// the others of clusters.go, all handled alike), in order.
-func units(s string) []unit {
+// the others of clusters.go, all handled alike), in order; fold as the
+// index's analyzers do.
+func units(s string, fold bool) []unit {
 	b := []byte(s)
 	var out []unit
 	for _, seg := range segmentText(b) {
 		if seg.clustered {
 			u := unit{}
 			for _, c := range seg.clusters {
-				k, _ := clusterKey(b[c.start:c.end])
+				k, _ := clusterKey(b[c.start:c.end], fold)
 				u.clusters = append(u.clusters, string(k))
 			}
 			out = append(out, u)
@@ -269,7 +270,7 @@ func units(s string) []unit {
 // (mixedPhrase), or, where the words cannot be placed, the conjunction of
 // the Latin and Khmer parts.
 func (r rewriter) text(s string, phrase bool, fuzziness int) query.Query {
-	us := units(s)
+	us := units(s, r.an.fold)
 	if len(us) == 0 {
 		return query.NewMatchNoneQuery()
 	}

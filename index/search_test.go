@@ -446,6 +446,44 @@ func TestIndex_madeBeforeScripts(t *testing.T) {
 	}
 }
 
+// An index made before Khmer look-alikes were folded says so, and goes on
+// keying its documents and queries as it did: what it holds stays found as
+// written.
+func TestIndex_madeBeforeFold(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.bi.DeleteInternal(keyFold); err != nil { // as made before the flag
+		t.Fatal(err)
+	}
+	ix.Close()
+	if ix, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if why := ix.Outdated(); !strings.Contains(why, "look alike") {
+		t.Fatalf("outdated = %q, want it to name the look-alikes", why)
+	}
+	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Text: "ការប្\u178aេជ្ញាចិត្ត"} // subscript DA
+	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]uint64{
+		"ប្\u178aេជ្ញា": 1, // as written
+		"ប្តេជ្ញា":      0, // subscript TA: folded only in a new index
+	} {
+		res, err := ix.Search(t.Context(), Query{Q: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != want {
+			t.Errorf("%+q: %d hits, want %d", q, res.Total, want)
+		}
+	}
+}
+
 // A phrase whose every adjacent pair the pairs field holds (both words
 // common, or one a stop word) is answered from the pairs field alone; one
 // with a pair of rarer words is a positional phrase on the text.
