@@ -329,11 +329,14 @@ func signRank(r rune) int {
 // Khmer spellings that look alike are also keyed alike when fold is on
 // (an index made since, see keyFold), as SIL's Khmer normalizer
 // (khnormal) keys them: subscript DA "្ដ" is drawn as subscript TA "្ត"
-// and writers use both ("ប្ដេជ្ញា", "ប្តេជ្ញា"); and the two-part vowels
-// "ើ" and "ោ" typed as their parts, "េ" then "ី" or "ា" (text converted
-// from legacy fonts does this), become the one vowel.
+// and writers use both ("ប្ដេជ្ញា", "ប្តេជ្ញា"); subscript RO, drawn to
+// the left, is often typed before the other subscript ("ស្រ្តី" for
+// "ស្ត្រី"); and the two-part vowels "ើ" and "ោ" typed as their parts,
+// "េ" then "ី" or "ា" (text converted from legacy fonts does this),
+// become the one vowel.
 var (
 	coengDa, coengTa = []byte("\u17d2\u178a"), []byte("\u17d2\u178f")
+	coengRo          = []byte("\u17d2\u179a")
 	vowelE           = []byte("\u17c1")
 	vowelII, vowelAA = []byte("\u17b8"), []byte("\u17b6")
 	vowelParts       = map[string][]byte{string(vowelII): []byte("\u17be"), string(vowelAA): []byte("\u17c4")} // after "េ" -> with it
@@ -341,6 +344,9 @@ var (
 
 // foldable says whether the signs s of a cluster hold a spelling to fold.
 func foldable(s []byte) bool {
+	if i := bytes.Index(s, coengRo); i >= 0 && bytes.Contains(s[i+len(coengRo):], coengRo[:3]) {
+		return true // another subscript after RO
+	}
 	return bytes.Contains(s, coengDa) ||
 		bytes.Contains(s, vowelE) && (bytes.Contains(s, vowelII) || bytes.Contains(s, vowelAA))
 }
@@ -421,12 +427,19 @@ type signUnit struct {
 }
 
 // foldKhmer folds the look-alike spellings of a cluster's sorted signs (see
-// foldable): subscript DA to TA, and "េ" with a later "ី" or "ា" of the
-// same cluster, with at most a vowel below between them, to "ើ" or "ោ".
+// foldable): subscript DA to TA; subscript RO after the subscript that
+// follows it; and "េ" with a later "ី" or "ា" of the same cluster, with at
+// most a vowel below between them, to "ើ" or "ោ".
 func foldKhmer(units []signUnit) []signUnit {
 	for i, u := range units {
 		if bytes.Equal(u.b, coengDa) {
 			units[i].b = coengTa
+		}
+	}
+	for i := 0; i+1 < len(units); i++ {
+		if bytes.Equal(units[i].b, coengRo) && units[i+1].rank == units[i].rank && !bytes.Equal(units[i+1].b, coengRo) {
+			units[i], units[i+1] = units[i+1], units[i]
+			break
 		}
 	}
 	for i, u := range units {

@@ -314,6 +314,9 @@ func TestClusterKey_fold(t *testing.T) {
 		{"ស\u17d2\u178a\u17d2\u179a\u17b8", "ស\u17d2\u178f\u17d2\u179a\u17b8", true}, // ស្ដ្រី → ស្ត្រី
 		{"ក\u17c4", "ក\u17c4", false},
 		{"ក\u17be", "ក\u17be", false},
+		{"ស\u17d2\u179a\u17d2\u178f\u17b8", "ស\u17d2\u178f\u17d2\u179a\u17b8", true}, // ស្រ្តី → ស្ត្រី
+		{"ស\u17d2\u179a\u17d2\u178a\u17b8", "ស\u17d2\u178f\u17d2\u179a\u17b8", true}, // ស្រ្ដី: both folds
+		{"ក\u17d2\u179a\u17bb", "ក\u17d2\u179a\u17bb", false},                        // RO alone
 	}
 	for _, tt := range tests {
 		checkClusterKey(t, tt.in, true, tt.want, tt.changed)
@@ -324,7 +327,8 @@ func TestClusterKey_fold(t *testing.T) {
 		plain, _ := clusterKey([]byte(tt.in), false)
 		if strings.Contains(string(plain), "\u17be") && !strings.Contains(tt.in, "\u17be") ||
 			strings.Contains(string(plain), "\u17c4") && !strings.Contains(tt.in, "\u17c4") ||
-			strings.Contains(tt.in, "\u17d2\u178a") && !strings.Contains(string(plain), "\u17d2\u178a") {
+			strings.Contains(tt.in, "\u17d2\u178a") && !strings.Contains(string(plain), "\u17d2\u178a") ||
+			strings.Contains(tt.in, "\u17d2\u179a\u17d2") && !strings.Contains(string(plain), "\u17d2\u179a\u17d2") {
 			t.Errorf("clusterKey(%+q, no fold) = %+q: folded", tt.in, plain)
 		}
 	}

@@ -465,7 +465,7 @@ func (ix *Index) Outdated() string {
 			"posts in those scripts indexed before are not found, nor those signs")
 	}
 	if !ix.an.fold {
-		why = append(why, "was made before Khmer spellings that look alike (subscript ដ and ត; េ typed with ា or ី) were matched: "+
+		why = append(why, "was made before Khmer spellings that look alike (subscript ដ and ត; subscript រ typed first; េ typed with ា or ី) were matched: "+
 			"a word written one way does not find it written the other")
 	}
 	return strings.Join(why, "; it ")
