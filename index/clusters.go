@@ -342,13 +342,24 @@ var (
 	vowelParts       = map[string][]byte{string(vowelII): []byte("\u17be"), string(vowelAA): []byte("\u17c4")} // after "េ" -> with it
 )
 
-// foldable says whether the signs s of a cluster hold a spelling to fold.
-func foldable(s []byte) bool {
-	if i := bytes.Index(s, coengRo); i >= 0 && bytes.Contains(s[i+len(coengRo):], coengRo[:3]) {
-		return true // another subscript after RO
+// lookAlikes notes, sign by sign, whether a cluster holds a spelling
+// foldKhmer folds (found).
+type lookAlikes struct {
+	ro, e, found bool
+}
+
+func (l *lookAlikes) see(sign []byte) {
+	switch {
+	case bytes.Equal(sign, coengDa):
+		l.found = true
+	case len(sign) == len(coengRo) && bytes.HasPrefix(sign, coengRo[:3]): // a subscript
+		l.found = l.found || l.ro
+		l.ro = l.ro || bytes.Equal(sign, coengRo)
+	case bytes.Equal(sign, vowelE):
+		l.e = true
+	case l.e && (bytes.Equal(sign, vowelII) || bytes.Equal(sign, vowelAA)):
+		l.found = true
 	}
-	return bytes.Contains(s, coengDa) ||
-		bytes.Contains(s, vowelE) && (bytes.Contains(s, vowelII) || bytes.Contains(s, vowelAA))
 }
 
 // clusterKey returns the key of cluster c (see signRank), with Khmer
@@ -380,6 +391,7 @@ func clusterKey(c []byte, fold bool) (key []byte, changed bool) {
 		return n, rank
 	}
 	ordered, last := true, 0
+	var look lookAlikes
 	for i := head; i < len(c); {
 		n, rank := sign(i)
 		switch {
@@ -390,9 +402,12 @@ func clusterKey(c []byte, fold bool) (key []byte, changed bool) {
 		default:
 			last = rank
 		}
+		if fold {
+			look.see(c[i : i+n])
+		}
 		i += n
 	}
-	fold = fold && foldable(c[head:])
+	fold = fold && look.found
 	if ordered && !fold {
 		return c, false
 	}
