@@ -375,26 +375,36 @@ func TestUnwrap(t *testing.T) {
 	}
 }
 
-// An index made before the text field kept stop words goes on being read
-// and written with the analysis it was made with, so its phrases with stop
-// words still find its documents.
-func TestIndex_madeDroppingStopWords(t *testing.T) {
+// openMadeBefore opens an index as one made before the flag key was set:
+// a new index (which must not be outdated), the flag removed, reopened.
+func openMadeBefore(t *testing.T, key []byte) *Index {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "index")
 	ix, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ix.an.keepStop || ix.Outdated() != "" {
-		t.Fatalf("a new index does not keep stop words (outdated: %q)", ix.Outdated())
+	if why := ix.Outdated(); why != "" {
+		t.Fatalf("a new index is outdated: %q", why)
 	}
-	if err := ix.bi.DeleteInternal(keyKeepStop); err != nil { // as made before the flag
+	if err := ix.bi.DeleteInternal(key); err != nil {
 		t.Fatal(err)
 	}
-	ix.Close()
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if ix, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// An index made before the text field kept stop words goes on being read
+// and written with the analysis it was made with, so its phrases with stop
+// words still find its documents.
+func TestIndex_madeDroppingStopWords(t *testing.T) {
+	ix := openMadeBefore(t, keyKeepStop)
 	if ix.an.keepStop || ix.Outdated() == "" {
 		t.Fatalf("an index made without the flag is read as keeping stop words (outdated: %q)", ix.Outdated())
 	}
@@ -414,22 +424,7 @@ func TestIndex_madeDroppingStopWords(t *testing.T) {
 // An index made before Thai, Lao and Burmese were clustered says so, and
 // finds the posts of those scripts put since.
 func TestIndex_madeBeforeScripts(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "index")
-	ix, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if why := ix.Outdated(); why != "" {
-		t.Fatalf("a new index is outdated: %q", why)
-	}
-	if err := ix.bi.DeleteInternal(keyScripts); err != nil { // as made before the flag
-		t.Fatal(err)
-	}
-	ix.Close()
-	if ix, err = Open(dir, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openMadeBefore(t, keyScripts)
 	if why := ix.Outdated(); !strings.Contains(why, "Thai, Lao and Burmese") {
 		t.Fatalf("outdated = %q, want it to name the scripts", why)
 	}
@@ -450,19 +445,7 @@ func TestIndex_madeBeforeScripts(t *testing.T) {
 // keying its documents and queries as it did: what it holds stays found as
 // written.
 func TestIndex_madeBeforeFold(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "index")
-	ix, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.bi.DeleteInternal(keyFold); err != nil { // as made before the flag
-		t.Fatal(err)
-	}
-	ix.Close()
-	if ix, err = Open(dir, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openMadeBefore(t, keyFold)
 	if why := ix.Outdated(); !strings.Contains(why, "look alike") {
 		t.Fatalf("outdated = %q, want it to name the look-alikes", why)
 	}
