@@ -147,7 +147,7 @@ func (plainAnalyzer) Analyze(b []byte) analysis.TokenStream {
 // pieces, so a phrase of clusters may span a break.
 type textAnalyzer struct {
 	latin analysis.Analyzer
-	fold  bool // key Khmer look-alikes alike (clusterKey)
+	fold  bool // key look-alike spellings alike (clusterKey)
 }
 
 func newTextAnalyzer(latin analysis.Analyzer, fold bool) *textAnalyzer {
@@ -301,12 +301,12 @@ type analyzers struct {
 	latin    map[string]analysis.Analyzer // language code -> analyzer of non-Khmer words
 	plain    analysis.Analyzer
 	keepStop bool // documents and phrases keep stop words (see keepStopName)
-	fold     bool // Khmer look-alikes are keyed alike (clusterKey)
+	fold     bool // look-alike spellings are keyed alike (clusterKey)
 }
 
 // newAnalyzers builds the analyzers of an index that keeps stop words in
 // its text field, or (keepStop false) of one made before it did, and that
-// folds Khmer look-alikes, or not (made before it did).
+// folds look-alike spellings, or not (made before it did).
 func newAnalyzers(keepStop, fold bool) (*analyzers, error) {
 	a := &analyzers{
 		byLang:   map[string]analysis.Analyzer{},

@@ -18,7 +18,7 @@ func BenchmarkTextAnalyzer_khmer(b *testing.B) {
 	}
 }
 
-// The analyzer of an index made before Khmer look-alikes were folded: the
+// The analyzer of an index made before look-alikes were folded: the
 // baseline of the fold's cost.
 func BenchmarkTextAnalyzer_khmerNoFold(b *testing.B) {
 	an, _ := newAnalyzers(true, false)

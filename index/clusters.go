@@ -333,22 +333,39 @@ func signRank(r rune) int {
 // the left, is often typed before the other subscript ("ស្រ្តី" for
 // "ស្ត្រី"); and the two-part vowels "ើ" and "ោ" typed as their parts,
 // "េ" then "ី" or "ា" (text converted from legacy fonts does this),
-// become the one vowel.
+// become the one vowel. Thai and Lao SARA AM "ำ" "ຳ", typed as NIKHAHIT
+// and SARA AA ("ํ" then "า", as PyThaiNLP's normalizer also folds them),
+// become the one vowel too.
 var (
 	coengDa, coengTa = []byte("\u17d2\u178a"), []byte("\u17d2\u178f")
 	coengRo          = []byte("\u17d2\u179a")
 	vowelE           = []byte("\u17c1")
 	vowelII, vowelAA = []byte("\u17b8"), []byte("\u17b6")
 	vowelParts       = map[string][]byte{string(vowelII): []byte("\u17be"), string(vowelAA): []byte("\u17c4")} // after "េ" -> with it
+	// NIKHAHIT -> SARA AA -> SARA AM, Thai and Lao
+	amParts = map[string]struct{ aa, am []byte }{
+		"\u0e4d": {[]byte("\u0e32"), []byte("\u0e33")},
+		"\u0ecd": {[]byte("\u0eb2"), []byte("\u0eb3")},
+	}
 )
 
 // lookAlikes notes, sign by sign, whether a cluster holds a spelling
-// foldKhmer folds (found).
+// foldLookAlikes folds (found).
 type lookAlikes struct {
-	ro, e, found bool
+	ro, e, nikhahit, aa, found bool
 }
 
 func (l *lookAlikes) see(sign []byte) {
+	if len(sign) == 3 && sign[0] == 0xE0 { // Thai and Lao
+		switch string(sign) {
+		case "\u0e4d", "\u0ecd":
+			l.nikhahit = true
+		case "\u0e32", "\u0eb2":
+			l.aa = true
+		}
+		l.found = l.found || l.nikhahit && l.aa
+		return
+	}
 	switch {
 	case bytes.Equal(sign, coengDa):
 		l.found = true
@@ -421,7 +438,7 @@ func clusterKey(c []byte, fold bool) (key []byte, changed bool) {
 	}
 	slices.SortStableFunc(units, func(a, b signUnit) int { return a.rank - b.rank })
 	if fold {
-		units = foldKhmer(units)
+		units = foldLookAlikes(units)
 	}
 	out := make([]byte, 0, len(c))
 	out = append(out, c[:head]...)
@@ -441,11 +458,18 @@ type signUnit struct {
 	rank int
 }
 
-// foldKhmer folds the look-alike spellings of a cluster's sorted signs (see
-// foldable): subscript DA to TA; subscript RO after the subscript that
-// follows it; and "េ" with a later "ី" or "ា" of the same cluster, with at
-// most a vowel below between them, to "ើ" or "ោ".
-func foldKhmer(units []signUnit) []signUnit {
+// foldLookAlikes folds the look-alike spellings of a cluster's sorted signs
+// (see lookAlikes): subscript DA to TA; subscript RO after the subscript
+// that follows it; "េ" with a later "ី" or "ា" of the same cluster, with at
+// most a vowel below between them, to "ើ" or "ោ"; and NIKHAHIT directly
+// followed by SARA AA to SARA AM.
+func foldLookAlikes(units []signUnit) []signUnit {
+	for i := 0; i+1 < len(units); i++ {
+		if p, ok := amParts[string(units[i].b)]; ok && bytes.Equal(units[i+1].b, p.aa) {
+			units[i].b = p.am
+			units = slices.Delete(units, i+1, i+2)
+		}
+	}
 	for i, u := range units {
 		if bytes.Equal(u.b, coengDa) {
 			units[i].b = coengTa

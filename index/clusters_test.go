@@ -317,6 +317,11 @@ func TestClusterKey_fold(t *testing.T) {
 		{"ស\u17d2\u179a\u17d2\u178f\u17b8", "ស\u17d2\u178f\u17d2\u179a\u17b8", true}, // ស្រ្តី → ស្ត្រី
 		{"ស\u17d2\u179a\u17d2\u178a\u17b8", "ស\u17d2\u178f\u17d2\u179a\u17b8", true}, // ស្រ្ដី: both folds
 		{"ក\u17d2\u179a\u17bb", "ក\u17d2\u179a\u17bb", false},                        // RO alone
+		{"น\u0e4d\u0e49\u0e32", "น\u0e49\u0e33", true},                               // Thai น้ำ typed ํ ้ า
+		{"น\u0e49\u0e4d\u0e32", "น\u0e49\u0e33", true},
+		{"น\u0e49\u0e33", "น\u0e49\u0e33", false},
+		{"ນ\u0ecd\u0eb2", "ນ\u0eb3", true}, // Lao
+		{"ก\u0e4d", "ก\u0e4d", false},      // NIKHAHIT alone
 	}
 	for _, tt := range tests {
 		checkClusterKey(t, tt.in, true, tt.want, tt.changed)
@@ -328,7 +333,8 @@ func TestClusterKey_fold(t *testing.T) {
 		if strings.Contains(string(plain), "\u17be") && !strings.Contains(tt.in, "\u17be") ||
 			strings.Contains(string(plain), "\u17c4") && !strings.Contains(tt.in, "\u17c4") ||
 			strings.Contains(tt.in, "\u17d2\u178a") && !strings.Contains(string(plain), "\u17d2\u178a") ||
-			strings.Contains(tt.in, "\u17d2\u179a\u17d2") && !strings.Contains(string(plain), "\u17d2\u179a\u17d2") {
+			strings.Contains(tt.in, "\u17d2\u179a\u17d2") && !strings.Contains(string(plain), "\u17d2\u179a\u17d2") ||
+			strings.ContainsAny(string(plain), "\u0e33\u0eb3") && !strings.ContainsAny(tt.in, "\u0e33\u0eb3") {
 			t.Errorf("clusterKey(%+q, no fold) = %+q: folded", tt.in, plain)
 		}
 	}

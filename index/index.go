@@ -137,10 +137,10 @@ var (
 	keyLanguages = []byte("takedownwatch/languages")
 	keyMulti     = []byte("takedownwatch/multiversion") // set once a version ≥ 2 is put
 	keyCommon    = []byte("takedownwatch/common-words")
-	keyFlushed   = []byte("takedownwatch/flushed")    // written by Close to wait for the disk
-	keyKeepStop  = []byte("takedownwatch/keep-stop")  // the text field keeps stop words, the pairs field pairs them (analysis.go)
-	keyScripts   = []byte("takedownwatch/scripts")    // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
-	keyFold      = []byte("takedownwatch/khmer-fold") // Khmer look-alike spellings are keyed alike (clusterKey)
+	keyFlushed   = []byte("takedownwatch/flushed")     // written by Close to wait for the disk
+	keyKeepStop  = []byte("takedownwatch/keep-stop")   // the text field keeps stop words, the pairs field pairs them (analysis.go)
+	keyScripts   = []byte("takedownwatch/scripts")     // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
+	keyFold      = []byte("takedownwatch/look-alikes") // Khmer, Thai and Lao look-alike spellings are keyed alike (clusterKey)
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -465,7 +465,7 @@ func (ix *Index) Outdated() string {
 			"posts in those scripts indexed before are not found, nor those signs")
 	}
 	if !ix.an.fold {
-		why = append(why, "was made before Khmer spellings that look alike (subscript ដ and ត; subscript រ typed first; េ typed with ា or ី) were matched: "+
+		why = append(why, "was made before spellings that look alike were matched (Khmer subscript ដ and ត, subscript រ typed first, េ typed with ា or ី; Thai ำ typed as ํ and า): "+
 			"a word written one way does not find it written the other")
 	}
 	return strings.Join(why, "; it ")

@@ -441,7 +441,7 @@ func TestIndex_madeBeforeScripts(t *testing.T) {
 	}
 }
 
-// An index made before Khmer look-alikes were folded says so, and goes on
+// An index made before look-alikes were folded says so, and goes on
 // keying its documents and queries as it did: what it holds stays found as
 // written.
 func TestIndex_madeBeforeFold(t *testing.T) {
