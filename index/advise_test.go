@@ -129,6 +129,49 @@ func TestSearch_advisesRandomAccess(t *testing.T) {
 	}
 }
 
+// A read-only view (a snapshot beside the writer, as `search` opens one
+// while `serve` runs) advises its segment files too.
+func TestSearch_readOnlyAdvises(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/smaps (Linux)")
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(t.Context(), []Doc{{PostID: "p1", VersionID: 1, Version: 1, Text: "minister statement"}}, "w1"); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ro, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	before := zapAdvice(t, ro.snapDir)
+	if len(before) == 0 {
+		t.Fatal("no segment file of the read-only view mapped")
+	}
+	for f, rr := range before {
+		if rr {
+			t.Fatalf("%s advised before any search: the test would prove nothing", f)
+		}
+	}
+	res, err := ro.Search(t.Context(), Query{Q: "statement"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 {
+		t.Errorf("total = %d, want 1", res.Total)
+	}
+	for f, rr := range zapAdvice(t, ro.snapDir) {
+		if !rr {
+			t.Errorf("%s: no random-read advice after a search", f)
+		}
+	}
+}
+
 // A search on a closed index fails; it does not panic in the advice.
 func TestSearch_closedIndex(t *testing.T) {
 	ix := openTestIndex(t)
