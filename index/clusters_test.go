@@ -167,10 +167,39 @@ func khmerFixture(t *testing.T) (lines []string, words []string) {
 // 0.98), and every line it finds contains it.
 func TestSearch_khmerRecall(t *testing.T) {
 	lines, words := khmerFixture(t)
+	khmerRecall(t, lines, lines, words)
+}
+
+// The same, with the posts in look-alike spellings (subscript ដ for ត,
+// ោ and ើ typed as their parts) and the words searched as the reference
+// writes them: folding finds the same posts.
+func TestSearch_khmerRecallLookAlikes(t *testing.T) {
+	lines, words := khmerFixture(t)
+	alike := strings.NewReplacer("\u17d2\u178f", "\u17d2\u178a", "\u17c4", "\u17c1\u17b6", "\u17be", "\u17c1\u17b8")
+	var posts []string
+	changed := 0
+	for _, l := range lines {
+		p := alike.Replace(l)
+		if p != l {
+			changed++
+		}
+		posts = append(posts, p)
+	}
+	if changed < len(lines)/2 {
+		t.Fatalf("only %d of %d lines have a look-alike: the test would prove little", changed, len(lines))
+	}
+	khmerRecall(t, posts, lines, words)
+}
+
+// khmerRecall puts posts (line i of the fixture as posted) and searches
+// each word; lines[i] (as the reference writes it) says which posts hold
+// it.
+func khmerRecall(t *testing.T, posts, lines, words []string) {
+	t.Helper()
 	ix := openTestIndex(t)
 	var docs []Doc
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i, l := range lines {
+	for i, l := range posts {
 		docs = append(docs, Doc{PostID: fmt.Sprintf("km-%02d", i), VersionID: 1, Version: 1, Text: l,
 			Actor: "a", State: "live", Platform: "feed", Published: base.Add(time.Duration(i) * time.Hour)})
 	}
