@@ -326,10 +326,10 @@ func signRank(r rune) int {
 	return -1
 }
 
-// Khmer spellings that look alike are also keyed alike when fold is on
+// Spellings that look alike are also keyed alike when fold is on
 // (an index made since, see keyFold), as SIL's Khmer normalizer
 // (khnormal) keys them: subscript DA "្ដ" is drawn as subscript TA "្ត"
-// and writers use both ("ប្ដេជ្ញា", "ប្តេជ្ញា"); subscript RO, drawn to
+// and Khmer writers use both ("ប្ដេជ្ញា", "ប្តេជ្ញា"); subscript RO, drawn to
 // the left, is often typed before the other subscript ("ស្រ្តី" for
 // "ស្ត្រី"); and the two-part vowels "ើ" and "ោ" typed as their parts,
 // "េ" then "ី" or "ា" (text converted from legacy fonts does this),
@@ -379,8 +379,8 @@ func (l *lookAlikes) see(sign []byte) {
 	}
 }
 
-// clusterKey returns the key of cluster c (see signRank), with Khmer
-// look-alikes folded when fold is set: c itself, and changed false, when it
+// clusterKey returns the key of cluster c (see signRank), with look-alike
+// spellings folded when fold is set: c itself, and changed false, when it
 // is already a key, as nearly every cluster is (checked without
 // allocating).
 func clusterKey(c []byte, fold bool) (key []byte, changed bool) {
