@@ -46,13 +46,44 @@ func zapAdvice(t *testing.T, dir string) map[string]bool {
 	return out
 }
 
+// unadvised lists the mapped segment files in dir without random-read
+// advice; none mapped fails the test, which would then prove nothing.
+func unadvised(t *testing.T, dir string) []string {
+	t.Helper()
+	m := zapAdvice(t, dir)
+	if len(m) == 0 {
+		t.Fatalf("no segment file in %s mapped", dir)
+	}
+	var out []string
+	for f, rr := range m {
+		if !rr {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// allUnadvised fails the test unless no mapped segment file in dir has
+// advice yet (before any search).
+func allUnadvised(t *testing.T, dir string) {
+	t.Helper()
+	if n, all := len(unadvised(t, dir)), len(zapAdvice(t, dir)); n != all {
+		t.Fatalf("%d of %d segment files advised before any search: the test would prove nothing", all-n, all)
+	}
+}
+
+func skipUnlessLinux(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/smaps (Linux)")
+	}
+}
+
 // Searches advise random access on the mapped segment files, the ones an
 // index opened with and the ones merging makes later, so that under a
 // memory limit the kernel's read-around does not evict what searches use.
 func TestSearch_advisesRandomAccess(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("reads /proc/self/smaps (Linux)")
-	}
+	skipUnlessLinux(t)
 	dir := filepath.Join(t.TempDir(), "index")
 	ix, err := Open(dir, Options{})
 	if err != nil {
@@ -73,33 +104,17 @@ func TestSearch_advisesRandomAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	before := zapAdvice(t, dir)
-	if len(before) == 0 {
-		t.Fatal("no segment file mapped after reopening")
-	}
-	for f, rr := range before {
-		if rr {
-			t.Fatalf("%s advised before any search: the test would prove nothing", f)
-		}
-	}
+	allUnadvised(t, dir)
 	if _, err := ix.Search(t.Context(), Query{Q: "statement"}); err != nil {
 		t.Fatal(err)
 	}
-	for f, rr := range zapAdvice(t, dir) {
-		if !rr {
-			t.Errorf("%s: no random-read advice after a search", f)
-		}
+	if u := unadvised(t, dir); len(u) > 0 {
+		t.Errorf("no random-read advice after a search: %v", u)
 	}
 
 	// a segment persisted later is advised at the next search
 	put(ix, "p2", "second statement", "w2")
-	var fresh []string
-	for f, rr := range zapAdvice(t, dir) {
-		if !rr {
-			fresh = append(fresh, f)
-		}
-	}
-	if len(fresh) == 0 {
+	if len(unadvised(t, dir)) == 0 {
 		t.Fatal("no new unadvised segment after a put: the test would prove nothing")
 	}
 	// scorch swaps the persisted segment in for the in-memory one just
@@ -113,17 +128,12 @@ func TestSearch_advisesRandomAccess(t *testing.T) {
 		if res.Total != 2 {
 			t.Fatalf("total = %d, want 2", res.Total)
 		}
-		var unadvised []string
-		for f, rr := range zapAdvice(t, dir) {
-			if !rr {
-				unadvised = append(unadvised, f)
-			}
-		}
-		if len(unadvised) == 0 {
+		u := unadvised(t, dir)
+		if len(u) == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no random-read advice after searches for 5 s: %v", unadvised)
+			t.Fatalf("no random-read advice after searches for 5 s: %v", u)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -132,9 +142,7 @@ func TestSearch_advisesRandomAccess(t *testing.T) {
 // A read-only view (a snapshot beside the writer, as `search` opens one
 // while `serve` runs) advises its segment files too.
 func TestSearch_readOnlyAdvises(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("reads /proc/self/smaps (Linux)")
-	}
+	skipUnlessLinux(t)
 	dir := filepath.Join(t.TempDir(), "index")
 	ix, err := Open(dir, Options{})
 	if err != nil {
@@ -149,15 +157,7 @@ func TestSearch_readOnlyAdvises(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	before := zapAdvice(t, ro.snapDir)
-	if len(before) == 0 {
-		t.Fatal("no segment file of the read-only view mapped")
-	}
-	for f, rr := range before {
-		if rr {
-			t.Fatalf("%s advised before any search: the test would prove nothing", f)
-		}
-	}
+	allUnadvised(t, ro.snapDir)
 	res, err := ro.Search(t.Context(), Query{Q: "statement"})
 	if err != nil {
 		t.Fatal(err)
@@ -165,10 +165,8 @@ func TestSearch_readOnlyAdvises(t *testing.T) {
 	if res.Total != 1 {
 		t.Errorf("total = %d, want 1", res.Total)
 	}
-	for f, rr := range zapAdvice(t, ro.snapDir) {
-		if !rr {
-			t.Errorf("%s: no random-read advice after a search", f)
-		}
+	if u := unadvised(t, ro.snapDir); len(u) > 0 {
+		t.Errorf("no random-read advice after a search: %v", u)
 	}
 }
 
