@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 )
 
 var reasonWords = map[string]string{
@@ -208,11 +209,11 @@ func firstWords(s string, words, maxRunes int) string {
 	if f := strings.Fields(s); len(f) > words {
 		cut = strings.Join(f[:words], " ")
 	}
-	if r := []rune(cut); len(r) > maxRunes {
-		cut = string(r[:maxRunes])
+	if utf8.RuneCountInString(cut) > maxRunes {
+		return clip.Text(cut, maxRunes)
 	}
 	if cut != s {
-		cut = strings.TrimSpace(cut) + "…"
+		cut += clip.Ellipsis
 	}
 	return cut
 }

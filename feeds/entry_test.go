@@ -1,6 +1,9 @@
 package feeds
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDetailWords(t *testing.T) {
 	for in, want := range map[string]string{
@@ -15,5 +18,28 @@ func TestDetailWords(t *testing.T) {
 		if got := DetailWords(in); got != want {
 			t.Errorf("DetailWords(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestFirstWords(t *testing.T) {
+	// 30 Khmer clusters written without spaces, as Khmer is: 90 runes.
+	khmer := strings.Repeat("ក្រសួ", 18) // ក ្ រ ស ួ: two clusters in five runes
+	tests := []struct {
+		name, in, want string
+	}{
+		{"short", "Statement  on\nvote", "Statement on vote"},
+		{"words", "one two three four five", "one two three…"},
+		{"empty", " \n ", ""},
+		// 90 runes fit; 91 do not, and the cut (89 runes and the ellipsis) must
+		// not leave ក្ without its រ, or ស without its ួ.
+		{"khmer fits", khmer, khmer},
+		{"khmer cut between clusters", khmer + "ង", strings.Repeat("ក្រសួ", 17) + "ក្រ…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := firstWords(tt.in, 3, 90); got != tt.want {
+				t.Errorf("firstWords(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }

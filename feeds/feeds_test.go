@@ -201,7 +201,7 @@ func TestRender_EmptyFeed(t *testing.T) {
 func TestEntry_Title(t *testing.T) {
 	f := testFeed()
 	want := []string{
-		"Removed — withheld for legal reasons: Opposition <Party>: Breaking <script>alert('x')</script> ]]> & \"quotes\" ctl \ufffd bad bytes RTL override ក្រសួង\u200b…",
+		"Removed — withheld for legal reasons: Opposition <Party>: Breaking <script>alert('x')</script> ]]> & \"quotes\" ctl \ufffd bad bytes RTL override ក្រសួង…",
 		"Account gone (suspended): Gone Actor — 12 posts removed with it",
 		"Edited: Government: new",
 		"Metrics anomaly: Government: followers 1000 → 5030",

@@ -15,6 +15,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/feeds"
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -128,10 +129,7 @@ func words(text string) string {
 	if len(f) > 14 {
 		f = append(f[:14], "…")
 	}
-	s := strings.Join(f, " ")
-	if r := []rune(s); len(r) > 110 {
-		s = string(r[:110]) + "…"
-	}
+	s := clip.Text(strings.Join(f, " "), 111)
 	if s == "" {
 		return "(no text)"
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 )
 
@@ -110,10 +111,7 @@ func postText(i, j int) (title, html string) {
 		n += utf8.RuneCountInString(s) + 1
 	}
 	half := (len(text) + 1) / 2
-	title = strings.TrimRight(text[0], ".។")
-	if utf8.RuneCountInString(title) > 60 {
-		title = string([]rune(title)[:60]) + "…"
-	}
+	title = clip.Text(strings.TrimRight(text[0], ".។"), 61)
 	var b strings.Builder
 	b.WriteString("<p>")
 	b.WriteString(strings.Join(text[:half], sep))

@@ -13,6 +13,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 )
 
 // version is stamped at build time: -ldflags "-X main.version=v1.2.3".
@@ -154,7 +155,7 @@ func sourcesCmd() *command {
 						state += " (account " + s.Pending.Class + "?)"
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.ID, s.ActorID, s.Platform, state,
-						orDash(s.LastSuccess), s.ConsecutiveFailures, s.Posts, s.Removals, s.Backlog, oneLine(s.LastError, 80))
+						orDash(s.LastSuccess), s.ConsecutiveFailures, s.Posts, s.Removals, s.Backlog, clip.Text(s.LastError, 80))
 				}
 			}
 			for _, s := range cfg.Sources {
@@ -180,7 +181,7 @@ func sourcesCmd() *command {
 			for _, ch := range cfg.ReportChannels {
 				h := health[ch.ID]
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", ch.ID, ch.Kind, h.State(), orDash(h.LastSuccess), h.Failures,
-					oneLine(lastChannelError(h), 80))
+					clip.Text(lastChannelError(h), 80))
 			}
 			return tw.Flush()
 		},
@@ -200,17 +201,4 @@ func orDash(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-func oneLine(s string, max int) string {
-	r := []rune(s)
-	for i, c := range r {
-		if c == '\n' || c == '\r' || c == '\t' {
-			r[i] = ' '
-		}
-	}
-	if len(r) > max {
-		return string(r[:max-1]) + "…"
-	}
-	return string(r)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/web"
 )
@@ -112,7 +113,7 @@ func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.Se
 // plainSnippet shows a snippet on a terminal: marks as »…«, no HTML.
 func plainSnippet(s string) string {
 	r := strings.NewReplacer("<mark>", "»", "</mark>", "«", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
-	return oneLine(r.Replace(s), 160)
+	return clip.Text(r.Replace(s), 160)
 }
 
 func reindexCmd() *command {

@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/wacz"
 )
 
@@ -169,7 +169,7 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 // post (a removal, a redirect); the text only where the capture shows it.
 func evidencePage(p *store.EvidencePage) wacz.Page {
 	c := p.Capture
-	title := p.ActorName + ": " + shorten(p.Text, 80)
+	title := p.ActorName + ": " + clip.Text(p.Text, 80)
 	shows := c.Status < 300 || c.Status == http.StatusNotModified
 	switch {
 	case p.Listing:
@@ -182,16 +182,6 @@ func evidencePage(p *store.EvidencePage) wacz.Page {
 		pg.Text = p.Text
 	}
 	return pg
-}
-
-// shorten folds whitespace and cuts s to n characters at most.
-func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 // describeSelection says in words what was selected, for the package's title.

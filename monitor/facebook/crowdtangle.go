@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
@@ -122,10 +123,7 @@ func parseCTCSV(data []byte) ([]ImportedPost, []RowError, error) {
 		}
 	}
 	if _, ok := col["url"]; !ok {
-		h := strings.Join(header, ",")
-		if len(h) > 200 {
-			h = strings.ToValidUTF8(h[:200], "") + "…"
-		}
+		h := clip.Text(strings.Join(header, ","), 201)
 		return nil, nil, fmt.Errorf("no URL column in the header %q: not a CrowdTangle export", h)
 	}
 	type row struct {

@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
@@ -396,10 +396,7 @@ func (e *GraphError) text() string {
 			m = m[:i]
 		}
 	}
-	const maxRunes = 300
-	if utf8.RuneCountInString(m) > maxRunes {
-		m = string([]rune(m)[:maxRunes]) + "…"
-	}
+	m = clip.Text(m, 301)
 	if m == "" {
 		m = "no message"
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -48,10 +49,5 @@ func Parse(body []byte, contentType, baseURL string) (items []monitor.Item, err 
 
 // begin is the start of a body, for an error message.
 func begin(text []byte) string {
-	text = bytes.TrimSpace(text)
-	const n = 48
-	if len(text) <= n {
-		return string(text)
-	}
-	return string(bytes.ToValidUTF8(text[:n], nil)) + "…"
+	return clip.Text(string(text), 49)
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
@@ -202,7 +203,7 @@ func (s *selectors) parse(body []byte, contentType, pageURL string, now time.Tim
 		if layout == "" {
 			layout = "any common layout"
 		}
-		return nil, fmt.Errorf("htmlpage: date selector %q %w: %q does not parse with %q", s.src.Date, ErrNoDates, clip(badDate), layout)
+		return nil, fmt.Errorf("htmlpage: date selector %q %w: %q does not parse with %q", s.src.Date, ErrNoDates, clip.Text(badDate, 65), layout)
 	}
 	page.Next = nextOf(doc, base, self)
 	return page, nil
@@ -447,13 +448,4 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
-}
-
-// clip shortens a page's text for an error message.
-func clip(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 64 {
-		return string(r[:64]) + "…"
-	}
-	return s
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 )
 
 // Columns are the record's CSV columns, in the order exports write them.
@@ -53,7 +55,7 @@ func parseCSV(data []byte, tabs bool) ([]Report, []RowError, error) {
 			cols[i] = name
 		case slices.Contains(exportColumns, name):
 		default:
-			return nil, nil, fmt.Errorf("csv header: unknown column %q (the columns are %s): %w", clip(h), strings.Join(Columns, ","), ErrHeader)
+			return nil, nil, fmt.Errorf("csv header: unknown column %q (the columns are %s): %w", clip.Text(h, 121), strings.Join(Columns, ","), ErrHeader)
 		}
 		seen[name] = true
 	}

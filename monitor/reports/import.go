@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
@@ -112,9 +113,5 @@ func finish(r Report, line int, index bool, reports []Report, errs []RowError) (
 
 // begin is the start of a body, for an error message.
 func begin(b []byte) string {
-	const n = 40
-	if len(b) > n {
-		b = b[:n]
-	}
-	return string(bytes.ToValidUTF8(b, []byte("?")))
+	return clip.Text(string(b), 41)
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor/canon"
 )
 
@@ -113,11 +114,11 @@ func (r *Report) Validate() error {
 	}
 	for i, t := range r.TargetURLs {
 		if !webURL(t) {
-			return &FieldError{fmt.Sprintf("target_urls[%d]", i), fmt.Errorf("%q: %w", clip(t), ErrNotURL)}
+			return &FieldError{fmt.Sprintf("target_urls[%d]", i), fmt.Errorf("%q: %w", clip.Text(t, 121), ErrNotURL)}
 		}
 	}
 	if r.SourceURL != "" && !webURL(r.SourceURL) {
-		return &FieldError{"source_url", fmt.Errorf("%q: %w", clip(r.SourceURL), ErrNotURL)}
+		return &FieldError{"source_url", fmt.Errorf("%q: %w", clip.Text(r.SourceURL, 121), ErrNotURL)}
 	}
 	return nil
 }
@@ -148,17 +149,4 @@ func (r *Report) Fingerprint() string {
 func webURL(s string) bool {
 	u, err := url.Parse(strings.TrimSpace(s))
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-// clip shortens s for an error message.
-func clip(s string) string {
-	const n = 120
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && s[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
-		cut--
-	}
-	return s[:cut] + "…"
 }

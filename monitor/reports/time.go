@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 )
 
 // ErrNoZone is a time of day without a time zone: it could be any of 26
@@ -45,8 +47,8 @@ func parseTime(s string) (time.Time, error) {
 	}
 	for _, layout := range unzoned {
 		if _, err := time.Parse(layout, s); err == nil {
-			return time.Time{}, fmt.Errorf("%q: %w", clip(s), ErrNoZone)
+			return time.Time{}, fmt.Errorf("%q: %w", clip.Text(s, 121), ErrNoZone)
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", clip(s))
+	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", clip.Text(s, 121))
 }

@@ -1,0 +1,92 @@
+// Package clip shortens text for titles, tables and error messages without
+// cutting a written character in two.
+package clip
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Ellipsis ends every shortened text.
+const Ellipsis = "…"
+
+// Text folds every run of whitespace in s to one space, trims the ends,
+// replaces invalid UTF-8 with U+FFFD and, if the result is longer than n
+// runes, cuts it to at most n runes, the ellipsis included.
+//
+// The cut falls between clusters, never inside one. A rune-count cut of
+// Khmer, the script most of the archive's posts are in, would otherwise
+// often leave a consonant without its vowel sign or a dangling coeng
+// ("ក្" of "ក្រសួង"), which readers show as a broken glyph in a feed
+// title. A cluster continues over combining marks, ZWJ/ZWNJ and emoji
+// modifiers, and over the consonant after a virama (Khmer's coeng,
+// Burmese's U+1039) or a Thai or Lao leading vowel.
+//
+// Only the start of s is read, so clipping the body of a huge response for
+// an error message costs no more than clipping a line.
+func Text(s string, n int) string {
+	if n < 1 {
+		return ""
+	}
+	long := false
+	// Room for n runes of UTF-8 and some whitespace to fold.
+	if limit := (n+1)*utf8.UTFMax + 256; len(s) > limit {
+		for limit > 0 && !utf8.RuneStart(s[limit]) {
+			limit--
+		}
+		s, long = s[:limit], true
+	}
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+	if !long && utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if utf8.RuneCountInString(s) < n {
+		return s + Ellipsis
+	}
+	r := []rune(s)
+	cut := n - 1 // room for the ellipsis
+	for i := cut; i > 0; i-- {
+		if boundary(r[i-1], r[i]) {
+			cut = i
+			break
+		}
+	}
+	// A text that is one cluster longer than n is cut by runes: better a
+	// broken glyph than nothing.
+	return strings.TrimRight(string(r[:cut]), " ") + Ellipsis
+}
+
+// boundary reports whether a cluster may end between prev and next.
+func boundary(prev, next rune) bool {
+	if continues(next) {
+		return false
+	}
+	return !joins(prev)
+}
+
+// continues reports whether r belongs to the cluster before it.
+func continues(r rune) bool {
+	switch {
+	case r == '\u200c' || r == '\u200d':
+		return true
+	case r == '\u0e33' || r == '\u0eb3': // Thai, Lao sara am: a spacing mark, though a letter
+		return true
+	case r >= 0x1F3FB && r <= 0x1F3FF: // emoji skin-tone modifiers
+		return true
+	}
+	return unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me)
+}
+
+// joins reports whether r takes the rune after it into its cluster.
+func joins(r rune) bool {
+	switch {
+	case r == '\u200d': // emoji ZWJ sequences
+		return true
+	case r >= 0x0E40 && r <= 0x0E44, r >= 0x0EC0 && r <= 0x0EC4: // Thai, Lao leading vowels
+		return true
+	}
+	return r >= 0x0300 && norm.NFC.PropertiesString(string(r)).CCC() == 9 // a virama
+}

@@ -1,0 +1,48 @@
+package clip
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name string
+		s    string
+		n    int
+		want string
+	}{
+		{"fits", "short text", 10, "short text"},
+		{"whitespace folded", "  a\n\tb   c  ", 10, "a b c"},
+		{"latin cut", "abcdefghij", 5, "abcd…"},
+		{"no space before the ellipsis", "abc defgh", 5, "abc…"},
+		{"invalid UTF-8", "a\xffb", 5, "a\uFFFDb"},
+		{"zero", "abc", 0, ""},
+		{"one", "abc", 1, "…"},
+		// ក្រសួង = ក ្ រ ស ួ ង: a rune cut after 2 leaves a dangling coeng.
+		{"khmer coeng kept with its consonant", "កក្រស", 4, "ក…"},
+		{"khmer after the subscript", "ក្រសួង", 4, "ក្រ…"},
+		{"khmer vowel kept with its consonant", "កសួក", 3, "ក…"},
+		{"khmer whole clusters", "ក្រសួងការពារ", 7, "ក្រសួង…"},
+		{"thai leading vowel keeps its consonant", "ไทยเป็น", 5, "ไทย…"},
+		{"thai sara am stays with its consonant", "กน้ำ", 3, "ก…"},
+		{"emoji modifier", "ab👍🏽cd", 4, "ab…"},
+		{"emoji zwj sequence", "a👩\u200d💻b", 4, "a…"},
+		{"devanagari virama", "कक्षा", 4, "क…"},
+		{"one cluster longer than n is cut by runes", "ក្រ", 2, "ក…"},
+		{"huge text read only at its start", "ab" + strings.Repeat(" ", 1<<20) + "cd", 5, "ab…"},
+		{"huge text cut inside a rune", strings.Repeat("ក", 1000), 3, "កក…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Text(tt.s, tt.n)
+			if got != tt.want {
+				t.Errorf("Text(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+			}
+			if c := utf8.RuneCountInString(got); c > tt.n {
+				t.Errorf("Text(%q, %d) has %d runes", tt.s, tt.n, c)
+			}
+		})
+	}
+}
