@@ -46,3 +46,30 @@ func TestText(t *testing.T) {
 		})
 	}
 }
+
+// FuzzText checks what every caller relies on: at most n runes, valid
+// UTF-8, whitespace folded, and a text that fits comes back as it is.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"", "abc def", "ក្រសួងការពារ", "ไทยเป็น", "a👩\u200d💻b", "\xff\xfe", " \n\t "} {
+		f.Add(s, 5)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = n%300 + 1
+		if n < 1 {
+			n += 300
+		}
+		got := Text(s, n)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Text(%q, %d) = %q: invalid UTF-8", s, n, got)
+		}
+		if c := utf8.RuneCountInString(got); c > n {
+			t.Fatalf("Text(%q, %d) = %q: %d runes", s, n, got, c)
+		}
+		if strings.Join(strings.Fields(got), " ") != got {
+			t.Fatalf("Text(%q, %d) = %q: whitespace not folded", s, n, got)
+		}
+		if !strings.HasSuffix(got, Ellipsis) && Text(got, n) != got {
+			t.Fatalf("Text(%q, %d) = %q, which clips again to %q", s, n, got, Text(got, n))
+		}
+	})
+}
