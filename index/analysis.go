@@ -67,7 +67,7 @@ var languageAnalyzers = map[string]string{
 
 func init() {
 	if err := registry.RegisterAnalyzer(AnalyzerText, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
-		return newTextAnalyzer(plainAnalyzer{}, true), nil
+		return newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: true}), nil
 	}); err != nil {
 		panic(err)
 	}
@@ -145,13 +145,41 @@ func (plainAnalyzer) Analyze(b []byte) analysis.TokenStream {
 // adjacent clusters of the same run at the position of the first), the
 // rest with the document language's analyzer. Positions run on across the
 // pieces, so a phrase of clusters may span a break.
+//
+// With bridge, two runs with only invisible breaks between them (U+200B
+// and its kin, see invisibleBreak) also get the bigram of the last cluster
+// of the first and the first of the second. Khmer writers put U+200B
+// between words, some everywhere, some nowhere, and readers cannot see it:
+// "រាជរដ្ឋាភិបាលកម្ពុជា" typed in a search must find a press release that
+// wrote "រាជរដ្ឋាភិបាល\u200bកម្ពុជា". A query typed with U+200B keeps each
+// run's last cluster alone (see khmerQuery), so it finds both spellings.
+// A visible space or punctuation is never bridged.
 type textAnalyzer struct {
 	latin analysis.Analyzer
-	fold  bool // key look-alike spellings alike (clusterKey)
+	textFlags
 }
 
-func newTextAnalyzer(latin analysis.Analyzer, fold bool) *textAnalyzer {
-	return &textAnalyzer{latin: latin, fold: fold}
+// textFlags are the choices of analysis an index is made with (see the
+// flag keys in index.go), which its documents and queries must share.
+type textFlags struct {
+	fold   bool // key look-alike spellings alike (clusterKey)
+	bridge bool // bigrams across invisible breaks
+}
+
+func newTextAnalyzer(latin analysis.Analyzer, f textFlags) *textAnalyzer {
+	return &textAnalyzer{latin: latin, textFlags: f}
+}
+
+// invisibleBreak reports whether s is nothing but characters that break a
+// run without showing: ZERO WIDTH SPACE, WORD JOINER, ZERO WIDTH NO-BREAK
+// SPACE (a BOM inside text).
+func invisibleBreak(s []byte) bool {
+	for _, r := range string(s) {
+		if r != '\u200b' && r != '\u2060' && r != '\ufeff' {
+			return false
+		}
+	}
+	return len(s) > 0
 }
 
 func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
@@ -160,8 +188,16 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 	}
 	var out analysis.TokenStream
 	pos := 0
+	// the last cluster of the run before, while a bridge to the next run
+	// may be made from it
+	var last struct {
+		key        []byte
+		start, pos int
+		ok         bool
+	}
 	for _, seg := range segmentText(b) {
 		if !seg.clustered {
+			last.ok = last.ok && invisibleBreak(b[seg.start:seg.end])
 			toks := a.latin.Analyze(b[seg.start:seg.end])
 			for _, t := range toks {
 				t.Start += seg.start
@@ -178,6 +214,12 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 		// own bytes but for the odd cluster typed out of order.
 		cl := seg.clusters
 		key, changed := clusterKey(b[cl[0].start:cl[0].end:cl[0].end], a.fold)
+		if last.ok {
+			out = append(out, &analysis.Token{
+				Start: last.start, End: cl[0].end, Term: append(append(make([]byte, 0, len(last.key)+len(key)), last.key...), key...),
+				Position: last.pos, Type: analysis.Shingle, KeyWord: true,
+			})
+		}
 		for i, c := range cl {
 			pos++
 			out = append(out, &analysis.Token{
@@ -198,6 +240,7 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 			})
 			key, changed = next, nextChanged
 		}
+		last.key, last.start, last.pos, last.ok = key, cl[len(cl)-1].start, pos, a.bridge
 	}
 	return out
 }
@@ -301,19 +344,19 @@ type analyzers struct {
 	latin    map[string]analysis.Analyzer // language code -> analyzer of non-Khmer words
 	plain    analysis.Analyzer
 	keepStop bool // documents and phrases keep stop words (see keepStopName)
-	fold     bool // look-alike spellings are keyed alike (clusterKey)
+	textFlags
 }
 
 // newAnalyzers builds the analyzers of an index that keeps stop words in
-// its text field, or (keepStop false) of one made before it did, and that
-// folds look-alike spellings, or not (made before it did).
-func newAnalyzers(keepStop, fold bool) (*analyzers, error) {
+// its text field, or (keepStop false) of one made before it did, with the
+// text flags it was made with.
+func newAnalyzers(keepStop bool, f textFlags) (*analyzers, error) {
 	a := &analyzers{
-		byLang:   map[string]analysis.Analyzer{},
-		latin:    map[string]analysis.Analyzer{},
-		plain:    newTextAnalyzer(plainAnalyzer{}, fold),
-		keepStop: keepStop,
-		fold:     fold,
+		byLang:    map[string]analysis.Analyzer{},
+		latin:     map[string]analysis.Analyzer{},
+		plain:     newTextAnalyzer(plainAnalyzer{}, f),
+		keepStop:  keepStop,
+		textFlags: f,
 	}
 	cache := registry.NewCache()
 	for lang, name := range languageAnalyzers {
@@ -327,7 +370,7 @@ func newAnalyzers(keepStop, fold bool) (*analyzers, error) {
 				return nil, fmt.Errorf("index: analyzer %q: %w", keepStopName(name), err)
 			}
 		}
-		a.byLang[lang] = newTextAnalyzer(an, fold)
+		a.byLang[lang] = newTextAnalyzer(an, f)
 	}
 	return a, nil
 }

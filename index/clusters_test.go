@@ -2,6 +2,7 @@ package index
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
@@ -191,11 +193,71 @@ func TestSearch_khmerRecallLookAlikes(t *testing.T) {
 	khmerRecall(t, posts, lines, words)
 }
 
+// The fixture's words written as many Khmer writers do, with U+200B
+// between every two (khmer-nltk's segmentation says where), and searched
+// as people type: each word, and each two adjacent words without the
+// U+200B, which only the bigram across the break finds.
+func TestSearch_khmerRecallZWSP(t *testing.T) {
+	_, words := khmerFixture(t)
+	segmented := khmerSegmented(t)
+	var posts []string
+	pairs := map[string]bool{}
+	for _, ws := range segmented {
+		var b strings.Builder
+		for i, w := range ws {
+			if i > 0 && strings.TrimSpace(w) != "" && strings.TrimSpace(ws[i-1]) != "" {
+				b.WriteString("\u200b")
+				if a := ws[i-1]; khmerOnly(a) && khmerOnly(w) {
+					pairs[a+w] = true
+				}
+			}
+			b.WriteString(w)
+		}
+		posts = append(posts, b.String())
+	}
+	queries := slices.Clone(words)
+	for p := range pairs {
+		queries = append(queries, p)
+	}
+	if len(pairs) < 100 {
+		t.Fatalf("only %d word pairs: the test would prove little", len(pairs))
+	}
+	khmerRecall(t, posts, posts, queries)
+}
+
+// khmerOnly: w is written in clusters only (no Latin, digits or spaces).
+func khmerOnly(w string) bool { return w != "" && strings.Join(Clusters(w), "") == w }
+
+// khmerSegmented: the words of each line of khmer-nltk's reference
+// segmentation, spaces included.
+func khmerSegmented(t *testing.T) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testtool.Fixtures(t, "khmer"), "khmernltk__samples_output_pos_tagged.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, l := range strings.Split(string(b), "\n") {
+		var ws []string
+		for _, m := range posTuple.FindAllStringSubmatch(l, -1) {
+			ws = append(ws, m[1]+m[2])
+		}
+		if len(ws) > 0 {
+			out = append(out, ws)
+		}
+	}
+	return out
+}
+
 // khmerRecall puts posts (line i of the fixture as posted) and searches
 // each word; lines[i] (as the reference writes it) says which posts hold
-// it.
+// it, read as a reader sees it: without invisible breaks (U+200B).
 func khmerRecall(t *testing.T, posts, lines, words []string) {
 	t.Helper()
+	lines = slices.Clone(lines)
+	for i, l := range lines {
+		lines[i] = strings.ReplaceAll(l, "\u200b", "")
+	}
 	ix := openTestIndex(t)
 	var docs []Doc
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -379,3 +441,40 @@ func checkClusterKey(t *testing.T, in string, fold bool, want string, wantChange
 		t.Errorf("clusterKey(%+q, fold %v) is no key: it keys to %+q", got, fold, again)
 	}
 }
+
+// Bigrams across breaks: only invisible ones, and only with bridge on.
+func TestTextAnalyzer_bridges(t *testing.T) {
+	tests := []struct {
+		name   string
+		text   string
+		bridge bool
+		want   []string // the bigrams across a break, as "term@position"
+	}{
+		{"zero width space", "បាន\u200bរិះគន់", true, []string{"នរិះ@2"}},
+		{"word joiner", "បាន\u2060រិះគន់", true, []string{"នរិះ@2"}},
+		{"two in a row", "បាន\u200b\u200bរិះគន់", true, []string{"នរិះ@2"}},
+		{"every break", "ក\u200bខ\u200bគ", true, []string{"កខ@1", "ខគ@2"}},
+		{"visible space", "បាន រិះគន់", true, nil},
+		{"space beside the invisible one", "បាន\u200b រិះគន់", true, nil},
+		{"punctuation", "បាន។\u200bរិះគន់", true, nil},
+		{"Latin between", "បាន\u200bHun\u200bរិះគន់", true, nil},
+		{"off in an index made before", "បាន\u200bរិះគន់", false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			an := newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: tt.bridge})
+			var got []string
+			for _, tok := range an.Analyze([]byte(tt.text)) {
+				if tok.Type == analysis.Shingle && bytes.IndexFunc([]byte(tt.text[tok.Start:tok.End]), func(r rune) bool { return !inCluster(r) }) >= 0 {
+					got = append(got, fmt.Sprintf("%s@%d", tok.Term, tok.Position))
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("bigrams across breaks %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// inCluster: r may be part of a cluster (not a break).
+func inCluster(r rune) bool { return classify(r) != kNone || r == 0x200C || r == 0x200D }

@@ -141,6 +141,7 @@ var (
 	keyKeepStop  = []byte("takedownwatch/keep-stop")   // the text field keeps stop words, the pairs field pairs them (analysis.go)
 	keyScripts   = []byte("takedownwatch/scripts")     // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
 	keyFold      = []byte("takedownwatch/look-alikes") // Khmer, Thai and Lao look-alike spellings are keyed alike (clusterKey)
+	keyBridge    = []byte("takedownwatch/bridges")     // bigrams across invisible breaks (textAnalyzer)
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -179,6 +180,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		b.SetInternal(keyKeepStop, []byte("1"))
 		b.SetInternal(keyScripts, []byte("km th lo my"))
 		b.SetInternal(keyFold, []byte("1"))
+		b.SetInternal(keyBridge, []byte("1"))
 		if err := ix.persist(context.Background(), b); err != nil {
 			ix.bi.Close()
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
@@ -225,8 +227,12 @@ func (ix *Index) loadLanguages() error {
 	if err != nil {
 		return fmt.Errorf("index: read flags: %w", err)
 	}
+	bridge, err := ix.bi.GetInternal(keyBridge)
+	if err != nil {
+		return fmt.Errorf("index: read flags: %w", err)
+	}
 	ix.common, ix.pairs = common, newPairsAnalyzer(common, len(keep) > 0)
-	if ix.an, err = newAnalyzers(len(keep) > 0, len(fold) > 0); err != nil {
+	if ix.an, err = newAnalyzers(len(keep) > 0, textFlags{fold: len(fold) > 0, bridge: len(bridge) > 0}); err != nil {
 		return err
 	}
 	sc, err := ix.bi.GetInternal(keyScripts)
@@ -467,6 +473,10 @@ func (ix *Index) Outdated() string {
 	if !ix.an.fold {
 		why = append(why, "was made before spellings that look alike were matched (Khmer subscript ដ and ត, subscript រ typed first, េ typed with ា or ី; Thai ำ typed as ํ and า): "+
 			"a word written one way does not find it written the other")
+	}
+	if !ix.an.bridge {
+		why = append(why, "was made before words split by an invisible space (U+200B) were found as typed without it: "+
+			"a Khmer phrase searched as people type it misses the posts that wrote it with one")
 	}
 	return strings.Join(why, "; it ")
 }

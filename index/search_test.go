@@ -467,6 +467,32 @@ func TestIndex_madeBeforeFold(t *testing.T) {
 	}
 }
 
+// An index made before bigrams bridged invisible breaks says so, and goes
+// on analyzing as it did: a phrase typed with the U+200B its post has
+// finds it, one typed without does not (until reindex).
+func TestIndex_madeBeforeBridge(t *testing.T) {
+	ix := openMadeBefore(t, keyBridge)
+	if why := ix.Outdated(); !strings.Contains(why, "U+200B") {
+		t.Fatalf("outdated = %q, want it to name U+200B", why)
+	}
+	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Text: "រាជរដ្ឋាភិបាល\u200bកម្ពុជា"}
+	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]uint64{
+		"\"រាជរដ្ឋាភិបាល\u200bកម្ពុជា\"": 1, // as written
+		"រាជរដ្ឋាភិបាលកម្ពុជា":           0, // bridged only in a new index
+	} {
+		res, err := ix.Search(t.Context(), Query{Q: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != want {
+			t.Errorf("%+q: %d hits, want %d", q, res.Total, want)
+		}
+	}
+}
+
 // A phrase whose every adjacent pair the pairs field holds (both words
 // common, or one a stop word) is answered from the pairs field alone; one
 // with a pair of rarer words is a positional phrase on the text.
