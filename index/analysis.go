@@ -67,7 +67,7 @@ var languageAnalyzers = map[string]string{
 
 func init() {
 	if err := registry.RegisterAnalyzer(AnalyzerText, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
-		return newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: true}), nil
+		return newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: true, digits: true}), nil
 	}); err != nil {
 		panic(err)
 	}
@@ -164,6 +164,7 @@ type textAnalyzer struct {
 type textFlags struct {
 	fold   bool // key look-alike spellings alike (clusterKey)
 	bridge bool // bigrams across invisible breaks
+	digits bool // the digits of the clustered scripts are numbers (scriptDigit)
 }
 
 func newTextAnalyzer(latin analysis.Analyzer, f textFlags) *textAnalyzer {
@@ -195,7 +196,7 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 		start, pos int
 		ok         bool
 	}
-	for _, seg := range segmentText(b) {
+	for _, seg := range segmentText(b, a.digits) {
 		if !seg.clustered {
 			last.ok = last.ok && invisibleBreak(b[seg.start:seg.end])
 			toks := a.latin.Analyze(b[seg.start:seg.end])
@@ -203,6 +204,9 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 				t.Start += seg.start
 				t.End += seg.start
 				t.Position += pos
+				if a.digits {
+					t.Term = foldDigits(t.Term)
+				}
 			}
 			if len(toks) > 0 {
 				pos = toks[len(toks)-1].Position
@@ -321,7 +325,7 @@ func (a pairsAnalyzer) Analyze(b []byte) analysis.TokenStream {
 		emit(pairWords(b), 0)
 		return out
 	}
-	for _, seg := range segmentText(b) {
+	for _, seg := range segmentText(b, false) {
 		if !seg.clustered {
 			emit(pairWords(b[seg.start:seg.end]), seg.start)
 		}

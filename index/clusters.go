@@ -132,6 +132,46 @@ func takes(c clusterClass, prev, r rune) bool {
 	return false
 }
 
+// scriptDigit maps a digit of Khmer, Thai, Lao or Burmese (Myanmar and
+// Shan digits) to the ASCII digit of the same value.
+//
+// Those digits are searched as numbers, whole, as ASCII ones are (an
+// index made since, see keyDigits): Khmer posts write article numbers,
+// dates and sums in Khmer digits ("មាត្រា៤៩៤", "២០២៦"), reports and
+// English posts in ASCII ones ("Article 494"), and either written form
+// finds both. Khmer's lunar-date numerals (U+17F0–U+17F9) are signs of
+// the calendar, not digits, and stay clusters.
+func scriptDigit(r rune) (byte, bool) {
+	for _, zero := range [...]rune{0x17E0, 0x0E50, 0x0ED0, 0x1040, 0x1090} {
+		if r >= zero && r <= zero+9 {
+			return byte('0' + r - zero), true
+		}
+	}
+	return 0, false
+}
+
+// foldDigits returns b with the digits scriptDigit maps written in ASCII
+// (b itself when it has none).
+func foldDigits(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if d, ok := scriptDigit(r); ok {
+			if out == nil {
+				out = append(make([]byte, 0, len(b)), b[:i]...)
+			}
+			out = append(out, d)
+		} else if out != nil {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	if out == nil {
+		return b
+	}
+	return out
+}
+
 // hasClusters reports whether b may hold a rune of a clustered script; it
 // looks for UTF-8 lead bytes (E0 B8–BB: Thai and Lao; E1 80–82: Myanmar;
 // E1 9E/9F and A7: Khmer and Khmer symbols; EA A7/A9: Myanmar
@@ -170,14 +210,23 @@ type segment struct {
 
 // segmentText splits b into alternating runs of clustered scripts and other
 // segments. Punctuation and U+200B belong to the other segments (they are
-// breaks), so two runs are always separated by another segment.
-func segmentText(b []byte) []segment {
+// breaks), so two runs are always separated by another segment. With
+// digitsApart the digits of those scripts do too (see scriptDigit).
+func segmentText(b []byte, digitsApart bool) []segment {
 	var segs []segment
 	i := 0
 	otherStart := 0
+	class := func(r rune) clusterClass {
+		if digitsApart {
+			if _, ok := scriptDigit(r); ok {
+				return kNone
+			}
+		}
+		return classify(r)
+	}
 	for i < len(b) {
 		r, n := utf8.DecodeRune(b[i:])
-		c := classify(r)
+		c := class(r)
 		if c == kNone {
 			i += n
 			continue
@@ -190,7 +239,7 @@ func segmentText(b []byte) []segment {
 		var cl []span
 		for i < len(b) {
 			r, n = utf8.DecodeRune(b[i:])
-			c = classify(r)
+			c = class(r)
 			if c == kNone {
 				break
 			}
@@ -224,7 +273,7 @@ func segmentText(b []byte) []segment {
 func Clusters(s string) []string {
 	b := []byte(s)
 	var out []string
-	for _, seg := range segmentText(b) {
+	for _, seg := range segmentText(b, false) {
 		for _, c := range seg.clusters {
 			out = append(out, s[c.start:c.end])
 		}

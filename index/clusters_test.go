@@ -71,7 +71,7 @@ func TestClusters_local(t *testing.T) {
 		}
 		s := string(rs)
 		var all []span
-		for _, seg := range segmentText([]byte(s)) {
+		for _, seg := range segmentText([]byte(s), false) {
 			all = append(all, seg.clusters...)
 		}
 		for i := range all {
@@ -225,6 +225,25 @@ func TestSearch_khmerRecallZWSP(t *testing.T) {
 	khmerRecall(t, posts, posts, queries)
 }
 
+// scriptSpace is a space between Khmer letters and a number or a Latin
+// word, on either side.
+var scriptSpace = regexp.MustCompile(`([\x{1780}-\x{17DD}])\s+([0-9A-Za-z\x{17E0}-\x{17E9}])|([0-9A-Za-z\x{17E0}-\x{17E9}])\s+([\x{1780}-\x{17DD}])`)
+
+// asSearched is a line as the index reads it: without invisible breaks
+// (U+200B), and without the spaces between Khmer and a number or a Latin
+// word, where a word ends whether or not a space is written ("ចំនួន ១៣០",
+// "ចំនួន១៣០").
+func asSearched(l string) string {
+	l = strings.ReplaceAll(l, "\u200b", "")
+	for {
+		next := scriptSpace.ReplaceAllString(l, "$1$2$3$4")
+		if next == l {
+			return l
+		}
+		l = next
+	}
+}
+
 // khmerOnly: w is written in clusters only (no Latin, digits or spaces).
 func khmerOnly(w string) bool { return w != "" && strings.Join(Clusters(w), "") == w }
 
@@ -251,12 +270,12 @@ func khmerSegmented(t *testing.T) [][]string {
 
 // khmerRecall puts posts (line i of the fixture as posted) and searches
 // each word; lines[i] (as the reference writes it) says which posts hold
-// it, read as a reader sees it: without invisible breaks (U+200B).
+// it, read as the index reads it (asSearched).
 func khmerRecall(t *testing.T, posts, lines, words []string) {
 	t.Helper()
 	lines = slices.Clone(lines)
 	for i, l := range lines {
-		lines[i] = strings.ReplaceAll(l, "\u200b", "")
+		lines[i] = asSearched(l)
 	}
 	ix := openTestIndex(t)
 	var docs []Doc
@@ -478,3 +497,21 @@ func TestTextAnalyzer_bridges(t *testing.T) {
 
 // inCluster: r may be part of a cluster (not a break).
 func inCluster(r rune) bool { return classify(r) != kNone || r == 0x200C || r == 0x200D }
+
+func TestFoldDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		"៤៩៤":          "494",
+		"๒๕๖๙":         "2569",
+		"໑໐":           "10",
+		"၁၂":           "12",
+		"႑႒":           "12", // Shan digits
+		"494":          "494",
+		"មាត្រា៤៩៤":    "មាត្រា494",
+		"\u17f1\u17f2": "\u17f1\u17f2", // lunar-date numerals stay
+		"":             "",
+	} {
+		if got := string(foldDigits([]byte(in))); got != want {
+			t.Errorf("foldDigits(%+q) = %+q, want %+q", in, got, want)
+		}
+	}
+}

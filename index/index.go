@@ -142,6 +142,7 @@ var (
 	keyScripts   = []byte("takedownwatch/scripts")     // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
 	keyFold      = []byte("takedownwatch/look-alikes") // Khmer, Thai and Lao look-alike spellings are keyed alike (clusterKey)
 	keyBridge    = []byte("takedownwatch/bridges")     // bigrams across invisible breaks (textAnalyzer)
+	keyDigits    = []byte("takedownwatch/digits")      // Khmer, Thai, Lao and Burmese digits are numbers (scriptDigit)
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -181,6 +182,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		b.SetInternal(keyScripts, []byte("km th lo my"))
 		b.SetInternal(keyFold, []byte("1"))
 		b.SetInternal(keyBridge, []byte("1"))
+		b.SetInternal(keyDigits, []byte("1"))
 		if err := ix.persist(context.Background(), b); err != nil {
 			ix.bi.Close()
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
@@ -231,8 +233,13 @@ func (ix *Index) loadLanguages() error {
 	if err != nil {
 		return fmt.Errorf("index: read flags: %w", err)
 	}
+	digits, err := ix.bi.GetInternal(keyDigits)
+	if err != nil {
+		return fmt.Errorf("index: read flags: %w", err)
+	}
 	ix.common, ix.pairs = common, newPairsAnalyzer(common, len(keep) > 0)
-	if ix.an, err = newAnalyzers(len(keep) > 0, textFlags{fold: len(fold) > 0, bridge: len(bridge) > 0}); err != nil {
+	flags := textFlags{fold: len(fold) > 0, bridge: len(bridge) > 0, digits: len(digits) > 0}
+	if ix.an, err = newAnalyzers(len(keep) > 0, flags); err != nil {
 		return err
 	}
 	sc, err := ix.bi.GetInternal(keyScripts)
@@ -477,6 +484,10 @@ func (ix *Index) Outdated() string {
 	if !ix.an.bridge {
 		why = append(why, "was made before words split by an invisible space (U+200B) were found as typed without it: "+
 			"a Khmer phrase searched as people type it misses the posts that wrote it with one")
+	}
+	if !ix.an.digits {
+		why = append(why, "was made before Khmer, Thai, Lao and Burmese digits were searched as numbers: "+
+			"a number written in those digits and the same number in ASCII digits do not find each other")
 	}
 	return strings.Join(why, "; it ")
 }

@@ -198,13 +198,14 @@ func (r rewriter) rewrite(q query.Query) query.Query {
 		q.Wildcard = restoreDigits(q.Wildcard)
 		if isTextField(q.FieldVal) {
 			q.SetField(FieldText)
-			q.Wildcard = strings.ToLower(q.Wildcard)
+			q.Wildcard = strings.ToLower(r.digits(q.Wildcard))
 		}
 		return q
 	case *query.RegexpQuery:
 		q.Regexp = restoreDigits(q.Regexp)
 		if isTextField(q.FieldVal) {
 			q.SetField(FieldText)
+			q.Regexp = r.digits(q.Regexp)
 		}
 		return q
 	case *query.NumericRangeQuery:
@@ -219,6 +220,15 @@ func (r rewriter) rewrite(q query.Query) query.Query {
 		return q
 	}
 	return q
+}
+
+// digits writes the digits of a text-field pattern as the index holds
+// them (see scriptDigit).
+func (r rewriter) digits(s string) string {
+	if !r.an.digits {
+		return s
+	}
+	return string(foldDigits([]byte(s)))
 }
 
 func withBoost(q query.Query, b *query.Boost) query.Query {
@@ -239,23 +249,27 @@ type unit struct {
 }
 
 // units splits s into words and runs of the clustered scripts (Khmer and
-// the others of clusters.go, all handled alike), in order; fold as the
-// index's analyzers do.
-func units(s string, fold bool) []unit {
+// the others of clusters.go, all handled alike), in order; with the text
+// flags the index's analyzers have.
+func units(s string, f textFlags) []unit {
 	b := []byte(s)
 	var out []unit
-	for _, seg := range segmentText(b) {
+	for _, seg := range segmentText(b, f.digits) {
 		if seg.clustered {
 			u := unit{}
 			for _, c := range seg.clusters {
-				k, _ := clusterKey(b[c.start:c.end], fold)
+				k, _ := clusterKey(b[c.start:c.end], f.fold)
 				u.clusters = append(u.clusters, string(k))
 			}
 			out = append(out, u)
 			continue
 		}
 		for _, t := range uniTokenizer.Tokenize(b[seg.start:seg.end]) {
-			out = append(out, unit{word: string(t.Term)})
+			w := t.Term
+			if f.digits {
+				w = foldDigits(w)
+			}
+			out = append(out, unit{word: string(w)})
 		}
 	}
 	return out
@@ -270,7 +284,7 @@ func units(s string, fold bool) []unit {
 // (mixedPhrase), or, where the words cannot be placed, the conjunction of
 // the Latin and Khmer parts.
 func (r rewriter) text(s string, phrase bool, fuzziness int) query.Query {
-	us := units(s, r.an.fold)
+	us := units(s, r.an.textFlags)
 	if len(us) == 0 {
 		return query.NewMatchNoneQuery()
 	}

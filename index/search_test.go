@@ -493,6 +493,33 @@ func TestIndex_madeBeforeBridge(t *testing.T) {
 	}
 }
 
+// An index made before the digits of the clustered scripts were numbers
+// says so, and goes on finding them as it did: as clusters, in their own
+// digits only.
+func TestIndex_madeBeforeDigits(t *testing.T) {
+	ix := openMadeBefore(t, keyDigits)
+	if why := ix.Outdated(); !strings.Contains(why, "digits") {
+		t.Fatalf("outdated = %q, want it to name the digits", why)
+	}
+	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Text: "មាត្រា៤៩៤"}
+	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]uint64{
+		"៤៩៤": 1, // as written
+		"៤៩":  1, // a part, as clusters are found
+		"494": 0, // ASCII: only in a new index
+	} {
+		res, err := ix.Search(t.Context(), Query{Q: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != want {
+			t.Errorf("%+q: %d hits, want %d", q, res.Total, want)
+		}
+	}
+}
+
 // A phrase whose every adjacent pair the pairs field holds (both words
 // common, or one a stop word) is answered from the pairs field alone; one
 // with a pair of rarer words is a positional phrase on the text.
