@@ -15,14 +15,14 @@ import (
 
 type exportOpts struct {
 	format, out, since, until, actor, affiliation, platform string
-	idsOnly                                                 bool
+	idsOnly, bom                                            bool
 	stats                                                   statsFlags
 	wacz                                                    waczOpts
 }
 
 func exportCmd() *command {
 	return &command{
-		name: "export", args: "events|posts|reports|metrics|stats --format csv|jsonl [--out FILE] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only] [--corrections] [--restricted]\n  | wacz --out FILE.wacz [--state S] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P]",
+		name: "export", args: "events|posts|reports|metrics|stats --format csv|jsonl [--out FILE] [--bom] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only] [--corrections] [--restricted]\n  | wacz --out FILE.wacz [--state S] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P]",
 		summary: "research exports, with the stable columns of docs/codebook.md",
 		flags: func(fs *flag.FlagSet) any {
 			o := &exportOpts{}
@@ -34,6 +34,7 @@ func exportCmd() *command {
 			fs.StringVar(&o.affiliation, "affiliation", "", "only actors of this affiliation")
 			fs.StringVar(&o.platform, "platform", "", "only this platform")
 			fs.BoolVar(&o.idsOnly, "ids-only", false, "posts: only platform, platform_id, post_url, state, reason")
+			fs.BoolVar(&o.bom, "bom", false, "csv: begin with a UTF-8 byte order mark, for spreadsheets (Excel) that otherwise misread Khmer text")
 			o.stats.register(fs)
 			o.wacz.register(fs)
 			return o
@@ -71,6 +72,9 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	if o.idsOnly && kind != "posts" {
 		return usagef("export: --ids-only applies to posts")
 	}
+	if o.bom && format != export.CSV {
+		return usagef("export: --bom applies to --format csv (JSON Lines has no byte order mark)")
+	}
 	if err := o.stats.check(kind); err != nil {
 		return err
 	}
@@ -103,6 +107,15 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 		return err
 	}
 	return writeOut(o.out, e.stdout, func(w io.Writer) error {
+		// Excel reads a CSV file as the system's legacy code page unless it
+		// begins with a BOM: Khmer text comes out as mojibake. Programs that
+		// read CSV as UTF-8 take the BOM for part of the first column's
+		// name, so it is asked for, never the default.
+		if o.bom {
+			if _, err := io.WriteString(w, "\ufeff"); err != nil {
+				return err
+			}
+		}
 		n, err := export.Write(ctx, w, format, table)
 		if err == nil {
 			e.log.WithField("component", "export").Infof("exported %d %s", n, kind)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/archive/warc"
 	"github.com/takedownwatch/takedownwatch/export"
+	"github.com/takedownwatch/takedownwatch/internal/clip"
 )
 
 // seedArchive writes a small archive with one event of most types, so
@@ -134,6 +136,34 @@ func TestExport_CSVAndJSONLCarrySameColumns(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// --bom puts a UTF-8 byte order mark before a CSV export and nothing else;
+// it is refused for JSON Lines.
+func TestExport_BOM(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	cfg := writeConfig(t, dir, "data_dir: "+data+"\n")
+	seedArchive(t, data)
+	plain, errOut, code := runCLI(t, "export", "posts", "--format", "csv", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("csv export: %d %s", code, errOut)
+	}
+	out := filepath.Join(dir, "posts.csv")
+	if _, errOut, code = runCLI(t, "export", "posts", "--format", "csv", "--bom", "--out", out, "--config", cfg); code != 0 {
+		t.Fatalf("csv export --bom: %d %s", code, errOut)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "\xef\xbb\xbf" + plain; string(b) != want {
+		t.Errorf("--bom wrote %q…, want the BOM and then the plain export %q…", clip.Text(string(b), 40), clip.Text(plain, 40))
+	}
+	_, errOut, code = runCLI(t, "export", "posts", "--format", "jsonl", "--bom", "--config", cfg)
+	if code != 2 || !strings.Contains(errOut, "--bom applies to --format csv") {
+		t.Errorf("jsonl --bom: exit %d, stderr %q; want a usage error", code, errOut)
 	}
 }
 
