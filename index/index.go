@@ -221,36 +221,20 @@ func (ix *Index) loadLanguages() error {
 			return fmt.Errorf("index: read common words: %w", err)
 		}
 	}
-	keep, err := ix.bi.GetInternal(keyKeepStop)
-	if err != nil {
-		return fmt.Errorf("index: read flags: %w", err)
+	var keep, fold, bridge, digits bool
+	for _, f := range []struct {
+		key []byte
+		v   *bool
+	}{{keyKeepStop, &keep}, {keyFold, &fold}, {keyBridge, &bridge}, {keyDigits, &digits}, {keyScripts, &ix.scripts}, {keyMulti, &ix.multi}} {
+		b, err := ix.bi.GetInternal(f.key)
+		if err != nil {
+			return fmt.Errorf("index: read flag %s: %w", f.key, err)
+		}
+		*f.v = len(b) > 0
 	}
-	fold, err := ix.bi.GetInternal(keyFold)
-	if err != nil {
-		return fmt.Errorf("index: read flags: %w", err)
-	}
-	bridge, err := ix.bi.GetInternal(keyBridge)
-	if err != nil {
-		return fmt.Errorf("index: read flags: %w", err)
-	}
-	digits, err := ix.bi.GetInternal(keyDigits)
-	if err != nil {
-		return fmt.Errorf("index: read flags: %w", err)
-	}
-	ix.common, ix.pairs = common, newPairsAnalyzer(common, len(keep) > 0)
-	flags := textFlags{fold: len(fold) > 0, bridge: len(bridge) > 0, digits: len(digits) > 0}
-	if ix.an, err = newAnalyzers(len(keep) > 0, flags); err != nil {
+	ix.common, ix.pairs = common, newPairsAnalyzer(common, keep)
+	if ix.an, err = newAnalyzers(keep, textFlags{fold: fold, bridge: bridge, digits: digits}); err != nil {
 		return err
-	}
-	sc, err := ix.bi.GetInternal(keyScripts)
-	if err != nil {
-		return fmt.Errorf("index: read flags: %w", err)
-	}
-	ix.scripts = len(sc) > 0
-	if m, err := ix.bi.GetInternal(keyMulti); err != nil {
-		return fmt.Errorf("index: read flags: %w", err)
-	} else if len(m) > 0 {
-		ix.multi = true
 	}
 	if len(v) == 0 {
 		return nil
