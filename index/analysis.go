@@ -67,7 +67,7 @@ var languageAnalyzers = map[string]string{
 
 func init() {
 	if err := registry.RegisterAnalyzer(AnalyzerText, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
-		return newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: true, digits: true}), nil
+		return newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: true, digits: true, saraAe: true}), nil
 	}); err != nil {
 		panic(err)
 	}
@@ -165,6 +165,7 @@ type textFlags struct {
 	fold   bool // key look-alike spellings alike (clusterKey)
 	bridge bool // bigrams across invisible breaks
 	digits bool // the digits of the clustered scripts are numbers (scriptDigit)
+	saraAe bool // Thai and Lao SARA E typed twice is SARA AE (saraE)
 }
 
 func newTextAnalyzer(latin analysis.Analyzer, f textFlags) *textAnalyzer {
@@ -196,7 +197,7 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 		start, pos int
 		ok         bool
 	}
-	for _, seg := range segmentText(b, a.digits) {
+	for _, seg := range segmentText(b, a.textFlags) {
 		if !seg.clustered {
 			last.ok = last.ok && invisibleBreak(b[seg.start:seg.end])
 			toks := a.latin.Analyze(b[seg.start:seg.end])
@@ -325,7 +326,7 @@ func (a pairsAnalyzer) Analyze(b []byte) analysis.TokenStream {
 		emit(pairWords(b), 0)
 		return out
 	}
-	for _, seg := range segmentText(b, false) {
+	for _, seg := range segmentText(b, textFlags{}) {
 		if !seg.clustered {
 			emit(pairWords(b[seg.start:seg.end]), seg.start)
 		}

@@ -132,6 +132,20 @@ func takes(c clusterClass, prev, r rune) bool {
 	return false
 }
 
+// Thai and Lao SARA AE "แ" "ແ" are drawn as two SARA E, and writers type
+// them so ("เเปลก" for "แปลก"), as PyThaiNLP's normalizer knows. In an
+// index made since (keySaraAe) the two are one cluster with the consonant
+// after them, keyed with SARA AE (clusterKey).
+var saraE = map[rune]string{'\u0e40': "\u0e41", '\u0ec0': "\u0ec1"} // SARA E -> SARA AE
+
+// saraEAgain reports whether r is the SARA E that cluster c, a lone SARA E,
+// already is.
+func saraEAgain(c []byte, r rune) bool {
+	r0, n := utf8.DecodeRune(c)
+	_, ok := saraE[r0]
+	return ok && n == len(c) && r == r0
+}
+
 // scriptDigit maps a digit of Khmer, Thai, Lao or Burmese (Myanmar and
 // Shan digits) to the ASCII digit of the same value.
 //
@@ -211,13 +225,15 @@ type segment struct {
 // segmentText splits b into alternating runs of clustered scripts and other
 // segments. Punctuation and U+200B belong to the other segments (they are
 // breaks), so two runs are always separated by another segment. With
-// digitsApart the digits of those scripts do too (see scriptDigit).
-func segmentText(b []byte, digitsApart bool) []segment {
+// f.digits the digits of those scripts do too (see scriptDigit); with
+// f.saraAe a Thai or Lao SARA E typed twice is one cluster with the
+// consonant after it (see saraAe).
+func segmentText(b []byte, f textFlags) []segment {
 	var segs []segment
 	i := 0
 	otherStart := 0
 	class := func(r rune) clusterClass {
-		if digitsApart {
+		if f.digits {
 			if _, ok := scriptDigit(r); ok {
 				return kNone
 			}
@@ -244,6 +260,9 @@ func segmentText(b []byte, digitsApart bool) []segment {
 				break
 			}
 			started := c == kBase || c == kLead || len(cl) == 0
+			if started && c == kLead && f.saraAe && len(cl) > 0 && saraEAgain(b[cl[len(cl)-1].start:cl[len(cl)-1].end], r) {
+				started = false
+			}
 			if started {
 				cl = append(cl, span{i, i + n})
 			} else { // joins the current cluster
@@ -273,7 +292,7 @@ func segmentText(b []byte, digitsApart bool) []segment {
 func Clusters(s string) []string {
 	b := []byte(s)
 	var out []string
-	for _, seg := range segmentText(b, false) {
+	for _, seg := range segmentText(b, textFlags{}) {
 		for _, c := range seg.clusters {
 			out = append(out, s[c.start:c.end])
 		}
@@ -434,6 +453,12 @@ func (l *lookAlikes) see(sign []byte) {
 // allocating).
 func clusterKey(c []byte, fold bool) (key []byte, changed bool) {
 	r0, head := utf8.DecodeRune(c) // the base, and a leading vowel's consonant
+	if ae, ok := saraE[r0]; ok {
+		if r1, n1 := utf8.DecodeRune(c[head:]); r1 == r0 { // SARA E twice (segmentText made it one cluster)
+			k, _ := clusterKey(append([]byte(ae), c[head+n1:]...), fold)
+			return k, true
+		}
+	}
 	if classify(r0) == kLead {
 		if r1, n1 := utf8.DecodeRune(c[head:]); head < len(c) && takes(kLead, r0, r1) {
 			head += n1

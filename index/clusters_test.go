@@ -71,7 +71,7 @@ func TestClusters_local(t *testing.T) {
 		}
 		s := string(rs)
 		var all []span
-		for _, seg := range segmentText([]byte(s), false) {
+		for _, seg := range segmentText([]byte(s), textFlags{}) {
 			all = append(all, seg.clusters...)
 		}
 		for i := range all {

@@ -143,6 +143,7 @@ var (
 	keyFold      = []byte("takedownwatch/look-alikes") // Khmer, Thai and Lao look-alike spellings are keyed alike (clusterKey)
 	keyBridge    = []byte("takedownwatch/bridges")     // bigrams across invisible breaks (textAnalyzer)
 	keyDigits    = []byte("takedownwatch/digits")      // Khmer, Thai, Lao and Burmese digits are numbers (scriptDigit)
+	keySaraAe    = []byte("takedownwatch/sara-ae")     // Thai and Lao SARA E typed twice is SARA AE (saraE)
 )
 
 // Open opens the index in dir as its single writer, creating it with the
@@ -183,6 +184,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		b.SetInternal(keyFold, []byte("1"))
 		b.SetInternal(keyBridge, []byte("1"))
 		b.SetInternal(keyDigits, []byte("1"))
+		b.SetInternal(keySaraAe, []byte("1"))
 		if err := ix.persist(context.Background(), b); err != nil {
 			ix.bi.Close()
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
@@ -221,11 +223,11 @@ func (ix *Index) loadLanguages() error {
 			return fmt.Errorf("index: read common words: %w", err)
 		}
 	}
-	var keep, fold, bridge, digits bool
+	var keep, fold, bridge, digits, saraAe bool
 	for _, f := range []struct {
 		key []byte
 		v   *bool
-	}{{keyKeepStop, &keep}, {keyFold, &fold}, {keyBridge, &bridge}, {keyDigits, &digits}, {keyScripts, &ix.scripts}, {keyMulti, &ix.multi}} {
+	}{{keyKeepStop, &keep}, {keyFold, &fold}, {keyBridge, &bridge}, {keyDigits, &digits}, {keySaraAe, &saraAe}, {keyScripts, &ix.scripts}, {keyMulti, &ix.multi}} {
 		b, err := ix.bi.GetInternal(f.key)
 		if err != nil {
 			return fmt.Errorf("index: read flag %s: %w", f.key, err)
@@ -233,7 +235,7 @@ func (ix *Index) loadLanguages() error {
 		*f.v = len(b) > 0
 	}
 	ix.common, ix.pairs = common, newPairsAnalyzer(common, keep)
-	if ix.an, err = newAnalyzers(keep, textFlags{fold: fold, bridge: bridge, digits: digits}); err != nil {
+	if ix.an, err = newAnalyzers(keep, textFlags{fold: fold, bridge: bridge, digits: digits, saraAe: saraAe}); err != nil {
 		return err
 	}
 	if len(v) == 0 {
@@ -472,6 +474,10 @@ func (ix *Index) Outdated() string {
 	if !ix.an.digits {
 		why = append(why, "was made before Khmer, Thai, Lao and Burmese digits were searched as numbers: "+
 			"a number written in those digits and the same number in ASCII digits do not find each other")
+	}
+	if !ix.an.saraAe {
+		why = append(why, "was made before Thai and Lao SARA AE typed as SARA E twice was matched: "+
+			"a word written one way does not find it written the other")
 	}
 	return strings.Join(why, "; it ")
 }

@@ -254,7 +254,7 @@ type unit struct {
 func units(s string, f textFlags) []unit {
 	b := []byte(s)
 	var out []unit
-	for _, seg := range segmentText(b, f.digits) {
+	for _, seg := range segmentText(b, f) {
 		if seg.clustered {
 			u := unit{}
 			for _, c := range seg.clusters {

@@ -400,123 +400,71 @@ func openMadeBefore(t *testing.T, key []byte) *Index {
 	return ix
 }
 
-// An index made before the text field kept stop words goes on being read
-// and written with the analysis it was made with, so its phrases with stop
-// words still find its documents.
-func TestIndex_madeDroppingStopWords(t *testing.T) {
-	ix := openMadeBefore(t, keyKeepStop)
-	if ix.an.keepStop || ix.Outdated() == "" {
-		t.Fatalf("an index made without the flag is read as keeping stop words (outdated: %q)", ix.Outdated())
+// An index made by an older version of this package, one flag key short,
+// says what it lacks (Outdated names it) and goes on analyzing documents
+// and queries as it was made to: what it holds stays found as written, and
+// the newer matching waits for a reindex.
+func TestIndex_madeBefore(t *testing.T) {
+	tests := []struct {
+		name     string
+		key      []byte
+		outdated string // a part of Outdated's answer
+		doc      Doc
+		want     map[string]uint64 // query -> hits
+	}{
+		{"dropping stop words", keyKeepStop, "stop words",
+			Doc{Language: "en", Text: "The results of every commune."},
+			map[string]uint64{`"results of every"`: 1}},
+		{"before Thai, Lao and Burmese", keyScripts, "Thai, Lao and Burmese",
+			Doc{Text: "รัฐบาลสั่งลบโพสต์"},
+			map[string]uint64{"ลบ": 1}},
+		{"before look-alikes", keyFold, "look alike",
+			Doc{Text: "ការប្\u178aេជ្ញាចិត្ត"}, // subscript DA
+			map[string]uint64{
+				"ប្\u178aេជ្ញា": 1, // as written
+				"ប្តេជ្ញា":      0, // subscript TA: folded only in a new index
+			}},
+		{"before bridges over U+200B", keyBridge, "U+200B",
+			Doc{Text: "រាជរដ្ឋាភិបាល\u200bកម្ពុជា"},
+			map[string]uint64{
+				"\"រាជរដ្ឋាភិបាល\u200bកម្ពុជា\"": 1,
+				"រាជរដ្ឋាភិបាលកម្ពុជា":           0,
+			}},
+		{"before digits as numbers", keyDigits, "digits",
+			Doc{Text: "មាត្រា៤៩៤"},
+			map[string]uint64{
+				"៤៩៤": 1,
+				"៤៩":  1, // a part, as clusters are found
+				"494": 0,
+			}},
+		{"before SARA E twice", keySaraAe, "SARA E twice",
+			Doc{Text: "เรื่องเเปลก"},
+			map[string]uint64{
+				"เเปลก": 1,
+				"แปลก":  0,
+			}},
 	}
-	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Language: "en", Text: "The results of every commune."}
-	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
-		t.Fatal(err)
-	}
-	res, err := ix.Search(t.Context(), Query{Q: `"results of every"`})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Total != 1 {
-		t.Errorf("phrase with a stop word: %d hits, want 1", res.Total)
-	}
-}
-
-// An index made before Thai, Lao and Burmese were clustered says so, and
-// finds the posts of those scripts put since.
-func TestIndex_madeBeforeScripts(t *testing.T) {
-	ix := openMadeBefore(t, keyScripts)
-	if why := ix.Outdated(); !strings.Contains(why, "Thai, Lao and Burmese") {
-		t.Fatalf("outdated = %q, want it to name the scripts", why)
-	}
-	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Text: "รัฐบาลสั่งลบโพสต์"}
-	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
-		t.Fatal(err)
-	}
-	res, err := ix.Search(t.Context(), Query{Q: "ลบ", Languages: []string{"th"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Total != 1 {
-		t.Errorf("a Thai word in a Thai post put since: %d hits, want 1", res.Total)
-	}
-}
-
-// An index made before look-alikes were folded says so, and goes on
-// keying its documents and queries as it did: what it holds stays found as
-// written.
-func TestIndex_madeBeforeFold(t *testing.T) {
-	ix := openMadeBefore(t, keyFold)
-	if why := ix.Outdated(); !strings.Contains(why, "look alike") {
-		t.Fatalf("outdated = %q, want it to name the look-alikes", why)
-	}
-	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Text: "ការប្\u178aេជ្ញាចិត្ត"} // subscript DA
-	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
-		t.Fatal(err)
-	}
-	for q, want := range map[string]uint64{
-		"ប្\u178aេជ្ញា": 1, // as written
-		"ប្តេជ្ញា":      0, // subscript TA: folded only in a new index
-	} {
-		res, err := ix.Search(t.Context(), Query{Q: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total != want {
-			t.Errorf("%+q: %d hits, want %d", q, res.Total, want)
-		}
-	}
-}
-
-// An index made before bigrams bridged invisible breaks says so, and goes
-// on analyzing as it did: a phrase typed with the U+200B its post has
-// finds it, one typed without does not (until reindex).
-func TestIndex_madeBeforeBridge(t *testing.T) {
-	ix := openMadeBefore(t, keyBridge)
-	if why := ix.Outdated(); !strings.Contains(why, "U+200B") {
-		t.Fatalf("outdated = %q, want it to name U+200B", why)
-	}
-	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Text: "រាជរដ្ឋាភិបាល\u200bកម្ពុជា"}
-	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
-		t.Fatal(err)
-	}
-	for q, want := range map[string]uint64{
-		"\"រាជរដ្ឋាភិបាល\u200bកម្ពុជា\"": 1, // as written
-		"រាជរដ្ឋាភិបាលកម្ពុជា":           0, // bridged only in a new index
-	} {
-		res, err := ix.Search(t.Context(), Query{Q: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total != want {
-			t.Errorf("%+q: %d hits, want %d", q, res.Total, want)
-		}
-	}
-}
-
-// An index made before the digits of the clustered scripts were numbers
-// says so, and goes on finding them as it did: as clusters, in their own
-// digits only.
-func TestIndex_madeBeforeDigits(t *testing.T) {
-	ix := openMadeBefore(t, keyDigits)
-	if why := ix.Outdated(); !strings.Contains(why, "digits") {
-		t.Fatalf("outdated = %q, want it to name the digits", why)
-	}
-	doc := Doc{PostID: "p", VersionID: 1, Version: 1, Text: "មាត្រា៤៩៤"}
-	if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
-		t.Fatal(err)
-	}
-	for q, want := range map[string]uint64{
-		"៤៩៤": 1, // as written
-		"៤៩":  1, // a part, as clusters are found
-		"494": 0, // ASCII: only in a new index
-	} {
-		res, err := ix.Search(t.Context(), Query{Q: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total != want {
-			t.Errorf("%+q: %d hits, want %d", q, res.Total, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix := openMadeBefore(t, tt.key)
+			if why := ix.Outdated(); !strings.Contains(why, tt.outdated) {
+				t.Fatalf("outdated = %q, want it to say %q", why, tt.outdated)
+			}
+			doc := tt.doc
+			doc.PostID, doc.VersionID, doc.Version = "p", 1, 1
+			if err := ix.Put(t.Context(), []Doc{doc}, "1"); err != nil {
+				t.Fatal(err)
+			}
+			for q, want := range tt.want {
+				res, err := ix.Search(t.Context(), Query{Q: q})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total != want {
+					t.Errorf("%+q: %d hits, want %d", q, res.Total, want)
+				}
+			}
+		})
 	}
 }
 
