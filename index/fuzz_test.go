@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // Any query string, however odd, gives a result or an error, never a panic.
@@ -14,6 +15,7 @@ func FuzzSearch(f *testing.F) {
 		"text:(", "((", ")", ":", "+", "-", "~", "^", `\`, "title:\"x\"", "\u200b", "ក\u17d2", "\u17d2",
 		"a:b:c", "version:>2", "99", "-99", "actor:>=3", `published:<="x"`, "e-mail", "Hun Sen's",
 		"รัฐบาล", `"ลบโพสต์"`, "เ", "ไ\u0e31", "ລຶບ", "မြန်မာ", "\u1039က", "ๆ", "฿",
+		"เเ", "เเปลก", "ເເ", "៤៩*", "๒๕๖๙", "មាត្រា៤៩៤", "\u200b\u200b", "ក\u200b",
 	} {
 		f.Add(s)
 	}
@@ -29,6 +31,7 @@ func FuzzSearch(f *testing.F) {
 		{PostID: "a", VersionID: 2, Version: 2, Text: "The post was edited."},
 		{PostID: "b", VersionID: 3, Version: 1, Text: "គណបក្សប្រឆាំង\u200bបាន\u200bរិះគន់ Hun Sen"},
 		{PostID: "c", VersionID: 4, Version: 1, Text: "รัฐบาลสั่งลบโพสต์ ລັດຖະບານ မြန်မာနိုင်ငံ"},
+		{PostID: "d", VersionID: 5, Version: 1, Text: "เรื่องเเปลก ๒๕๖๙ มาตรา๑๑๒ មាត្រា៤៩៤\u200bនៃ"},
 	}
 	if err := ix.Put(f.Context(), docs, "1"); err != nil {
 		f.Fatal(err)
@@ -41,6 +44,29 @@ func FuzzSearch(f *testing.F) {
 			}
 			if res.Total < uint64(len(res.Hits)) {
 				t.Errorf("%q: total %d < %d hits", q, res.Total, len(res.Hits))
+			}
+		}
+	})
+}
+
+// Any document text gives tokens that lie inside it, on rune boundaries,
+// with terms; never a panic. All flags on: bridges, digits, SARA E twice.
+func FuzzTextAnalyzer(f *testing.F) {
+	for _, s := range []string{
+		"", "word", "ការបង្ហោះ\u200bត្រូវ", "เเปลก", "ເເ", "เเเ", "៤៩៤", "ក៤\u200bខ", "\u17d2", "ក\u17d2",
+		"รัฐบาล ๒๕๖๙", "မြန်မာ၁၂", "\xff\xfe", "a\u200b\u2060\ufeffb", "ក\u200b\u200bខ",
+	} {
+		f.Add(s)
+	}
+	an := newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: true, digits: true, saraAe: true})
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tok := range an.Analyze([]byte(s)) {
+			if tok.Start < 0 || tok.End > len(s) || tok.Start >= tok.End || len(tok.Term) == 0 {
+				t.Fatalf("%+q: token %q at [%d, %d)", s, tok.Term, tok.Start, tok.End)
+			}
+			// (archived text is valid UTF-8; a stray byte is no rune to cut)
+			if utf8.ValidString(s) && (!utf8.RuneStart(s[tok.Start]) || tok.End < len(s) && !utf8.RuneStart(s[tok.End])) {
+				t.Fatalf("%+q: token %q at [%d, %d) cuts a rune", s, tok.Term, tok.Start, tok.End)
 			}
 		}
 	})
