@@ -290,11 +290,13 @@ type searchHitJSON struct {
 // and the CLI.
 func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets bool) any {
 	out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}, Notice: res.Notice}
+	ids := make([]string, len(res.Hits))
+	for i, hit := range res.Hits {
+		ids[i] = hit.PostID
+	}
+	urls, _ := st.PostURLs(ctx, ids) // a failed lookup leaves post_url empty, as a missing post does
 	for _, hit := range res.Hits {
-		h := searchHitJSON{PostID: hit.PostID, Actor: hit.Actor, State: hit.State, Version: hit.Version, Snippet: safeSnippet(hit.Snippet)}
-		if p, err := st.Post(ctx, hit.PostID); err == nil {
-			h.PostURL = p.PostURL
-		}
+		h := searchHitJSON{PostID: hit.PostID, PostURL: urls[hit.PostID], Actor: hit.Actor, State: hit.State, Version: hit.Version, Snippet: safeSnippet(hit.Snippet)}
 		if hit.Reason != "" {
 			h.Reason = &hit.Reason
 		}

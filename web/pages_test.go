@@ -404,3 +404,29 @@ func TestSearchPage_Notice(t *testing.T) {
 		t.Errorf("/api/search: a notice without one:\n%s", body)
 	}
 }
+
+// Each hit of /api/search carries its post's URL, looked up for the whole
+// page at once; a hit whose post the store lacks has none.
+func TestAPISearch_PostURLs(t *testing.T) {
+	ids := []string{store.PostID("feed", "3"), "p-missing", store.PostID("feed", "1")}
+	srv, _ := newTestServer(t, fakeSearch{ids: ids})
+	_, body := get(t, srv.URL+"/api/search?q=rally", nil)
+	var res struct {
+		Hits []struct {
+			PostID  string `json:"post_id"`
+			PostURL string `json:"post_url"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(body), &res); err != nil {
+		t.Fatalf("/api/search: %v\n%s", err, body)
+	}
+	want := []string{"https://x/3", "", "https://x/1"}
+	if len(res.Hits) != len(want) {
+		t.Fatalf("%d hits, want %d:\n%s", len(res.Hits), len(want), body)
+	}
+	for i, h := range res.Hits {
+		if h.PostID != ids[i] || h.PostURL != want[i] {
+			t.Errorf("hit %d: %s %q, want %s %q", i, h.PostID, h.PostURL, ids[i], want[i])
+		}
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"maps"
 	"path/filepath"
 	"testing"
 	"time"
@@ -136,5 +137,44 @@ func TestSourceAttempt_Health(t *testing.T) {
 		if got.LastError != "timeout" && i >= 1 {
 			t.Errorf("step %d: last error %q kept, want the latest", i, got.LastError)
 		}
+	}
+}
+
+// PostURLs answers the posts it knows, leaves out the rest, and takes no
+// ids as none.
+func TestPostURLs(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	var ids []string
+	err := s.Write(t.Context(), func(tx *Tx) error {
+		if err := tx.UpsertActor(Actor{ID: "a", Name: "A", Affiliation: "government"}); err != nil {
+			return err
+		}
+		if err := tx.UpsertSource(Source{ID: "s", ActorID: "a", Platform: "feed", URL: "https://x", Schedule: "@hourly"}); err != nil {
+			return err
+		}
+		for _, n := range []string{"1", "2"} {
+			p := &Post{Platform: "feed", PlatformID: n, SourceID: "s", PostURL: "https://x/p/" + n, CanonicalURL: "https://x/p/" + n,
+				FirstSeen: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+			if err := tx.InsertPost(p); err != nil {
+				return err
+			}
+			ids = append(ids, p.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PostURLs(t.Context(), append(ids, "p-missing"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{ids[0]: "https://x/p/1", ids[1]: "https://x/p/2"}
+	if !maps.Equal(got, want) {
+		t.Errorf("PostURLs = %v, want %v", got, want)
+	}
+	if got, err := s.PostURLs(t.Context(), nil); err != nil || len(got) != 0 {
+		t.Errorf("PostURLs(nil) = %v, %v; want an empty map", got, err)
 	}
 }
