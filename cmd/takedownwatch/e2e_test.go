@@ -97,6 +97,7 @@ func TestExampleConfig_OneCycleOnSandbox(t *testing.T) {
 			Total int `json:"total"`
 			Hits  []struct {
 				PostID, Snippet string
+				PostURL         string `json:"post_url"`
 			} `json:"hits"`
 		}
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
@@ -105,6 +106,19 @@ func TestExampleConfig_OneCycleOnSandbox(t *testing.T) {
 		for _, h := range res.Hits {
 			if !strings.Contains(h.Snippet, "<mark>says</mark>") {
 				t.Errorf("hit %s snippet %q", h.PostID, h.Snippet)
+			}
+			if !strings.HasPrefix(h.PostURL, "http://") {
+				t.Errorf("hit %s post_url %q", h.PostID, h.PostURL)
+			}
+		}
+		// The text output names each hit's post URL too.
+		text, errOut, code := runCLI(t, "search", "says", "--limit", "100", "--config", path)
+		if code != 0 {
+			t.Fatalf("search: %d %s", code, errOut)
+		}
+		for _, h := range res.Hits {
+			if !strings.Contains(text, h.PostURL) {
+				t.Errorf("search's text output lacks %s's URL %s", h.PostID, h.PostURL)
 			}
 		}
 		return res.Total
