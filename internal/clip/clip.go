@@ -18,7 +18,7 @@ const Ellipsis = "…"
 // runes, cuts it to at most n runes, the ellipsis included.
 //
 // The cut falls between clusters, never inside one. A rune-count cut of
-// Khmer, the script most of the archive's posts are in, would otherwise
+// Khmer, the script of the posts this archive is for, would otherwise
 // often leave a consonant without its vowel sign or a dangling coeng
 // ("ក្" of "ក្រសួង"), which readers show as a broken glyph in a feed
 // title. A cluster continues over combining marks, ZWJ/ZWNJ and emoji
@@ -54,8 +54,8 @@ func Text(s string, n int) string {
 			break
 		}
 	}
-	// A text that is one cluster longer than n is cut by runes: better a
-	// broken glyph than nothing.
+	// A text whose first cluster is longer than n-1 runes is cut by runes:
+	// better a broken glyph than nothing.
 	return strings.TrimRight(string(r[:cut]), " ") + Ellipsis
 }
 
