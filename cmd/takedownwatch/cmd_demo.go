@@ -127,6 +127,9 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "demo: sandbox platform on %v; archive in %s\n", sb.Hosts(), cfg.DataDir)
 	fmt.Fprintf(e.stdout, "demo: afterwards, try: takedownwatch export events --format csv --config %s\n", cfgPath)
+	// The Prime Minister's Khmer post writes U+200B between its words; the
+	// search is typed without, as people type it.
+	fmt.Fprintf(e.stdout, "demo: or search, Khmer included: takedownwatch search រាជរដ្ឋាភិបាលកម្ពុជា --config %s\n", cfgPath)
 
 	if o.duration > 0 {
 		var cancel context.CancelFunc

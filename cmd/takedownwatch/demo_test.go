@@ -54,4 +54,14 @@ func TestDemo_StoryIsDetected(t *testing.T) {
 	if out, _, code := runCLI(t, "verify", "--config", filepath.Join(dir, "takedownwatch.yaml")); code != 0 {
 		t.Errorf("verify with the demo's config: %s", out)
 	}
+	// So does the Khmer search it suggests, typed without the U+200B the
+	// post has between its words.
+	const suggested = "takedownwatch search រាជរដ្ឋាភិបាលកម្ពុជា --config "
+	if !strings.Contains(out.String(), suggested) {
+		t.Errorf("demo does not suggest %q:\n%s", suggested, out.String())
+	}
+	res, errOut, code := runCLI(t, "search", "រាជរដ្ឋាភិបាលកម្ពុជា", "--json", "--config", filepath.Join(dir, "takedownwatch.yaml"))
+	if code != 0 || !strings.HasPrefix(res, `{"total":1,`) {
+		t.Errorf("the suggested search: exit %d, %s%s; want one hit", code, res, errOut)
+	}
 }
