@@ -93,7 +93,7 @@ func searchCmd() *command {
 }
 
 func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.SearchResult) error {
-	fmt.Fprintf(w, "%d result(s) in %s\n", res.Total, res.Took.Round(time.Millisecond))
+	fmt.Fprintf(w, "%d result(s) in %s\n", res.Total, res.Took.Round(10*time.Microsecond)) // most take under a millisecond
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
