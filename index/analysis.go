@@ -67,7 +67,7 @@ var languageAnalyzers = map[string]string{
 
 func init() {
 	if err := registry.RegisterAnalyzer(AnalyzerText, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
-		return newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: true, digits: true, saraAe: true}), nil
+		return newTextAnalyzer(plainAnalyzer{}, newFormats().textFlags), nil
 	}); err != nil {
 		panic(err)
 	}
@@ -159,8 +159,8 @@ type textAnalyzer struct {
 	textFlags
 }
 
-// textFlags are the choices of analysis an index is made with (see the
-// flag keys in index.go), which its documents and queries must share.
+// textFlags are the text analyzer's part of the formats an index is made
+// with (formatFlags, index.go), which its documents and queries share.
 type textFlags struct {
 	fold   bool // key look-alike spellings alike (clusterKey)
 	bridge bool // bigrams across invisible breaks

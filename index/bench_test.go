@@ -11,7 +11,7 @@ var (
 )
 
 func BenchmarkTextAnalyzer_khmer(b *testing.B) {
-	an, _ := newAnalyzers(true, textFlags{fold: true, bridge: true, digits: true, saraAe: true})
+	an, _ := newAnalyzers(true, newFormats().textFlags)
 	a := an.textFor("km")
 	for b.Loop() {
 		a.Analyze([]byte(benchKhmer))
@@ -21,7 +21,9 @@ func BenchmarkTextAnalyzer_khmer(b *testing.B) {
 // The analyzer of an index made before look-alikes were folded: the
 // baseline of the fold's cost.
 func BenchmarkTextAnalyzer_khmerNoFold(b *testing.B) {
-	an, _ := newAnalyzers(true, textFlags{bridge: true, digits: true, saraAe: true})
+	f := newFormats().textFlags
+	f.fold = false
+	an, _ := newAnalyzers(true, f)
 	a := an.textFor("km")
 	for b.Loop() {
 		a.Analyze([]byte(benchKhmer))
@@ -29,7 +31,7 @@ func BenchmarkTextAnalyzer_khmerNoFold(b *testing.B) {
 }
 
 func BenchmarkTextAnalyzer_english(b *testing.B) {
-	an, _ := newAnalyzers(true, textFlags{fold: true, bridge: true, digits: true, saraAe: true})
+	an, _ := newAnalyzers(true, newFormats().textFlags)
 	a := an.textFor("en")
 	for b.Loop() {
 		a.Analyze([]byte(benchEnglish))

@@ -58,7 +58,7 @@ func FuzzTextAnalyzer(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	an := newTextAnalyzer(plainAnalyzer{}, textFlags{fold: true, bridge: true, digits: true, saraAe: true})
+	an := newTextAnalyzer(plainAnalyzer{}, newFormats().textFlags)
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, tok := range an.Analyze([]byte(s)) {
 			if tok.Start < 0 || tok.End > len(s) || tok.Start >= tok.End || len(tok.Term) == 0 {

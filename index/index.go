@@ -115,12 +115,7 @@ type Index struct {
 	fcache facetCache // facet postings of segments (see postings.go)
 	advice advisor    // segments advised random access (advise.go)
 
-	// scripts: made since Thai, Lao and Burmese are indexed, and clusters
-	// are keyed (clusterKey) (keyScripts).
-	// An index from before holds no terms for posts in those scripts put
-	// then; it analyzes new ones as a new index does, which is no less
-	// exact, but the older ones are found only after reindex.
-	scripts bool
+	made formats // the choices of analysis the index was made with
 
 	common []string      // the index's common words (see common.go)
 	pairs  pairsAnalyzer // built from common
@@ -145,6 +140,57 @@ var (
 	keyDigits    = []byte("takedownwatch/digits")      // Khmer, Thai, Lao and Burmese digits are numbers (scriptDigit)
 	keySaraAe    = []byte("takedownwatch/sara-ae")     // Thai and Lao SARA E typed twice is SARA AE (saraE)
 )
+
+// formats are the choices of analysis an index is made with, recorded in
+// it as flag keys: an index goes on analyzing its documents and queries as
+// it was made to, so that what it holds stays found, and says what it lacks
+// (Outdated) until reindex makes a new one.
+type formats struct {
+	keepStop bool // stop words kept (analysis.go)
+	// scripts: Thai, Lao and Burmese are indexed and clusters are keyed. An
+	// index from before analyzes new posts as a new index does, which is no
+	// less exact, but holds no terms for the posts of those scripts it had.
+	scripts bool
+	textFlags
+}
+
+// formatFlag is one of the formats: its key, the value a new index records,
+// the field it sets, and what an index made without it does less well.
+type formatFlag struct {
+	key   []byte
+	value string
+	on    func(*formats) *bool
+	lacks string
+}
+
+var formatFlags = []formatFlag{
+	{keyKeepStop, "1", func(f *formats) *bool { return &f.keepStop },
+		"was made dropping stop words: a phrase with one (\"results of\") also finds posts without it"},
+	{keyScripts, "km th lo my", func(f *formats) *bool { return &f.scripts },
+		"was made before Thai, Lao and Burmese were indexed, and before Khmer and Thai signs typed out of order were matched: " +
+			"posts in those scripts indexed before are not found, nor those signs"},
+	{keyFold, "1", func(f *formats) *bool { return &f.fold },
+		"was made before spellings that look alike were matched (Khmer subscript ដ and ត, subscript រ typed first, េ typed with ា or ី; Thai ำ typed as ํ and า): " +
+			"a word written one way does not find it written the other"},
+	{keyBridge, "1", func(f *formats) *bool { return &f.bridge },
+		"was made before words split by an invisible space (U+200B) were found as typed without it: " +
+			"a Khmer phrase searched as people type it misses the posts that wrote it with one"},
+	{keyDigits, "1", func(f *formats) *bool { return &f.digits },
+		"was made before Khmer, Thai, Lao and Burmese digits were searched as numbers: " +
+			"a number written in those digits and the same number in ASCII digits do not find each other"},
+	{keySaraAe, "1", func(f *formats) *bool { return &f.saraAe },
+		"was made before Thai and Lao SARA AE typed as SARA E twice was matched: " +
+			"a word written one way does not find it written the other"},
+}
+
+// newFormats are the formats of an index made now: every flag on.
+func newFormats() formats {
+	var f formats
+	for _, fl := range formatFlags {
+		*fl.on(&f) = true
+	}
+	return f
+}
 
 // Open opens the index in dir as its single writer, creating it with the
 // explicit mapping when dir holds none. A second writer gets ErrLocked.
@@ -179,12 +225,9 @@ func Open(dir string, opts Options) (*Index, error) {
 		v, _ := json.Marshal(common)
 		b := ix.bi.NewBatch()
 		b.SetInternal(keyCommon, v)
-		b.SetInternal(keyKeepStop, []byte("1"))
-		b.SetInternal(keyScripts, []byte("km th lo my"))
-		b.SetInternal(keyFold, []byte("1"))
-		b.SetInternal(keyBridge, []byte("1"))
-		b.SetInternal(keyDigits, []byte("1"))
-		b.SetInternal(keySaraAe, []byte("1"))
+		for _, f := range formatFlags {
+			b.SetInternal(f.key, []byte(f.value))
+		}
 		if err := ix.persist(context.Background(), b); err != nil {
 			ix.bi.Close()
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
@@ -223,19 +266,20 @@ func (ix *Index) loadLanguages() error {
 			return fmt.Errorf("index: read common words: %w", err)
 		}
 	}
-	var keep, fold, bridge, digits, saraAe bool
-	for _, f := range []struct {
-		key []byte
-		v   *bool
-	}{{keyKeepStop, &keep}, {keyFold, &fold}, {keyBridge, &bridge}, {keyDigits, &digits}, {keySaraAe, &saraAe}, {keyScripts, &ix.scripts}, {keyMulti, &ix.multi}} {
+	for _, f := range formatFlags {
 		b, err := ix.bi.GetInternal(f.key)
 		if err != nil {
 			return fmt.Errorf("index: read flag %s: %w", f.key, err)
 		}
-		*f.v = len(b) > 0
+		*f.on(&ix.made) = len(b) > 0
 	}
-	ix.common, ix.pairs = common, newPairsAnalyzer(common, keep)
-	if ix.an, err = newAnalyzers(keep, textFlags{fold: fold, bridge: bridge, digits: digits, saraAe: saraAe}); err != nil {
+	if m, err := ix.bi.GetInternal(keyMulti); err != nil {
+		return fmt.Errorf("index: read flag %s: %w", keyMulti, err)
+	} else if len(m) > 0 {
+		ix.multi = true
+	}
+	ix.common, ix.pairs = common, newPairsAnalyzer(common, ix.made.keepStop)
+	if ix.an, err = newAnalyzers(ix.made.keepStop, ix.made.textFlags); err != nil {
 		return err
 	}
 	if len(v) == 0 {
@@ -456,28 +500,10 @@ func (ix *Index) DeletePost(ctx context.Context, postID string) error {
 // does less well than a new one ("" when nothing); reindex makes a new one.
 func (ix *Index) Outdated() string {
 	var why []string
-	if !ix.an.keepStop {
-		why = append(why, "was made dropping stop words: a phrase with one (\"results of\") also finds posts without it")
-	}
-	if !ix.scripts {
-		why = append(why, "was made before Thai, Lao and Burmese were indexed, and before Khmer and Thai signs typed out of order were matched: "+
-			"posts in those scripts indexed before are not found, nor those signs")
-	}
-	if !ix.an.fold {
-		why = append(why, "was made before spellings that look alike were matched (Khmer subscript ដ and ត, subscript រ typed first, េ typed with ា or ី; Thai ำ typed as ํ and า): "+
-			"a word written one way does not find it written the other")
-	}
-	if !ix.an.bridge {
-		why = append(why, "was made before words split by an invisible space (U+200B) were found as typed without it: "+
-			"a Khmer phrase searched as people type it misses the posts that wrote it with one")
-	}
-	if !ix.an.digits {
-		why = append(why, "was made before Khmer, Thai, Lao and Burmese digits were searched as numbers: "+
-			"a number written in those digits and the same number in ASCII digits do not find each other")
-	}
-	if !ix.an.saraAe {
-		why = append(why, "was made before Thai and Lao SARA AE typed as SARA E twice was matched: "+
-			"a word written one way does not find it written the other")
+	for _, f := range formatFlags {
+		if !*f.on(&ix.made) {
+			why = append(why, f.lacks)
+		}
 	}
 	return strings.Join(why, "; it ")
 }
