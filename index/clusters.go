@@ -136,13 +136,21 @@ func takes(c clusterClass, prev, r rune) bool {
 // them so ("เเปลก" for "แปลก"), as PyThaiNLP's normalizer knows. In an
 // index made since (keySaraAe) the two are one cluster with the consonant
 // after them, keyed with SARA AE (clusterKey).
-var saraE = map[rune]string{'\u0e40': "\u0e41", '\u0ec0': "\u0ec1"} // SARA E -> SARA AE
+func saraE(r rune) (saraAe string, ok bool) {
+	switch r {
+	case '\u0e40':
+		return "\u0e41", true
+	case '\u0ec0':
+		return "\u0ec1", true
+	}
+	return "", false
+}
 
 // saraEAgain reports whether r is the SARA E that cluster c, a lone SARA E,
 // already is.
 func saraEAgain(c []byte, r rune) bool {
 	r0, n := utf8.DecodeRune(c)
-	_, ok := saraE[r0]
+	_, ok := saraE(r0)
 	return ok && n == len(c) && r == r0
 }
 
@@ -167,6 +175,9 @@ func scriptDigit(r rune) (byte, bool) {
 // foldDigits returns b with the digits scriptDigit maps written in ASCII
 // (b itself when it has none).
 func foldDigits(b []byte) []byte {
+	if !hasClusters(b) { // an ASCII or Latin word, as nearly every one is
+		return b
+	}
 	var out []byte
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
@@ -233,12 +244,13 @@ func segmentText(b []byte, f textFlags) []segment {
 	i := 0
 	otherStart := 0
 	class := func(r rune) clusterClass {
-		if f.digits {
+		c := classify(r)
+		if c == kBase && f.digits { // digits are bases
 			if _, ok := scriptDigit(r); ok {
 				return kNone
 			}
 		}
-		return classify(r)
+		return c
 	}
 	for i < len(b) {
 		r, n := utf8.DecodeRune(b[i:])
@@ -453,7 +465,7 @@ func (l *lookAlikes) see(sign []byte) {
 // allocating).
 func clusterKey(c []byte, fold bool) (key []byte, changed bool) {
 	r0, head := utf8.DecodeRune(c) // the base, and a leading vowel's consonant
-	if ae, ok := saraE[r0]; ok {
+	if ae, ok := saraE(r0); ok {
 		if r1, n1 := utf8.DecodeRune(c[head:]); r1 == r0 { // SARA E twice (segmentText made it one cluster)
 			k, _ := clusterKey(append([]byte(ae), c[head+n1:]...), fold)
 			return k, true
