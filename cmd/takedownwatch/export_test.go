@@ -88,11 +88,20 @@ func seedArchive(t *testing.T, dataDir string) {
 	}
 }
 
-func TestExport_CSVAndJSONLCarrySameColumns(t *testing.T) {
+// seededConfig writes a config (extra YAML after its data_dir) whose
+// archive seedArchive filled, in a temporary directory, and returns its
+// path.
+func seededConfig(t *testing.T, extra string) string {
+	t.Helper()
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	cfg := writeConfig(t, dir, "data_dir: "+data+"\n")
+	cfg := writeConfig(t, dir, "data_dir: "+data+"\n"+extra)
 	seedArchive(t, data)
+	return cfg
+}
+
+func TestExport_CSVAndJSONLCarrySameColumns(t *testing.T) {
+	cfg := seededConfig(t, "")
 
 	for _, kind := range []struct {
 		name string
@@ -142,15 +151,12 @@ func TestExport_CSVAndJSONLCarrySameColumns(t *testing.T) {
 // --bom puts a UTF-8 byte order mark before a CSV export and nothing else;
 // it is refused for JSON Lines.
 func TestExport_BOM(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	cfg := writeConfig(t, dir, "data_dir: "+data+"\n")
-	seedArchive(t, data)
+	cfg := seededConfig(t, "")
 	plain, errOut, code := runCLI(t, "export", "posts", "--format", "csv", "--config", cfg)
 	if code != 0 {
 		t.Fatalf("csv export: %d %s", code, errOut)
 	}
-	out := filepath.Join(dir, "posts.csv")
+	out := filepath.Join(filepath.Dir(cfg), "posts.csv")
 	if _, errOut, code = runCLI(t, "export", "posts", "--format", "csv", "--bom", "--out", out, "--config", cfg); code != 0 {
 		t.Fatalf("csv export --bom: %d %s", code, errOut)
 	}
@@ -168,10 +174,7 @@ func TestExport_BOM(t *testing.T) {
 }
 
 func TestExport_EventFields(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	cfg := writeConfig(t, dir, "data_dir: "+data+"\n")
-	seedArchive(t, data)
+	cfg := seededConfig(t, "")
 	out, errOut, code := runCLI(t, "export", "events", "--format", "jsonl", "--config", cfg)
 	if code != 0 {
 		t.Fatal(errOut)
@@ -283,10 +286,7 @@ func csvFromJSON(raw json.RawMessage) string {
 }
 
 func TestFeed_Command(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	cfg := writeConfig(t, dir, "data_dir: "+data+"\nhttp: {base_url: \"https://watch.example.org\"}\n")
-	seedArchive(t, data)
+	cfg := seededConfig(t, "http: {base_url: \"https://watch.example.org\"}\n")
 	for _, format := range []string{"rss", "atom", "json"} {
 		out, errOut, code := runCLI(t, "feed", "removals", "--format", format, "--config", cfg)
 		if code != 0 {

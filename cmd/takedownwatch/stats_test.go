@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,10 +14,7 @@ import (
 // 07:00, last seen live 09:00, first seen missing 10:00 (withheld_legal),
 // reported at 09:00. Hours to removal: 2 … 3, midpoint 2.5; report lag 1.
 func TestExportStats(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	cfg := writeConfig(t, dir, "data_dir: "+data+"\n")
-	seedArchive(t, data)
+	cfg := seededConfig(t, "")
 
 	csvOut, errOut, code := runCLI(t, "export", "stats", "--format", "csv", "--config", cfg)
 	if code != 0 {
