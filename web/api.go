@@ -290,11 +290,7 @@ type searchHitJSON struct {
 // and the CLI.
 func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets bool) any {
 	out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}, Notice: res.Notice}
-	ids := make([]string, len(res.Hits))
-	for i, hit := range res.Hits {
-		ids[i] = hit.PostID
-	}
-	urls, _ := st.PostURLs(ctx, ids) // a failed lookup leaves post_url empty, as a missing post does
+	urls, _ := st.PostURLs(ctx, res.PostIDs()) // a failed lookup leaves post_url empty, as a missing post does
 	for _, hit := range res.Hits {
 		h := searchHitJSON{PostID: hit.PostID, PostURL: urls[hit.PostID], Actor: hit.Actor, State: hit.State, Version: hit.Version, Snippet: safeSnippet(hit.Snippet)}
 		if hit.Reason != "" {

@@ -43,6 +43,15 @@ type SearchResult struct {
 	Notice string
 }
 
+// PostIDs are the hits' post ids, in hit order.
+func (r *SearchResult) PostIDs() []string {
+	ids := make([]string, len(r.Hits))
+	for i, h := range r.Hits {
+		ids[i] = h.PostID
+	}
+	return ids
+}
+
 // Sorts a search offers.
 var Sorts = []string{"relevance", "newest", "removed"}
 

@@ -95,11 +95,7 @@ func searchCmd() *command {
 func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.SearchResult) error {
 	fmt.Fprintf(w, "%d result(s) in %s\n", res.Total, res.Took.Round(10*time.Microsecond)) // most take under a millisecond
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.PostID
-	}
-	urls, _ := a.Store.PostURLs(ctx, ids) // none on failure: the hits still print
+	urls, _ := a.Store.PostURLs(ctx, res.PostIDs()) // none on failure: the hits still print
 	for _, h := range res.Hits {
 		url := urls[h.PostID]
 		state := h.State

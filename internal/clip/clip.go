@@ -40,10 +40,10 @@ func Text(s string, n int) string {
 		s, long = s[:limit], true
 	}
 	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
-	if !long && utf8.RuneCountInString(s) <= n {
+	switch count := utf8.RuneCountInString(s); {
+	case !long && count <= n:
 		return s
-	}
-	if utf8.RuneCountInString(s) < n {
+	case count < n:
 		return s + Ellipsis
 	}
 	r := []rune(s)
