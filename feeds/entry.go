@@ -201,21 +201,7 @@ func clean(s string) string {
 // firstWords is the start of a text for a title: a few words (or, for
 // scripts without spaces such as Khmer, a few dozen characters).
 func firstWords(s string, words, maxRunes int) string {
-	s = strings.Join(strings.Fields(clean(s)), " ")
-	if s == "" {
-		return ""
-	}
-	cut := s
-	if f := strings.Fields(s); len(f) > words {
-		cut = strings.Join(f[:words], " ")
-	}
-	if utf8.RuneCountInString(cut) > maxRunes {
-		return clip.Text(cut, maxRunes)
-	}
-	if cut != s {
-		cut += clip.Ellipsis
-	}
-	return cut
+	return clip.Words(clean(s), words, maxRunes)
 }
 
 func number(f float64) string {

@@ -125,11 +125,7 @@ func (h *Handler) eventViews(r *http.Request, events []*store.EventRow) []eventV
 }
 
 func words(text string) string {
-	f := strings.Fields(text)
-	if len(f) > 14 {
-		f = append(f[:14], "…")
-	}
-	s := clip.Text(strings.Join(f, " "), 111)
+	s := clip.Words(text, 14, 110)
 	if s == "" {
 		return "(no text)"
 	}

@@ -39,24 +39,41 @@ func Text(s string, n int) string {
 		}
 		s, long = s[:limit], true
 	}
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
-	switch count := utf8.RuneCountInString(s); {
-	case !long && count <= n:
+	return shorten(strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " "), n, long)
+}
+
+// Words is the start of s for a title: at most words words and n runes
+// (the ellipsis included, when s was shortened), whitespace folded and cut
+// as Text cuts. Scripts written without spaces, as Khmer is, are one long
+// "word", which n cuts.
+func Words(s string, words, n int) string {
+	if f := strings.Fields(s); len(f) > words && n > 0 {
+		return shorten(strings.ToValidUTF8(strings.Join(f[:words], " "), "\uFFFD"), n, true)
+	}
+	return Text(s, n)
+}
+
+// shorten ends s, folded text, with the ellipsis when it is longer than n
+// runes, cut between clusters, or when it was cut already (cut).
+func shorten(s string, n int, cut bool) string {
+	count := utf8.RuneCountInString(s)
+	switch {
+	case !cut && count <= n:
 		return s
 	case count < n:
 		return s + Ellipsis
 	}
 	r := []rune(s)
-	cut := n - 1 // room for the ellipsis
-	for i := cut; i > 0; i-- {
+	at := n - 1 // room for the ellipsis
+	for i := at; i > 0; i-- {
 		if boundary(r[i-1], r[i]) {
-			cut = i
+			at = i
 			break
 		}
 	}
 	// A text whose first cluster is longer than n-1 runes is cut by runes:
 	// better a broken glyph than nothing.
-	return strings.TrimRight(string(r[:cut]), " ") + Ellipsis
+	return strings.TrimRight(string(r[:at]), " ") + Ellipsis
 }
 
 // boundary reports whether a cluster may end between prev and next.

@@ -73,3 +73,23 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestWords(t *testing.T) {
+	tests := []struct {
+		s        string
+		words, n int
+		want     string
+	}{
+		{"one two  three", 3, 20, "one two three"},
+		{"one two three four", 3, 20, "one two three…"},
+		{"one two three four", 3, 13, "one two thre…"}, // the words are 13 runes: cut to make room for the ellipsis
+		{"ក្រសួងការពារ ជាតិ", 5, 7, "ក្រសួង…"},         // one long word, cut between clusters
+		{"ក្រសួងការពារ ជាតិ រដ្ឋ", 1, 7, "ក្រសួង…"},    // words cut, then runes
+		{"", 3, 10, ""},
+	}
+	for _, tt := range tests {
+		if got := Words(tt.s, tt.words, tt.n); got != tt.want {
+			t.Errorf("Words(%q, %d, %d) = %q, want %q", tt.s, tt.words, tt.n, got, tt.want)
+		}
+	}
+}
