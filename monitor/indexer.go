@@ -32,6 +32,7 @@ type Indexer struct {
 	batch int
 
 	mu     sync.Mutex // one catch-up at a time
+	holds  int        // under mu: HoldLog calls not yet released
 	notify chan struct{}
 }
 
@@ -77,6 +78,9 @@ func (x *Indexer) CatchUp(ctx context.Context) (int, error) {
 			return total, err
 		}
 		total += len(ids)
+		if x.holds > 0 {
+			continue // a rebuild beside this index reads the log afterwards
+		}
 		// The log before the watermark is in the index now.
 		if err := x.st.Write(ctx, func(tx *store.Tx) error { return tx.TrimIndexLog(upto) }); err != nil {
 			return total, err
@@ -120,6 +124,33 @@ func Docs(p store.IndexPost) []index.Doc {
 		})
 	}
 	return out
+}
+
+// HoldLog keeps the index log whole until release is called: a new index
+// rebuilt beside this one while it goes on being written starts from the
+// log's head at the start of the rebuild (Rebuild), and takes what was
+// logged after from the log once it is swapped in (Exclusive).
+func (x *Indexer) HoldLog() (release func()) {
+	x.mu.Lock()
+	x.holds++
+	x.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			x.mu.Lock()
+			x.holds--
+			x.mu.Unlock()
+			x.Notify() // trim what the swapped-in index has taken
+		})
+	}
+}
+
+// Exclusive runs fn while no catch-up runs: fn may replace the index the
+// indexer writes to (its Put and Watermark then answer for the new one).
+func (x *Indexer) Exclusive(fn func() error) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return fn()
 }
 
 // Notify says something may be waiting to be indexed.
