@@ -46,8 +46,10 @@ type Options struct {
 	// ReportChannels are the configured report channels, whose health
 	// /sources shows.
 	ReportChannels []config.ReportChannel
-	Log            *logrus.Entry
-	Clock          func() time.Time
+	// Reindex rebuilds the search index in place; nil answers 503.
+	Reindex Reindexer
+	Log     *logrus.Entry
+	Clock   func() time.Time
 }
 
 // Handler holds what the HTTP side depends on.
@@ -96,6 +98,9 @@ func New(o Options) *Handler {
 	m.HandleFunc("GET /api/sources", h.apiSources)
 	m.HandleFunc("GET /api/stats", h.apiStats)
 	m.HandleFunc("POST /api/reports", h.apiPostReports)
+	m.HandleFunc("GET /api/reindex", h.apiReindex)
+	m.HandleFunc("POST /api/reindex", h.apiReindex)
+	m.HandleFunc("DELETE /api/reindex", h.apiReindex)
 	// Feed paths end in ".rss" etc., which ServeMux wildcards cannot
 	// express: the rest of the path is parsed by hand.
 	m.HandleFunc("GET /feeds/", h.feed)

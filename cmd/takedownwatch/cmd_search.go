@@ -3,17 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/internal/clip"
-	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/web"
 )
 
@@ -114,10 +113,18 @@ func plainSnippet(s string) string {
 	return clip.Text(r.Replace(s), 160)
 }
 
+type reindexOpts struct{ server string }
+
 func reindexCmd() *command {
 	return &command{
-		name: "reindex", summary: "rebuild the search index from the archive (beside, then swapped in: nothing is lost if it stops)",
-		run: func(ctx context.Context, e *env, _ any, args []string) error {
+		name: "reindex", args: "[--server URL]",
+		summary: "rebuild the search index from the archive (beside, then swapped in: nothing is lost if it stops); a running serve is asked to do it",
+		flags: func(fs *flag.FlagSet) any {
+			o := &reindexOpts{}
+			fs.StringVar(&o.server, "server", "", "the running serve to ask when it holds the data directory (default: http://http.listen of the config)")
+			return o
+		},
+		run: func(ctx context.Context, e *env, opts any, args []string) error {
 			if len(args) > 0 {
 				return usagef("reindex takes no arguments")
 			}
@@ -125,8 +132,17 @@ func reindexCmd() *command {
 			if err != nil {
 				return err
 			}
-			// The writer lock: a running serve owns the index.
+			// The writer lock: a running serve owns the index, and
+			// rebuilds it itself when asked.
 			a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: secrets(cfg)})
+			var locked *archive.LockedError
+			if errors.As(err, &locked) {
+				server := opts.(*reindexOpts).server
+				if server == "" {
+					server = "http://" + dialAddr(cfg.HTTP.Listen)
+				}
+				return reindexInServe(ctx, e, strings.TrimRight(server, "/"), cfg.HTTP, err)
+			}
 			if err != nil {
 				return err
 			}
@@ -138,43 +154,19 @@ func reindexCmd() *command {
 
 // rebuildInto builds a fresh index beside dir and swaps it in.
 func rebuildInto(ctx context.Context, e *env, a *archive.Archive, dir string) error {
-	fresh := dir + ".rebuild"
-	if err := os.RemoveAll(fresh); err != nil {
-		return err
-	}
-	ix, err := openIndexAt(a, fresh)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	n, err := monitor.Rebuild(ctx, a.Store, ix, progressBar(e.stderr, "reindex"))
+	n, err := buildBeside(ctx, a.Store, dir, progressBar(e.stderr, "reindex"), func(phase string) {
+		fmt.Fprintln(e.stderr, "reindex: "+phase+" segments")
+	})
 	if err == nil {
-		// scorch goes on merging the build's segments for a while; left
-		// to serve, that merging would compete with its first searches.
-		// An interrupted wait still leaves a whole index.
-		fmt.Fprintln(e.stderr, "reindex: merging segments")
-		if werr := ix.WaitMerged(ctx, 2*time.Second); werr != nil && ctx.Err() == nil {
-			err = werr
+		var restore func(bool)
+		if restore, err = moveIntoPlace(dir+rebuildSuffix, dir); err == nil {
+			restore(false)
 		}
 	}
-	if cerr := ix.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		os.RemoveAll(fresh)
 		return fmt.Errorf("reindex: %w (the old index is untouched)", err)
 	}
-	old := dir + ".old"
-	os.RemoveAll(old)
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(fresh, dir); err != nil {
-		return err
-	}
-	os.RemoveAll(old)
 	fmt.Fprintf(e.stdout, "reindex: %d posts in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -41,15 +41,6 @@ func (a storeAggregates) Aggregate(ctx context.Context, q index.Query, facets []
 
 func indexDir(dataDir string) string { return filepath.Join(dataDir, archive.IndexDir) }
 
-// openIndex opens the writer's index in the data directory.
-func openIndex(st *store.Store, dataDir string) (*index.Index, error) {
-	return openIndexDir(st, indexDir(dataDir))
-}
-
-func openIndexAt(a *archive.Archive, dir string) (*index.Index, error) {
-	return openIndexDir(a.Store, dir)
-}
-
 func openIndexDir(st *store.Store, dir string) (*index.Index, error) {
 	ix, err := index.Open(dir, index.Options{Aggregates: storeAggregates{st}})
 	if err != nil {
@@ -60,26 +51,28 @@ func openIndexDir(st *store.Store, dir string) (*index.Index, error) {
 
 // warnOutdated logs what an index made by an older version lacks, so a
 // user who only searches learns it as well as one who runs serve.
-func warnOutdated(ix *index.Index, log logrus.FieldLogger) {
+func warnOutdated(ix outdater, log logrus.FieldLogger) {
 	if why := outdated(ix); why != "" {
 		log.WithField("component", "index").Warn(why)
 	}
 }
 
+type outdater interface{ Outdated() string }
+
 // outdated says what ix, made by an older version, lacks and what mends
 // it ("" when nothing): for the log and for the search page.
-func outdated(ix *index.Index) string {
+func outdated(ix outdater) string {
 	why := ix.Outdated()
 	if why == "" {
 		return ""
 	}
-	return "The search index " + why + "; `takedownwatch reindex` rebuilds it."
+	return "The search index " + why + "; `takedownwatch reindex` rebuilds it (serve may go on running)."
 }
 
 // warnBehind logs how many changes of the archive the index does not hold
 // yet, so that a search beside a stopped (or busy) writer does not pass
 // for complete. It reads only: the next serve or snapshot catches up.
-func warnBehind(ctx context.Context, st *store.Store, ix *index.Index, log *logrus.Logger) {
+func warnBehind(ctx context.Context, st *store.Store, ix monitor.Index, log *logrus.Logger) {
 	n, err := monitor.NewIndexer(st, ix, logrus.NewEntry(log)).Lag(ctx)
 	if err != nil || n == 0 {
 		return
@@ -101,10 +94,18 @@ func openIndexReader(st *store.Store, dataDir string) (*index.Index, error) {
 	return ix, nil
 }
 
+// textIndex is what searches need of an index: a read-only one, or a
+// writer's liveIndex.
+type textIndex interface {
+	Search(ctx context.Context, q index.Query) (*index.Result, error)
+	outdater
+}
+
 // searcher serves the web layer's searches from the index.
 type searcher struct {
-	ix  *index.Index
-	idx *monitor.Indexer // nil for a read-only process
+	ix     textIndex
+	idx    *monitor.Indexer // nil for a read-only process
+	notice func() string    // what results say of the index; nil: outdated(ix)
 }
 
 var _ web.Searcher = searcher{}
@@ -123,7 +124,11 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 		return nil, err
 	}
 	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{}}
-	out.Notice = outdated(s.ix)
+	if s.notice != nil {
+		out.Notice = s.notice()
+	} else {
+		out.Notice = outdated(s.ix)
+	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, web.SearchHit{PostID: h.PostID, VersionID: h.VersionID, Version: h.Version, Score: h.Score,
 			Snippet: h.Snippet, Actor: h.Actor, State: h.State, Reason: h.Reason, Platform: h.Platform,

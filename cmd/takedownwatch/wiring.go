@@ -13,7 +13,6 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/feeds"
-	"github.com/takedownwatch/takedownwatch/index"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/bluesky"
 	"github.com/takedownwatch/takedownwatch/monitor/facebook"
@@ -33,7 +32,7 @@ type node struct {
 	cfg       *config.Config
 	archive   *archive.Archive
 	fetcher   *fetch.Client
-	index     *index.Index
+	index     *liveIndex
 	indexer   *monitor.Indexer
 	reports   *reportDesk
 	pipe      *monitor.Pipeline
@@ -90,13 +89,13 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 		entry.WithFields(logrus.Fields{"component": "archive", "file": r.File, "records": r.Records, "torn_bytes": r.TornBytes, "torn_file": r.TornFile}).
 			Warn("sealed a WARC file a stopped process left open")
 	}
-	ix, err := openIndex(a.Store, cfg.DataDir)
+	ix, err := openLiveIndex(a.Store, indexDir(cfg.DataDir), entry)
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	warnOutdated(ix, entry)
-	indexer := monitor.NewIndexer(a.Store, ix, entry)
+	indexer := ix.indexer
 	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...))
 	if err != nil {
 		ix.Close()
@@ -130,6 +129,7 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 func (n *node) Close() error {
 	n.closeOnce.Do(func() {
 		n.fetcher.Close()
+		n.index.CancelReindex()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if _, err := n.indexer.CatchUp(ctx); err != nil {

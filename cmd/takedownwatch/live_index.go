@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/index"
+	"github.com/takedownwatch/takedownwatch/monitor"
+	"github.com/takedownwatch/takedownwatch/web"
+)
+
+// liveIndex is a writer's search index, which a reindex asked of a running
+// serve rebuilds beside it and swaps in, while searches and indexing go
+// on: an upgrade that outdates the index needs no downtime.
+type liveIndex struct {
+	dir     string
+	st      *store.Store
+	indexer *monitor.Indexer // writes to this liveIndex
+	log     *logrus.Entry
+
+	mu sync.RWMutex // held for reading across every call on ix
+	ix *index.Index
+
+	smu    sync.Mutex // guards the fields below
+	status web.ReindexStatus
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the running rebuild ends
+	closed bool
+}
+
+var _ web.Reindexer = (*liveIndex)(nil)
+
+func openLiveIndex(st *store.Store, dir string, log *logrus.Entry) (*liveIndex, error) {
+	ix, err := openIndexDir(st, dir)
+	if err != nil {
+		return nil, err
+	}
+	l := &liveIndex{dir: dir, st: st, ix: ix, log: log.WithField("component", "index")}
+	l.indexer = monitor.NewIndexer(st, l, log)
+	return l, nil
+}
+
+func (l *liveIndex) Put(ctx context.Context, docs []index.Doc, watermark string) error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Put(ctx, docs, watermark)
+}
+
+func (l *liveIndex) Watermark() (string, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Watermark()
+}
+
+func (l *liveIndex) Search(ctx context.Context, q index.Query) (*index.Result, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Search(ctx, q)
+}
+
+func (l *liveIndex) Outdated() string {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.ix.Outdated()
+}
+
+// notice is what the search page says of the index: a rebuild running,
+// else what an outdated index lacks.
+func (l *liveIndex) notice() string {
+	st := l.ReindexStatus()
+	if st.Running {
+		progress := ""
+		if st.Total > 0 {
+			progress = fmt.Sprintf(" (%d of %d posts)", min(st.Done, st.Total), st.Total)
+		}
+		return "The search index is being rebuilt" + progress + "; these results come from the old one until it is done."
+	}
+	return outdated(l)
+}
+
+func (l *liveIndex) ReindexStatus() web.ReindexStatus {
+	l.smu.Lock()
+	defer l.smu.Unlock()
+	return l.status
+}
+
+func (l *liveIndex) setStatus(fn func(*web.ReindexStatus)) {
+	l.smu.Lock()
+	fn(&l.status)
+	l.smu.Unlock()
+}
+
+// StartReindex rebuilds the index in the background (see reindex).
+func (l *liveIndex) StartReindex() (web.ReindexStatus, error) {
+	l.smu.Lock()
+	defer l.smu.Unlock()
+	if l.closed {
+		return l.status, errors.New("the index is closing")
+	}
+	if l.status.Running {
+		return l.status, web.ErrReindexRunning
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	now := time.Now().UTC()
+	l.status = web.ReindexStatus{Running: true, Phase: "building", Started: &now}
+	l.cancel, l.done = cancel, make(chan struct{})
+	go l.reindex(ctx, l.done)
+	return l.status, nil
+}
+
+// CancelReindex stops a running rebuild; the old index stays.
+func (l *liveIndex) CancelReindex() web.ReindexStatus {
+	l.smu.Lock()
+	cancel, done := l.cancel, l.done
+	l.smu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	return l.ReindexStatus()
+}
+
+// reindex builds a fresh index beside the live one from the archive while
+// the indexer goes on writing the live one, holding the index log whole;
+// then, with no catch-up running, swaps the fresh one in, which takes from
+// the log what was logged since it began.
+func (l *liveIndex) reindex(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	start := time.Now()
+	l.log.Info("reindex: building a new index beside the one in use")
+	release := l.indexer.HoldLog()
+	n, err := buildBeside(ctx, l.st, l.dir, func(done, total int) {
+		l.setStatus(func(s *web.ReindexStatus) { s.Done, s.Total = done, total })
+	}, func(phase string) {
+		l.setStatus(func(s *web.ReindexStatus) { s.Phase = phase })
+	})
+	if err == nil {
+		l.setStatus(func(s *web.ReindexStatus) { s.Phase = "swapping" })
+		err = l.indexer.Exclusive(l.swap)
+	}
+	release()
+	now := time.Now().UTC()
+	l.setStatus(func(s *web.ReindexStatus) {
+		s.Running, s.Finished = false, &now
+		switch {
+		case err == nil:
+			s.Phase = "done"
+		case ctx.Err() != nil:
+			s.Phase, s.Error = "stopped", "stopped before it was done; the index in use is untouched"
+		default:
+			s.Phase, s.Error = "failed", err.Error()
+		}
+	})
+	switch {
+	case err == nil:
+		l.log.WithFields(logrus.Fields{"posts": n, "took": time.Since(start).Round(time.Millisecond)}).Info("reindex: the new index is in use")
+	case ctx.Err() != nil:
+		l.log.Warn("reindex stopped; the index in use is untouched")
+	default:
+		l.log.WithError(err).Error("reindex failed; the index in use is untouched")
+	}
+}
+
+// swap puts the fresh index in place of the live one; on failure the live
+// one stays (reopened if it had been closed).
+func (l *liveIndex) swap() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.ix.Close(); err != nil {
+		l.log.WithError(err).Warn("reindex: closing the old index")
+	}
+	restore, err := moveIntoPlace(l.dir+rebuildSuffix, l.dir)
+	if err == nil {
+		var ix *index.Index
+		if ix, err = openIndexDir(l.st, l.dir); err == nil {
+			l.ix = ix
+			restore(false)
+			return nil
+		}
+		restore(true)
+	}
+	ix, oerr := openIndexDir(l.st, l.dir)
+	if oerr != nil {
+		return fmt.Errorf("%w; and the old index does not open again: %w", err, oerr)
+	}
+	l.ix = ix
+	return err
+}
+
+// Close stops a running rebuild and closes the index.
+func (l *liveIndex) Close() error {
+	l.smu.Lock()
+	l.closed = true
+	l.smu.Unlock()
+	l.CancelReindex()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ix.Close()
+}
+
+// rebuildSuffix names the directory a new index is built in, beside the
+// one in use.
+const rebuildSuffix = ".rebuild"
+
+// buildBeside builds a fresh index of the whole archive in
+// dir+rebuildSuffix, waits for scorch's merging to settle and closes it.
+// phase hears "merging".
+func buildBeside(ctx context.Context, st *store.Store, dir string, progress func(done, total int), phase func(string)) (int, error) {
+	fresh := dir + rebuildSuffix
+	if err := os.RemoveAll(fresh); err != nil {
+		return 0, err
+	}
+	ix, err := openIndexDir(st, fresh)
+	if err != nil {
+		return 0, err
+	}
+	n, err := monitor.Rebuild(ctx, st, ix, progress)
+	if err == nil {
+		// scorch goes on merging the build's segments for a while; left
+		// to the searches, that merging would compete with the first.
+		// An interrupted wait still leaves a whole index.
+		phase("merging")
+		if werr := ix.WaitMerged(ctx, 2*time.Second); werr != nil && ctx.Err() == nil {
+			err = werr
+		}
+	}
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		os.RemoveAll(fresh)
+		return n, err
+	}
+	return n, nil
+}
+
+// moveIntoPlace renames fresh to dir, keeping dir's old index aside until
+// restore: restore(true) puts the old one back, restore(false) removes it.
+func moveIntoPlace(fresh, dir string) (restore func(back bool), err error) {
+	old := dir + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return nil, err
+	}
+	hadOld := false
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.Rename(dir, old); err != nil {
+			return nil, err
+		}
+		hadOld = true
+	}
+	if err := os.Rename(fresh, dir); err != nil {
+		if hadOld {
+			os.Rename(old, dir)
+		}
+		return nil, err
+	}
+	return func(back bool) {
+		if back && hadOld {
+			os.RemoveAll(dir)
+			os.Rename(old, dir)
+			return
+		}
+		os.RemoveAll(old)
+	}, nil
+}
