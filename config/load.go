@@ -94,6 +94,10 @@ func (c *Config) ApplyDefaults() {
 	}
 }
 
+// SecretsFromEnv fills the tokens of a config built in code (the demo's)
+// as Load does for a file's.
+func (c *Config) SecretsFromEnv() { c.fillSecrets(os.Getenv) }
+
 // fillSecrets reads every token from the variable its *_env key names. An
 // unset variable is no error: a source without a token does logged-out
 // checks, and writes without an admin token answer 401.

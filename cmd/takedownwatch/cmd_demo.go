@@ -118,6 +118,9 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 		}
 		cfg.Sources = append(cfg.Sources, src)
 	}
+	// The admin token, when set, lets `reindex` and `POST /api/reports`
+	// reach the demo as they reach serve.
+	cfg.SecretsFromEnv()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("demo config: %w", err)
 	}

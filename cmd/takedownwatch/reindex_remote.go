@@ -86,7 +86,7 @@ func reindexInServe(ctx context.Context, e *env, server string, h config.HTTP, l
 			if bar != nil && st.Total > 0 {
 				bar(st.Total, st.Total) // ends the bar's line
 			}
-			fmt.Fprintf(e.stderr, "reindex: %s\n", phase)
+			fmt.Fprintln(e.stderr, "reindex: "+phaseWords[phase])
 		}
 	}
 	if st.Phase != "done" {
@@ -99,6 +99,9 @@ func reindexInServe(ctx context.Context, e *env, server string, h config.HTTP, l
 	fmt.Fprintf(e.stdout, "reindex: %d posts in %s (by serve)\n", st.Done, took.Round(time.Millisecond))
 	return nil
 }
+
+// phaseWords say what serve's rebuild is doing, as a local one says it.
+var phaseWords = map[string]string{"building": "building", "merging": "merging segments", "swapping": "swapping the new index in"}
 
 // reindexClient speaks to /api/reindex.
 type reindexClient struct {
