@@ -32,7 +32,7 @@ func OpenReadOnly(dir string) (*Index, error) {
 
 // OpenReadOnlyWith is OpenReadOnly with options (Aggregates, thresholds).
 func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
-	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil && !swapping(dir) {
 		return nil, fmt.Errorf("index: open read-only %s: %w", dir, err)
 	}
 	removeStaleSnapshots(dir, time.Hour)
@@ -40,6 +40,10 @@ func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
 	for attempt := 0; attempt < 8; attempt++ {
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt*25) * time.Millisecond)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+			lastErr = err // a rebuilt index is being moved into place
+			continue
 		}
 		snap, err := snapshot(dir)
 		if err != nil {

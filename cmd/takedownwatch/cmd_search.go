@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/index"
 	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/web"
 )
@@ -160,7 +161,7 @@ func rebuildInto(ctx context.Context, e *env, a *archive.Archive, dir string) er
 	})
 	if err == nil {
 		var restore func(bool)
-		if restore, err = moveIntoPlace(dir+rebuildSuffix, dir); err == nil {
+		if restore, err = index.MoveIntoPlace(dir+rebuildSuffix, dir); err == nil {
 			restore(false)
 		}
 	}

@@ -176,7 +176,7 @@ func (l *liveIndex) swap() error {
 	if err := l.ix.Close(); err != nil {
 		l.log.WithError(err).Warn("reindex: closing the old index")
 	}
-	restore, err := moveIntoPlace(l.dir+rebuildSuffix, l.dir)
+	restore, err := index.MoveIntoPlace(l.dir+rebuildSuffix, l.dir)
 	if err == nil {
 		var ix *index.Index
 		if ix, err = openIndexDir(l.st, l.dir); err == nil {
@@ -242,34 +242,4 @@ func buildBeside(ctx context.Context, st *store.Store, dir string, progress func
 		return n, err
 	}
 	return n, nil
-}
-
-// moveIntoPlace renames fresh to dir, keeping dir's old index aside until
-// restore: restore(true) puts the old one back, restore(false) removes it.
-func moveIntoPlace(fresh, dir string) (restore func(back bool), err error) {
-	old := dir + ".old"
-	if err := os.RemoveAll(old); err != nil {
-		return nil, err
-	}
-	hadOld := false
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.Rename(dir, old); err != nil {
-			return nil, err
-		}
-		hadOld = true
-	}
-	if err := os.Rename(fresh, dir); err != nil {
-		if hadOld {
-			os.Rename(old, dir)
-		}
-		return nil, err
-	}
-	return func(back bool) {
-		if back && hadOld {
-			os.RemoveAll(dir)
-			os.Rename(old, dir)
-			return
-		}
-		os.RemoveAll(old)
-	}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/sirupsen/logrus"
@@ -84,7 +83,7 @@ func warnBehind(ctx context.Context, st *store.Store, ix monitor.Index, log *log
 // openIndexReader opens the index beside a running writer.
 func openIndexReader(st *store.Store, dataDir string) (*index.Index, error) {
 	dir := indexDir(dataDir)
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+	if !index.Exists(dir) {
 		return nil, fmt.Errorf("no search index in %s yet: `snapshot` and `serve` index as they go; `reindex` builds it from the archive", dataDir)
 	}
 	ix, err := index.OpenReadOnlyWith(dir, index.Options{Aggregates: storeAggregates{st}})
