@@ -15,6 +15,7 @@ import (
 type archiveCollector struct {
 	h                                 *Handler
 	fetches, events, backlog, lag, up *prometheus.Desc
+	rebuilding, rebuilt               *prometheus.Desc
 }
 
 // IndexLag reports how far the search index is behind the archive.
@@ -24,17 +25,19 @@ type IndexLag interface {
 
 func newArchiveCollector(h *Handler) *archiveCollector {
 	return &archiveCollector{
-		h:       h,
-		fetches: prometheus.NewDesc("takedownwatch_fetches_total", "Archived fetches by HTTP status (0: no answer).", []string{"status"}, nil),
-		events:  prometheus.NewDesc("takedownwatch_events_total", "Events by type.", []string{"type"}, nil),
-		backlog: prometheus.NewDesc("takedownwatch_check_backlog", "Permalink checks due now.", nil, nil),
-		lag:     prometheus.NewDesc("takedownwatch_index_lag", "Versions or state changes not yet in the search index.", nil, nil),
-		up:      prometheus.NewDesc("takedownwatch_archive_up", "1 when the archive's database answers.", nil, nil),
+		h:          h,
+		fetches:    prometheus.NewDesc("takedownwatch_fetches_total", "Archived fetches by HTTP status (0: no answer).", []string{"status"}, nil),
+		events:     prometheus.NewDesc("takedownwatch_events_total", "Events by type.", []string{"type"}, nil),
+		backlog:    prometheus.NewDesc("takedownwatch_check_backlog", "Permalink checks due now.", nil, nil),
+		lag:        prometheus.NewDesc("takedownwatch_index_lag", "Versions or state changes not yet in the search index.", nil, nil),
+		up:         prometheus.NewDesc("takedownwatch_archive_up", "1 when the archive's database answers.", nil, nil),
+		rebuilding: prometheus.NewDesc("takedownwatch_index_rebuild_running", "1 while the search index is rebuilt beside the one in use.", nil, nil),
+		rebuilt:    prometheus.NewDesc("takedownwatch_index_rebuild_posts", "Posts of the running (or last) rebuild of the search index: done, and total when it began.", []string{"of"}, nil),
 	}
 }
 
 func (c *archiveCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.fetches, c.events, c.backlog, c.lag, c.up} {
+	for _, d := range []*prometheus.Desc{c.fetches, c.events, c.backlog, c.lag, c.up, c.rebuilding, c.rebuilt} {
 		ch <- d
 	}
 }
@@ -64,6 +67,16 @@ func (c *archiveCollector) Collect(ch chan<- prometheus.Metric) {
 		if n, err := l.Lag(ctx); err == nil {
 			ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, float64(n))
 		}
+	}
+	if rx := c.h.o.Reindex; rx != nil {
+		st := rx.ReindexStatus()
+		running := 0.0
+		if st.Running {
+			running = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.rebuilding, prometheus.GaugeValue, running)
+		ch <- prometheus.MustNewConstMetric(c.rebuilt, prometheus.GaugeValue, float64(st.Done), "done")
+		ch <- prometheus.MustNewConstMetric(c.rebuilt, prometheus.GaugeValue, float64(st.Total), "total")
 	}
 }
 

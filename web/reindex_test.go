@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 )
 
@@ -32,7 +35,12 @@ func (f *fakeReindexer) ReindexStatus() ReindexStatus { return f.st }
 func TestAPIReindex(t *testing.T) {
 	const admin = "s3cret-admin"
 	rx := &fakeReindexer{}
-	h := New(Options{AdminToken: config.Secret(admin), Reindex: rx})
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "meta.db"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := New(Options{Store: st, AdminToken: config.Secret(admin), Reindex: rx})
 	noIndex := New(Options{AdminToken: config.Secret(admin)})
 	// In order: each step sees the state the steps before left.
 	steps := []struct {
@@ -79,6 +87,14 @@ func TestAPIReindex(t *testing.T) {
 		}
 		if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("%s: Cache-Control %q; want no-store", s.name, cc)
+		}
+	}
+	// The last step left a rebuild running: /metrics shows it.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, want := range []string{"takedownwatch_index_rebuild_running 1", `takedownwatch_index_rebuild_posts{of="total"} 10`} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, rec.Body)
 		}
 	}
 }
