@@ -20,20 +20,6 @@ func buildIndex(t *testing.T, dir string, n int) {
 	}
 }
 
-func docCount(t *testing.T, dir string) uint64 {
-	t.Helper()
-	r, err := OpenReadOnly(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	n, err := r.DocCount()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestMoveIntoPlace(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -57,11 +43,11 @@ func TestMoveIntoPlace(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := docCount(t, dir); got != 5 {
+			if got := docsOnDisk(t, dir); got != 5 {
 				t.Errorf("after the move, %d documents; want the fresh index's 5", got)
 			}
 			restore(tc.back)
-			if got := docCount(t, dir); got != tc.wantCount {
+			if got := docsOnDisk(t, dir); got != tc.wantCount {
 				t.Errorf("after restore(%v), %d documents; want %d", tc.back, got, tc.wantCount)
 			}
 			for _, p := range []string{fresh, dir + asideSuffix} {
@@ -90,7 +76,7 @@ func TestOpenReadOnly_waitsForSwap(t *testing.T) {
 		time.Sleep(60 * time.Millisecond)
 		os.Rename(dir+asideSuffix, dir)
 	}()
-	if got := docCount(t, dir); got != 4 {
+	if got := docsOnDisk(t, dir); got != 4 {
 		t.Errorf("reader during the swap sees %d documents; want 4", got)
 	}
 	if Exists(filepath.Join(root, "none")) {

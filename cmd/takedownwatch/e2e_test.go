@@ -192,21 +192,28 @@ func startServe(t *testing.T, bin, cfgPath, addr string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return cmd
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
+	if healthy(addr, 15*time.Second) {
+		return cmd
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
 	t.Fatal("serve did not become healthy")
 	return nil
+}
+
+// healthy waits until serve at addr answers /healthz with 200, at most wait.
+func healthy(addr string, wait time.Duration) bool {
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return true
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
 }
 
 func freeAddr(t *testing.T) string {

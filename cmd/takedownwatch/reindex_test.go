@@ -53,21 +53,6 @@ func serveInProcess(t *testing.T, cfgPath string) {
 	})
 }
 
-func waitHealthy(t *testing.T, addr string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("serve did not become healthy")
-}
-
 // `reindex` beside a running serve asks it to rebuild its index, follows
 // it to the end, and serve searches the new index afterwards; without the
 // admin token, or with a wrong one, it says what to do.
@@ -76,7 +61,9 @@ func TestReindex_AsksRunningServe(t *testing.T) {
 	t.Setenv("TW_TEST_ADMIN", "admin-token-for-the-test")
 	cfg := seededConfig(t, "http:\n  listen: "+addr+"\n  admin_token_env: TW_TEST_ADMIN\n")
 	serveInProcess(t, cfg)
-	waitHealthy(t, addr)
+	if !healthy(addr, 20*time.Second) {
+		t.Fatal("serve did not become healthy")
+	}
 	dataDir := filepath.Join(filepath.Dir(cfg), "data")
 	before, err := os.Stat(indexDir(dataDir))
 	if err != nil {
