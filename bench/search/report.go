@@ -69,6 +69,15 @@ func report(w io.Writer, cfg config, rs map[string]*result) {
 		}
 		row(k+" p99", a.P99, b.P99, "ms", ts, !ok || b.P99 <= t*a.P99)
 	}
+	if b := prj.Latencies["match_km"]; b != nil {
+		fmt.Fprintf(w, "\nKhmer one-word match (raw bleve finds none: avg hits %.0f): project p50 %.2f ms, p99 %.2f ms, avg hits %.0f",
+			hitsOf(raw, "match_km"), b.P50, b.P99, b.AvgHits)
+		if km := rs["raw-km"]; km != nil && km.Latencies["match_km"] != nil {
+			k := km.Latencies["match_km"]
+			fmt.Fprintf(w, "; raw bleve + Khmer p50 %.2f ms, p99 %.2f ms, avg hits %.0f", k.P50, k.P99, k.AvgHits)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "\naverage hits: ")
 	for _, k := range []string{"match", "and", "phrase", "facets_filter", "facets_text", "date_range"} {
 		if a, b := raw.Latencies[k], prj.Latencies[k]; a != nil && b != nil {
@@ -125,6 +134,13 @@ func termsPerPost(seed uint64, analyzer string) (english, khmer float64) {
 	}
 	avg := func(k int) float64 { return float64(terms[k]) / float64(max(n[k], 1)) }
 	return avg(0), avg(1)
+}
+
+func hitsOf(r *result, kind string) float64 {
+	if l := r.Latencies[kind]; l != nil {
+		return l.AvgHits
+	}
+	return 0
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
