@@ -44,7 +44,7 @@ func reindexInServe(ctx context.Context, e *env, server string, h config.HTTP, l
 	c := reindexClient{base: server, token: h.AdminToken.Value(), http: &http.Client{Timeout: 30 * time.Second}}
 	st, code, err := c.call(ctx, http.MethodPost)
 	if err != nil {
-		return fmt.Errorf("%w\nreindex: no serve answers at %s (%w); if a snapshot holds the data directory, reindex once it is done", locked, server, err)
+		return fmt.Errorf("%w\nreindex: no serve answers at %s (%w): if serve listens elsewhere, say where with --server; if a snapshot holds the data directory, reindex once it is done", locked, server, err)
 	}
 	switch code {
 	case http.StatusAccepted:

@@ -104,16 +104,21 @@ func TestReindex_AsksRunningServe(t *testing.T) {
 		t.Errorf("search beside serve after the reindex: %d %q %s", code, out, errOut)
 	}
 
-	for _, tc := range []struct{ token, want string }{
-		{"", "set TW_TEST_ADMIN for serve and for reindex"},
-		{"wrong", "answered 401"},
+	for _, tc := range []struct{ token, server, want string }{
+		{"", "", "set TW_TEST_ADMIN for serve and for reindex"},
+		{"not-the-admin-token", "", "answered 401"},
+		{"admin-token-for-the-test", "http://" + freeAddr(t), "say where with --server"},
 	} {
 		t.Setenv("TW_TEST_ADMIN", tc.token)
-		_, errOut, code := runCLI(t, "reindex", "--config", cfg)
+		args := []string{"reindex", "--config", cfg}
+		if tc.server != "" {
+			args = append(args, "--server", tc.server)
+		}
+		_, errOut, code := runCLI(t, args...)
 		if code == 0 || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "holds") && tc.token == "" {
 			t.Errorf("reindex with admin token %q: exit %d, stderr %q; want it to say %q", tc.token, code, errOut, tc.want)
 		}
-		if strings.Contains(errOut, "admin-token-for-the-test") {
+		if tc.token != "" && strings.Contains(errOut, tc.token) {
 			t.Errorf("the admin token reached stderr: %s", errOut)
 		}
 	}
