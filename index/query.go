@@ -520,7 +520,7 @@ func khmerQuery(runs [][]string) query.Query {
 		tq.SetField(FieldText)
 		return tq
 	}
-	return query.NewPhraseQuery(terms, FieldText)
+	return newTermPhraseQuery(terms, FieldText)
 }
 
 // bleve's query-string lexer takes any Unicode digit for a number and then

@@ -337,7 +337,7 @@ func TestUnwrap(t *testing.T) {
 		{"+court +land", "*query.BooleanQuery"},
 		{"court -land", "*query.BooleanQuery"},
 		{`"fake news"`, "*query.MatchPhraseQuery"},
-		{"រដ្ឋាភិបាល", "*query.PhraseQuery"},
+		{"រដ្ឋាភិបាល", "*index.termPhraseQuery"},
 		{"the", "*query.MatchNoneQuery"},
 		{"the statement", "*query.DisjunctionQuery"},
 	}
