@@ -49,8 +49,8 @@ func (h *Handler) apiReindex(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, ErrReindexRunning):
 			writeJSONStatus(w, http.StatusConflict, st)
-		case err != nil:
-			h.internal(w, "reindex", err)
+		case err != nil: // closing down
+			jsonError(w, http.StatusServiceUnavailable, "reindex: "+err.Error())
 		default:
 			h.log.Info("reindex asked for over HTTP")
 			writeJSONStatus(w, http.StatusAccepted, st)

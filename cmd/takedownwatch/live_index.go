@@ -111,7 +111,7 @@ func (l *liveIndex) StartReindex() (web.ReindexStatus, error) {
 	now := time.Now().UTC()
 	l.status = web.ReindexStatus{Running: true, Phase: "building", Started: &now}
 	l.cancel, l.done = cancel, make(chan struct{})
-	go l.reindex(ctx, l.done)
+	go l.reindex(ctx, cancel, l.done)
 	return l.status, nil
 }
 
@@ -131,8 +131,9 @@ func (l *liveIndex) CancelReindex() web.ReindexStatus {
 // the indexer goes on writing the live one, holding the index log whole;
 // then, with no catch-up running, swaps the fresh one in, which takes from
 // the log what was logged since it began.
-func (l *liveIndex) reindex(ctx context.Context, done chan struct{}) {
+func (l *liveIndex) reindex(ctx context.Context, cancel context.CancelFunc, done chan struct{}) {
 	defer close(done)
+	defer cancel()
 	start := time.Now()
 	l.log.Info("reindex: building a new index beside the one in use")
 	release := l.indexer.HoldLog()
