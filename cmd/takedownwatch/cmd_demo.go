@@ -140,36 +140,45 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 		defer cancel()
 	}
 	storyLog := e.log.WithField("component", "demo")
-	go tellStory(ctx, storyLog, o.interval, accounts)
+	go tellStory(ctx, storyLog, o.interval, accounts, sb.Requests, cfg.Detector.ConfirmChecks)
 	return serve(ctx, e, cfg, 10*time.Second, true)
 }
 
 // tellStory changes the sandbox the way the real platforms change, one step
 // per collection interval, and says so in the log.
-func tellStory(ctx context.Context, log *logrus.Entry, every time.Duration, acc map[string]*sandbox.Account) {
+func tellStory(ctx context.Context, log *logrus.Entry, every time.Duration, acc map[string]*sandbox.Account,
+	served func(url string) int, confirmChecks int) {
 	opp, pm, press := acc["opposition-party"], acc["pm-office"], acc["press-office"]
+	withheld := opp.PostURL("4")
+	checksBefore := 0 // the withheld post's permalink fetches before it was withheld
 	steps := []struct {
 		say string
 		do  func()
+		// ready, if set, holds the step (for ten intervals at most) until
+		// the detector has seen what an earlier step did: a step that
+		// undoes it too soon would leave nothing to find.
+		ready func() bool
 	}{
 		{"the Prime Minister's Office publishes a new post", func() {
 			pm.Publish(sandbox.Post{Title: "Visit", HTML: "<p>The Prime Minister visits flooded provinces.</p>"})
-		}},
+		}, nil},
 		{"the opposition edits its statement (words change)", func() {
 			opp.Edit("2", "<p>We reject the new law that silences critics and journalists.</p>")
-		}},
-		{"the opposition's report disappears (404)", func() { opp.Delete("3", sandbox.Gone404) }},
+		}, nil},
+		{"the opposition's report disappears (404)", func() { opp.Delete("3", sandbox.Gone404) }, nil},
 		{"the opposition's post on press freedom is withheld in the country (451)", func() {
+			checksBefore = served(withheld)
 			opp.Withhold("4", "https://authority.example/orders/2026-114")
-		}},
+		}, nil},
 		{"the press office publishes a post", func() {
 			press.Publish(sandbox.Post{Title: "Update", HTML: "<p>The ministry clarifies the cybersecurity law.</p>"})
-		}},
-		{"the opposition deletes its edited statement (410)", func() { opp.Delete("2", sandbox.Gone410) }},
+		}, nil},
+		{"the opposition deletes its edited statement (410)", func() { opp.Delete("2", sandbox.Gone410) }, nil},
 		{"the opposition publishes a new statement", func() {
 			opp.Publish(sandbox.Post{Title: "Appeal", HTML: "<p>We appeal the order against our post.</p>"})
-		}},
-		{"the withholding is lifted: the post on press freedom is back", func() { opp.Restore("4") }},
+		}, nil},
+		{"the withholding is lifted: the post on press freedom is back", func() { opp.Restore("4") },
+			func() bool { return served(withheld) >= checksBefore+confirmChecks }},
 	}
 	t := time.NewTimer(every + every/5)
 	defer t.Stop()
@@ -178,6 +187,13 @@ func tellStory(ctx context.Context, log *logrus.Entry, every time.Duration, acc 
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		for deadline := time.Now().Add(10 * every); s.ready != nil && !s.ready() && time.Now().Before(deadline); {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(every / 5):
+			}
 		}
 		s.do()
 		log.Infof("story %d/%d: %s", i+1, len(steps), s.say)
