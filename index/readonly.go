@@ -32,9 +32,6 @@ func OpenReadOnly(dir string) (*Index, error) {
 
 // OpenReadOnlyWith is OpenReadOnly with options (Aggregates, thresholds).
 func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
-	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil && !swapping(dir) {
-		return nil, fmt.Errorf("index: open read-only %s: %w", dir, err)
-	}
 	removeStaleSnapshots(dir, time.Hour)
 	var lastErr error
 	for attempt := 0; attempt < 8; attempt++ {
@@ -42,7 +39,10 @@ func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
 			time.Sleep(time.Duration(attempt*25) * time.Millisecond)
 		}
 		if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
-			lastErr = err // a rebuilt index is being moved into place
+			if !swapping(dir) {
+				return nil, fmt.Errorf("index: open read-only %s: %w", dir, err)
+			}
+			lastErr = err // an index is being moved into place: wait for it
 			continue
 		}
 		snap, err := snapshot(dir)

@@ -1,9 +1,6 @@
 package index
 
-import (
-	"os"
-	"path/filepath"
-)
+import "os"
 
 // asideSuffix names where MoveIntoPlace sets the old index aside.
 const asideSuffix = ".old"
@@ -40,16 +37,8 @@ func MoveIntoPlace(fresh, dir string) (restore func(back bool), err error) {
 	}, nil
 }
 
-// Exists says whether dir holds an index, or is about to again (one is
-// being moved into its place).
-func Exists(dir string) bool {
-	return exists(filepath.Join(dir, "index_meta.json")) || swapping(dir)
-}
-
 // swapping says whether an index is being moved into dir's place.
-func swapping(dir string) bool { return exists(dir + asideSuffix) }
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
+func swapping(dir string) bool {
+	_, err := os.Stat(dir + asideSuffix)
 	return err == nil
 }

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,7 +53,7 @@ func TestMoveIntoPlace(t *testing.T) {
 				t.Errorf("after restore(%v), %d documents; want %d", tc.back, got, tc.wantCount)
 			}
 			for _, p := range []string{fresh, dir + asideSuffix} {
-				if exists(p) {
+				if _, err := os.Stat(p); err == nil {
 					t.Errorf("%s is left", p)
 				}
 			}
@@ -69,8 +71,8 @@ func TestOpenReadOnly_waitsForSwap(t *testing.T) {
 	if err := os.Rename(dir, dir+asideSuffix); err != nil {
 		t.Fatal(err)
 	}
-	if !Exists(dir) {
-		t.Error("Exists during a swap = false")
+	if !swapping(dir) {
+		t.Error("swapping during a swap = false")
 	}
 	go func() {
 		time.Sleep(60 * time.Millisecond)
@@ -79,7 +81,7 @@ func TestOpenReadOnly_waitsForSwap(t *testing.T) {
 	if got := docsOnDisk(t, dir); got != 4 {
 		t.Errorf("reader during the swap sees %d documents; want 4", got)
 	}
-	if Exists(filepath.Join(root, "none")) {
-		t.Error("Exists of a missing index = true")
+	if _, err := OpenReadOnly(filepath.Join(root, "none")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("read-only open of a missing index: %v; want it to say it does not exist", err)
 	}
 }

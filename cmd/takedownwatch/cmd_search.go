@@ -157,7 +157,7 @@ func reindexCmd() *command {
 func rebuildInto(ctx context.Context, e *env, a *archive.Archive, dir string) error {
 	start := time.Now()
 	n, err := buildBeside(ctx, a.Store, dir, progressBar(e.stderr, "reindex"), func(phase string) {
-		fmt.Fprintln(e.stderr, "reindex: "+phase+" segments")
+		fmt.Fprintln(e.stderr, "reindex: "+phaseWords[phase])
 	})
 	if err == nil {
 		var restore func(bool)

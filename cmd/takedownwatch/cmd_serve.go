@@ -81,7 +81,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if baseFromListener {
 		cfg.HTTP.BaseURL = "http://" + srv.Addr()
 	}
-	opts := webOptions(cfg, n.archive, searcher{ix: n.index, idx: n.indexer, notice: n.index.notice}, n.reports, n.log)
+	opts := webOptions(cfg, n.archive, searcher{ix: n.index, idx: n.indexer}, n.reports, n.log)
 	opts.Reindex = n.index
 	handler := web.New(opts)
 	indexCtx, stopIndexer := context.WithCancel(context.Background())

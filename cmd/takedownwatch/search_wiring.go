@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/sirupsen/logrus"
@@ -82,11 +83,10 @@ func warnBehind(ctx context.Context, st *store.Store, ix monitor.Index, log *log
 
 // openIndexReader opens the index beside a running writer.
 func openIndexReader(st *store.Store, dataDir string) (*index.Index, error) {
-	dir := indexDir(dataDir)
-	if !index.Exists(dir) {
+	ix, err := index.OpenReadOnlyWith(indexDir(dataDir), index.Options{Aggregates: storeAggregates{st}})
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no search index in %s yet: `snapshot` and `serve` index as they go; `reindex` builds it from the archive", dataDir)
 	}
-	ix, err := index.OpenReadOnlyWith(dir, index.Options{Aggregates: storeAggregates{st}})
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
@@ -102,9 +102,17 @@ type textIndex interface {
 
 // searcher serves the web layer's searches from the index.
 type searcher struct {
-	ix     textIndex
-	idx    *monitor.Indexer // nil for a read-only process
-	notice func() string    // what results say of the index; nil: outdated(ix)
+	ix  textIndex
+	idx *monitor.Indexer // nil for a read-only process
+}
+
+// notice is what results say of the index: a writer's liveIndex says
+// more (a rebuild running) than outdated does.
+func (s searcher) notice() string {
+	if l, ok := s.ix.(*liveIndex); ok {
+		return l.notice()
+	}
+	return outdated(s.ix)
 }
 
 var _ web.Searcher = searcher{}
@@ -123,11 +131,7 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 		return nil, err
 	}
 	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{}}
-	if s.notice != nil {
-		out.Notice = s.notice()
-	} else {
-		out.Notice = outdated(s.ix)
-	}
+	out.Notice = s.notice()
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, web.SearchHit{PostID: h.PostID, VersionID: h.VersionID, Version: h.Version, Score: h.Score,
 			Snippet: h.Snippet, Actor: h.Actor, State: h.State, Reason: h.Reason, Platform: h.Platform,
