@@ -122,7 +122,7 @@ func reindexCmd() *command {
 		summary: "rebuild the search index from the archive (beside, then swapped in: nothing is lost if it stops); a running serve is asked to do it",
 		flags: func(fs *flag.FlagSet) any {
 			o := &reindexOpts{}
-			fs.StringVar(&o.server, "server", "", "the running serve to ask when it holds the data directory (default: http://http.listen of the config)")
+			fs.StringVar(&o.server, "server", "", "the running serve to ask when it holds the data directory (default: the address serve recorded in the data directory, else http.listen of the config)")
 			return o
 		},
 		run: func(ctx context.Context, e *env, opts any, args []string) error {
@@ -139,6 +139,12 @@ func reindexCmd() *command {
 			var locked *archive.LockedError
 			if errors.As(err, &locked) {
 				server := opts.(*reindexOpts).server
+				if server == "" {
+					var rerr error
+					if server, rerr = readServeAddr(cfg.DataDir); rerr != nil {
+						return fmt.Errorf("%w\nreindex: %w", err, rerr)
+					}
+				}
 				if server == "" {
 					server = "http://" + dialAddr(cfg.HTTP.Listen)
 				}

@@ -81,6 +81,13 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if baseFromListener {
 		cfg.HTTP.BaseURL = "http://" + srv.Addr()
 	}
+	forgetAddr := func() {}
+	if remove, err := writeServeAddr(cfg.DataDir, srv.Addr()); err != nil {
+		n.log.WithError(err).Warn("reindex will find this serve only through http.listen or --server")
+	} else {
+		forgetAddr = remove
+		defer remove()
+	}
 	opts := webOptions(cfg, n.archive, searcher{ix: n.index, idx: n.indexer}, n.reports, n.log)
 	opts.Reindex = n.index
 	handler := web.New(opts)
@@ -112,6 +119,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
 		log.WithError(err).Warn("http shutdown")
 	}
+	forgetAddr()
 	stopIndexer()
 	<-indexerDone
 	if err := n.Close(); err != nil {

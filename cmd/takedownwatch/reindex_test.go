@@ -36,21 +36,27 @@ func TestDialAddr(t *testing.T) {
 	}
 }
 
-// serveInProcess runs serve on cfgPath until the test ends.
-func serveInProcess(t *testing.T, cfgPath string) {
+// serveInProcess runs serve on cfgPath, with more flags if given, until
+// the test ends or it calls the stop function it gets.
+func serveInProcess(t *testing.T, cfgPath string, flags ...string) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs lockedBuffer
 	go func() {
-		done <- run(ctx, []string{"serve", "--config", cfgPath, "--log-level", "info"}, io.Discard, &logs)
+		done <- run(ctx, append([]string{"serve", "--config", cfgPath, "--log-level", "info"}, flags...), io.Discard, &logs)
 	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v\n%s", err, logs.String())
-		}
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v\n%s", err, logs.String())
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
 // `reindex` beside a running serve asks it to rebuild its index, follows
@@ -121,6 +127,36 @@ func TestReindex_AsksRunningServe(t *testing.T) {
 		if tc.token != "" && strings.Contains(errOut, tc.token) {
 			t.Errorf("the admin token reached stderr: %s", errOut)
 		}
+	}
+}
+
+// reindex finds a serve that listens elsewhere than the config's
+// http.listen (serve --listen, the demo's port 0) through the address it
+// recorded in the data directory, and the record goes when serve stops.
+func TestReindex_FindsServeOnItsRecordedAddress(t *testing.T) {
+	t.Setenv("TW_TEST_ADMIN", "admin-token-for-the-test")
+	cfg := seededConfig(t, "http:\n  listen: "+freeAddr(t)+"\n  admin_token_env: TW_TEST_ADMIN\n")
+	dataDir := filepath.Join(filepath.Dir(cfg), "data")
+	stop := serveInProcess(t, cfg, "--listen", "127.0.0.1:0")
+	var server string
+	for deadline := time.Now().Add(20 * time.Second); server == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var err error
+		if server, err = readServeAddr(dataDir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.HasPrefix(server, "http://127.0.0.1:") || !healthy(strings.TrimPrefix(server, "http://"), 20*time.Second) {
+		t.Fatalf("serve recorded %q, and no healthy serve answers there", server)
+	}
+
+	out, errOut, code := runCLI(t, "reindex", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "(by serve)") || !strings.Contains(errOut, "serve at "+server+" is rebuilding") {
+		t.Fatalf("reindex beside serve on a port of the kernel's choosing: %d %q\n%s", code, out, errOut)
+	}
+
+	stop()
+	if _, err := os.Stat(filepath.Join(dataDir, serveAddrFile)); !os.IsNotExist(err) {
+		t.Errorf("the address record outlived serve (%v)", err)
 	}
 }
 
