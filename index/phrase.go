@@ -27,6 +27,9 @@ type termPhraseQuery struct {
 	terms []string
 	field string
 	boost float64
+	// prefixLast: the last term matches every term it is a prefix of
+	// (see khmerQuery)
+	prefixLast bool
 }
 
 func newTermPhraseQuery(terms []string, field string) *termPhraseQuery {
@@ -40,8 +43,12 @@ func (q *termPhraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, _ 
 	highlight := options.IncludeTermVectors
 	options.IncludeTermVectors = true // positions
 	s := &termPhraseSearcher{highlight: highlight}
-	for _, t := range q.terms {
-		ts, err := searcher.NewTermSearcher(ctx, r, t, q.field, q.boost, options)
+	for i, t := range q.terms {
+		newSearcher := searcher.NewTermSearcher
+		if q.prefixLast && i == len(q.terms)-1 {
+			newSearcher = searcher.NewTermPrefixSearcher
+		}
+		ts, err := newSearcher(ctx, r, t, q.field, q.boost, options)
 		if err != nil {
 			s.Close()
 			return nil, err

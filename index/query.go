@@ -505,22 +505,42 @@ func runTerms(run []string) []string {
 // bigram of its cluster and the next one of the same run, or the cluster
 // alone at the end of a run: one cluster is a term, two a bigram term, more a
 // phrase of bigrams — every Khmer word or part of one, exactly.
+//
+// The query's last cluster may be written in the text with more signs than
+// typed: the word រដ្ឋ (state) is in រដ្ឋាភិបាល (government) as រ + ដ្ឋា,
+// where compounding joined a vowel to its last cluster, and a reader who
+// searches រដ្ឋ sees it there as Ctrl-F does. So the last bigram is matched
+// as a prefix of the text's bigrams: a cluster key keeps its base first and
+// its signs in a fixed order (clusterKey), and a base always starts a new
+// cluster, so the bigrams with that prefix are exactly those whose second
+// cluster is the typed one with signs added. A query of one cluster stays
+// exact: as a prefix it would gather most clusters of its consonant.
 func khmerQuery(runs [][]string) query.Query {
 	var terms []string
-	for _, run := range runs {
-		terms = append(terms, runTerms(run)...)
+	for i, run := range runs {
+		t := runTerms(run)
+		// The last run's last cluster is in its bigram already; the
+		// other runs keep theirs alone, so positions stay aligned.
+		if i == len(runs)-1 && len(t) > 1 {
+			t = t[:len(t)-1]
+		}
+		terms = append(terms, t...)
 	}
-	// A single run of n ≥ 2 clusters needs only its n-1 bigrams; several
-	// runs keep the last cluster of each run so positions stay aligned.
-	if len(runs) == 1 && len(terms) > 1 {
-		terms = terms[:len(terms)-1]
-	}
+	lastRun := runs[len(runs)-1]
+	prefix := len(lastRun) > 1
 	if len(terms) == 1 {
+		if prefix {
+			pq := query.NewPrefixQuery(terms[0])
+			pq.SetField(FieldText)
+			return pq
+		}
 		tq := query.NewTermQuery(terms[0])
 		tq.SetField(FieldText)
 		return tq
 	}
-	return newTermPhraseQuery(terms, FieldText)
+	q := newTermPhraseQuery(terms, FieldText)
+	q.prefixLast = prefix
+	return q
 }
 
 // bleve's query-string lexer takes any Unicode digit for a number and then
