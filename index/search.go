@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -30,6 +31,12 @@ type Result struct {
 	// that cannot be read by postings) or "aggregates".
 	FacetsFrom string
 	Took       time.Duration
+	// Wider: when a word of Khmer (Thai, Lao, Burmese) found nothing, the
+	// same word with *, which lets its last cluster have more signs in the
+	// text than typed (រដ្ឋ* finds រដ្ឋាភិបាល), and WiderTotal the posts
+	// that finds with the same filters; "" when it finds none too.
+	Wider      string
+	WiderTotal uint64
 }
 
 // Hit is one matching version.
@@ -90,6 +97,38 @@ var hitFields = []string{FieldPostID, FieldVersion, FieldActor, FieldState, Fiel
 // the default order takes any matching documents in index order (no ranking
 // to do), with the total from Aggregates or from a count.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	r, err := ix.search(ctx, q)
+	if err != nil || r.Total > 0 || q.Offset > 0 {
+		return r, err
+	}
+	// A Khmer reader types a word as it reads, and the text may have
+	// joined a vowel to its last cluster: say so rather than only "none".
+	if w := ix.widerWord(q.Q); w != "" {
+		wq := q
+		wq.Q, wq.Limit, wq.Facets, wq.Highlight = w, 1, false, false
+		if wr, err := ix.search(ctx, wq); err == nil && wr.Total > 0 {
+			r.Wider, r.WiderTotal = w, wr.Total
+		}
+	}
+	return r, nil
+}
+
+// widerWord returns s with * when s is one word of the clustered scripts
+// and nothing else (no operator, phrase or wildcard); "" otherwise.
+func (ix *Index) widerWord(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsAny(s, " \t\n+-\"*?:^~()[]{}!/\\") {
+		return ""
+	}
+	for _, u := range units(s, ix.an.textFlags) {
+		if u.clusters == nil {
+			return ""
+		}
+	}
+	return s + "*"
+}
+
+func (ix *Index) search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
 	ix.adviseSegments()
 	bq, err := ix.bleveQuery(q)

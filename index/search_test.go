@@ -74,6 +74,10 @@ type caseSearch struct {
 		SnippetHas   map[string][]string     `json:"snippet_contains"` // substrings
 		HitCount     *int                    `json:"hit_count"`
 		Error        bool                    `json:"error"`
+		// Wider and WiderTotal: Result.Wider and WiderTotal, checked
+		// whenever a case has a total (a case that says none wants none)
+		Wider      string `json:"wider"`
+		WiderTotal uint64 `json:"wider_total"`
 	} `json:"want"`
 }
 
@@ -145,6 +149,9 @@ func runCase(t *testing.T, ix *Index, s caseSearch) {
 	}
 	if s.Want.Total != nil && res.Total != *s.Want.Total {
 		t.Errorf("total = %d, want %d (hits %v)", res.Total, *s.Want.Total, got)
+	}
+	if s.Want.Total != nil && (res.Wider != s.Want.Wider || res.WiderTotal != s.Want.WiderTotal) {
+		t.Errorf("wider = %q (%d posts), want %q (%d)", res.Wider, res.WiderTotal, s.Want.Wider, s.Want.WiderTotal)
 	}
 	if s.Want.HitCount != nil && len(got) != *s.Want.HitCount {
 		t.Errorf("%d hits (%v), want %d", len(got), got, *s.Want.HitCount)

@@ -77,6 +77,8 @@ func seed(t *testing.T) *store.Store {
 type fakeSearch struct {
 	ids    []string
 	notice string
+	wider  string // Result.Wider when ids is empty, with widerTotal
+	widerN uint64
 }
 
 func (f fakeSearch) PostIDs(context.Context, string, []string, int) ([]string, error) {
@@ -88,6 +90,9 @@ func (f fakeSearch) Search(_ context.Context, q SearchQuery) (*SearchResult, err
 		return nil, &QueryError{"cannot parse the query"}
 	}
 	res := &SearchResult{Total: uint64(len(f.ids)), Facets: map[string][]store.Count{"actor": {{Term: "opp", Count: len(f.ids)}}}, Notice: f.notice}
+	if len(f.ids) == 0 {
+		res.Wider, res.WiderTotal = f.wider, f.widerN
+	}
 	for _, id := range f.ids {
 		res.Hits = append(res.Hits, SearchHit{PostID: id, Version: 1, Snippet: "Join the <mark>rally</mark> <script>x</script>", Actor: "opp", State: "removed", Reason: "withheld_legal", Platform: "feed"})
 	}

@@ -144,6 +144,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		States, Sorts                       []string
 		Actors                              []store.Actor
 		Problem, Took, FeedHref, Prev, Next string
+		WiderHref                           string
 		Result                              *SearchResult
 		Hits                                []hitView
 		Facets                              []facetView
@@ -196,6 +197,12 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if uint64(q.Offset+len(res.Hits)) < res.Total {
 			data.Next = pageHref(v, q.Offset+q.Limit)
+		}
+		if res.Wider != "" {
+			wv := cloneValues(v)
+			wv.Set("q", res.Wider)
+			wv.Del("offset")
+			data.WiderHref = "/?" + wv.Encode()
 		}
 		fv := url.Values{}
 		if q.Q != "" {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -402,6 +403,24 @@ func TestSearchPage_Notice(t *testing.T) {
 	}
 	if _, body := get(t, srv.URL+"/api/search?q=rally", nil); strings.Contains(body, `"notice"`) {
 		t.Errorf("/api/search: a notice without one:\n%s", body)
+	}
+}
+
+// A Khmer word that found nothing links the same word with *, keeping the
+// page's filters, and says how many posts that finds; a search that found
+// something, or whose wider word finds nothing, says nothing of it.
+func TestSearchPage_Wider(t *testing.T) {
+	srv, _ := newTestServer(t, fakeSearch{wider: "រដ្ឋ*", widerN: 2})
+	_, body := get(t, srv.URL+"/?q="+url.QueryEscape("រដ្ឋ")+"&state=removed&offset=20", nil)
+	want := `<a href="/?q=` + url.QueryEscape("រដ្ឋ*") + `&amp;state=removed">រដ្ឋ*</a> finds 2 posts.`
+	if !strings.Contains(body, want) {
+		t.Errorf("no link to the wider word (%s):\n%s", want, body)
+	}
+	for _, s := range []Searcher{fakeSearch{ids: []string{store.PostID("feed", "1")}, wider: "រដ្ឋ*", widerN: 2}, fakeSearch{}} {
+		srv, _ := newTestServer(t, s)
+		if _, body := get(t, srv.URL+"/?q="+url.QueryEscape("រដ្ឋ"), nil); strings.Contains(body, `class="wider"`) {
+			t.Errorf("a wider word where there is none to offer:\n%s", body)
+		}
 	}
 }
 

@@ -41,6 +41,10 @@ type SearchResult struct {
 	// above them (an index made by an older version that lacks something,
 	// which the daemon's log alone would tell no one who only searches).
 	Notice string
+	// Wider, when a Khmer (Thai, Lao, Burmese) word found nothing: the
+	// same word with *, and WiderTotal the posts it finds (index.Result).
+	Wider      string
+	WiderTotal uint64
 }
 
 // PostIDs are the hits' post ids, in hit order.

@@ -94,6 +94,9 @@ func searchCmd() *command {
 
 func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.SearchResult) error {
 	fmt.Fprintf(w, "%d result(s) in %s\n", res.Total, res.Took.Round(10*time.Microsecond)) // most take under a millisecond
+	if res.Wider != "" {
+		fmt.Fprintf(w, "%s (its last letter with more signs, as a compound may write it) finds %d\n", res.Wider, res.WiderTotal)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	urls, _ := a.Store.PostURLs(ctx, res.PostIDs()) // none on failure: the hits still print
 	for _, h := range res.Hits {

@@ -64,4 +64,10 @@ func TestDemo_StoryIsDetected(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(res, `{"total":1,`) {
 		t.Errorf("the suggested search: exit %d, %s%s; want one hit", code, res, errOut)
 	}
+	// Part of it whose last cluster the post writes with a vowel joined
+	// (ដ្ឋ of ដ្ឋា) finds nothing, and says what the word with * finds.
+	res, errOut, code = runCLI(t, "search", "រាជរដ្ឋ", "--config", filepath.Join(dir, "takedownwatch.yaml"))
+	if code != 0 || !strings.HasPrefix(res, "0 result(s)") || !strings.Contains(res, "\nរាជរដ្ឋ* (its last letter with more signs, as a compound may write it) finds 1\n") {
+		t.Errorf("a search the word with * would answer: exit %d, %s%s", code, res, errOut)
+	}
 }

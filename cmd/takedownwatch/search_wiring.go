@@ -130,7 +130,8 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 	if err != nil {
 		return nil, err
 	}
-	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{}}
+	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{},
+		Wider: res.Wider, WiderTotal: res.WiderTotal}
 	out.Notice = s.notice()
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, web.SearchHit{PostID: h.PostID, VersionID: h.VersionID, Version: h.Version, Score: h.Score,
