@@ -30,6 +30,9 @@ type Query struct {
 	Facets        bool   // fill Result.Facets
 	Highlight     bool   // fill Hit.Snippet with <mark>ed terms
 	AllVersions   bool   // false: one hit per post (its best-matching version)
+	// Wider: when a Khmer (Thai, Lao, Burmese) word finds nothing, fill
+	// Result.Wider (one more search, so only for a reader to see)
+	Wider bool
 }
 
 // Filter is the part of a Query that is not text: what a store can count.
@@ -554,20 +557,27 @@ func khmerQuery(runs [][]string, prefix bool) query.Query {
 // single terms.
 func (r rewriter) khmerPrefix(w string) query.Query {
 	stem, ok := strings.CutSuffix(w, "*")
-	if !ok || stem == "" || strings.ContainsAny(stem, "*?") {
+	if !ok || strings.ContainsAny(stem, "*?") {
 		return nil
 	}
+	runs := clusterRuns(stem, r.an.textFlags)
+	if runs == nil {
+		return nil
+	}
+	return khmerQuery(runs, true)
+}
+
+// clusterRuns returns the cluster runs of s when s is written in the
+// clustered scripts only; nil when it is empty or holds anything else.
+func clusterRuns(s string, f textFlags) [][]string {
 	var runs [][]string
-	for _, u := range units(stem, r.an.textFlags) {
+	for _, u := range units(s, f) {
 		if u.clusters == nil {
 			return nil
 		}
 		runs = append(runs, u.clusters)
 	}
-	if len(runs) == 0 {
-		return nil
-	}
-	return khmerQuery(runs, true)
+	return runs
 }
 
 // bleve's query-string lexer takes any Unicode digit for a number and then

@@ -31,8 +31,8 @@ type Result struct {
 	// that cannot be read by postings) or "aggregates".
 	FacetsFrom string
 	Took       time.Duration
-	// Wider: when a word of Khmer (Thai, Lao, Burmese) found nothing, the
-	// same word with *, which lets its last cluster have more signs in the
+	// Wider: when a word of Khmer (Thai, Lao, Burmese) found nothing and
+	// Query.Wider asked, the same word with *, which lets its last cluster have more signs in the
 	// text than typed (រដ្ឋ* finds រដ្ឋាភិបាល), and WiderTotal the posts
 	// that finds with the same filters; "" when it finds none too.
 	Wider      string
@@ -98,7 +98,7 @@ var hitFields = []string{FieldPostID, FieldVersion, FieldActor, FieldState, Fiel
 // to do), with the total from Aggregates or from a count.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	r, err := ix.search(ctx, q)
-	if err != nil || r.Total > 0 || q.Offset > 0 {
+	if err != nil || r.Total > 0 || q.Offset > 0 || !q.Wider {
 		return r, err
 	}
 	// A Khmer reader types a word as it reads, and the text may have
@@ -117,13 +117,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 // and nothing else (no operator, phrase or wildcard); "" otherwise.
 func (ix *Index) widerWord(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.ContainsAny(s, " \t\n+-\"*?:^~()[]{}!/\\") {
+	if strings.ContainsAny(s, " \t\n+-\"*?:^~()[]{}!/\\") || clusterRuns(s, ix.an.textFlags) == nil {
 		return ""
-	}
-	for _, u := range units(s, ix.an.textFlags) {
-		if u.clusters == nil {
-			return ""
-		}
 	}
 	return s + "*"
 }

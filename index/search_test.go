@@ -58,6 +58,7 @@ type caseQuery struct {
 	Facets       bool      `json:"facets"`
 	Highlight    bool      `json:"highlight"`
 	AllVersions  bool      `json:"all_versions"`
+	NotWider     bool      `json:"not_wider"` // every case asks Query.Wider unless it says so
 }
 
 type caseSearch struct {
@@ -85,7 +86,7 @@ func (c caseQuery) query() Query {
 	return Query{Q: c.Q, States: c.States, Reasons: c.Reasons, Actors: c.Actors, Affiliations: c.Affiliations,
 		Platforms: c.Platforms, Languages: c.Languages, Since: c.Since, Until: c.Until,
 		RemovedSince: c.RemovedSince, RemovedUntil: c.RemovedUntil, Sort: c.Sort, Limit: c.Limit,
-		Offset: c.Offset, Facets: c.Facets, Highlight: c.Highlight, AllVersions: c.AllVersions}
+		Offset: c.Offset, Facets: c.Facets, Highlight: c.Highlight, AllVersions: c.AllVersions, Wider: !c.NotWider}
 }
 
 func (d caseDoc) doc() Doc {

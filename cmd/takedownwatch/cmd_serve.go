@@ -81,13 +81,12 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	if baseFromListener {
 		cfg.HTTP.BaseURL = "http://" + srv.Addr()
 	}
-	forgetAddr := func() {}
-	if remove, err := writeServeAddr(cfg.DataDir, srv.Addr()); err != nil {
+	forgetAddr, err := writeServeAddr(cfg.DataDir, srv.Addr())
+	if err != nil {
 		n.log.WithError(err).Warn("reindex will find this serve only through http.listen or --server")
-	} else {
-		forgetAddr = remove
-		defer remove()
+		forgetAddr = func() {}
 	}
+	defer forgetAddr() // removing it twice is harmless
 	opts := webOptions(cfg, n.archive, searcher{ix: n.index, idx: n.indexer}, n.reports, n.log)
 	opts.Reindex = n.index
 	handler := web.New(opts)

@@ -122,7 +122,7 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 		Q: q.Q, States: q.States, Reasons: q.Reasons, Actors: q.Actors, Affiliations: q.Affiliations,
 		Platforms: q.Platforms, Languages: q.Langs, Since: q.Since, Until: q.Until,
 		RemovedSince: q.RemovedSince, RemovedUntil: q.RemovedUntil, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset,
-		Facets: q.Facets, Highlight: true,
+		Facets: q.Facets, Highlight: true, Wider: true,
 	})
 	if errors.Is(err, index.ErrBadQuery) {
 		return nil, &web.QueryError{Msg: err.Error()}
