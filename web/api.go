@@ -239,7 +239,8 @@ func strOrNil(s string) any {
 
 // apiSearch is the search as JSON: {"total", "hits": [{post_id, post_url,
 // actor, state, reason, published, version, snippet}]} as `search --json`,
-// with "notice" when the index is outdated.
+// with "notice" when the index is outdated and "wider" when a Khmer word
+// found nothing but does with *.
 func (h *Handler) apiSearch(w http.ResponseWriter, r *http.Request) {
 	q, err := ParseSearch(r.URL.Query(), 20)
 	if err != nil {
@@ -273,6 +274,15 @@ type searchJSON struct {
 	// Notice: what the results may leave out (SearchResult.Notice); a
 	// client that only reads JSON must learn it too.
 	Notice string `json:"notice,omitempty"`
+	// Wider: the word with * and what it finds, when a Khmer (Thai, Lao,
+	// Burmese) word found nothing (SearchResult.Wider), as the search
+	// page offers it.
+	Wider *widerJSON `json:"wider,omitempty"`
+}
+
+type widerJSON struct {
+	Q     string `json:"q"`
+	Total uint64 `json:"total"`
 }
 
 type searchHitJSON struct {
@@ -290,6 +300,9 @@ type searchHitJSON struct {
 // and the CLI.
 func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets bool) any {
 	out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}, Notice: res.Notice}
+	if res.Wider != "" {
+		out.Wider = &widerJSON{Q: res.Wider, Total: res.WiderTotal}
+	}
 	urls, _ := st.PostURLs(ctx, res.PostIDs()) // a failed lookup leaves post_url empty, as a missing post does
 	for _, hit := range res.Hits {
 		h := searchHitJSON{PostID: hit.PostID, PostURL: urls[hit.PostID], Actor: hit.Actor, State: hit.State, Version: hit.Version, Snippet: safeSnippet(hit.Snippet)}

@@ -416,10 +416,28 @@ func TestSearchPage_Wider(t *testing.T) {
 	if !strings.Contains(body, want) {
 		t.Errorf("no link to the wider word (%s):\n%s", want, body)
 	}
+	// a client that reads JSON learns it too
+	_, body = get(t, srv.URL+"/api/search?q="+url.QueryEscape("រដ្ឋ"), nil)
+	var res struct {
+		Total uint64
+		Wider *struct {
+			Q     string
+			Total uint64
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &res); err != nil {
+		t.Fatalf("/api/search: %v\n%s", err, body)
+	}
+	if res.Total != 0 || res.Wider == nil || res.Wider.Q != "រដ្ឋ*" || res.Wider.Total != 2 {
+		t.Errorf("/api/search: want total 0 and wider {រដ្ឋ* 2}:\n%s", body)
+	}
 	for _, s := range []Searcher{fakeSearch{ids: []string{store.PostID("feed", "1")}, wider: "រដ្ឋ*", widerN: 2}, fakeSearch{}} {
 		srv, _ := newTestServer(t, s)
 		if _, body := get(t, srv.URL+"/?q="+url.QueryEscape("រដ្ឋ"), nil); strings.Contains(body, `class="wider"`) {
 			t.Errorf("a wider word where there is none to offer:\n%s", body)
+		}
+		if _, body := get(t, srv.URL+"/api/search?q="+url.QueryEscape("រដ្ឋ"), nil); strings.Contains(body, `"wider"`) {
+			t.Errorf("/api/search: a wider word where there is none to offer:\n%s", body)
 		}
 	}
 }
