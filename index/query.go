@@ -69,6 +69,9 @@ func (ix *Index) bleveQuery(q Query) (query.Query, error) {
 		if len(langs) == 0 {
 			langs = ix.Languages()
 		}
+		if err := checkFields(parsed); err != nil {
+			return nil, err
+		}
 		r := rewriter{an: ix.an, langs: langs, pairs: ix.pairs}
 		parts = append(parts, unwrap(r.rewrite(parsed)))
 	}
@@ -80,6 +83,64 @@ func (ix *Index) bleveQuery(q Query) (query.Query, error) {
 		return parts[0], nil
 	}
 	return query.NewConjunctionQuery(parts), nil
+}
+
+// queryFields are the fields a query string may name besides the text:
+// those the index holds terms of (first_seen and version are only
+// stored), dates apart.
+var queryFields = []string{FieldActor, FieldAffiliation, FieldPlatform, FieldSource, FieldState,
+	FieldReason, FieldLanguage, FieldReportIDs, FieldMonth, FieldPostID}
+
+var dateFields = []string{FieldPublished, FieldRemovedAt}
+
+// checkFields: a query naming a field the index does not hold, or a number
+// or date range on a field that holds none, would find nothing without a
+// word; an archivist would read that as "no such post". It says why
+// instead.
+func checkFields(q query.Query) error {
+	var kids []query.Query
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		kids = []query.Query{q.Must, q.Should, q.MustNot, q.Filter}
+	case *query.ConjunctionQuery:
+		kids = q.Conjuncts
+	case *query.DisjunctionQuery:
+		kids = q.Disjuncts
+	}
+	for _, k := range kids {
+		if k == nil {
+			continue
+		}
+		if err := checkFields(k); err != nil {
+			return err
+		}
+	}
+	fq, ok := q.(query.FieldableQuery)
+	if !ok || isTextField(fq.Field()) {
+		return nil
+	}
+	f := fq.Field()
+	isDate := slices.Contains(dateFields, f)
+	if !isDate && !slices.Contains(queryFields, f) {
+		return fmt.Errorf("%w: no field %q; the fields are text, %s and the dates %s", ErrBadQuery, f,
+			strings.Join(queryFields, ", "), strings.Join(dateFields, " and "))
+	}
+	switch q.(type) {
+	case *query.NumericRangeQuery:
+		if isDate {
+			return fmt.Errorf("%w: %s is a date, written with quotes: %s:>\"2024-01-31\"", ErrBadQuery, f, f)
+		}
+		return fmt.Errorf("%w: %s: no field holds numbers; dates are %s", ErrBadQuery, f, strings.Join(dateFields, " and "))
+	case *query.DateRangeQuery, *query.DateRangeStringQuery:
+		if !isDate {
+			return fmt.Errorf("%w: %s is not a date; dates are %s", ErrBadQuery, f, strings.Join(dateFields, " and "))
+		}
+		return nil
+	}
+	if isDate {
+		return fmt.Errorf("%w: %s is a date: ask for a range, %s:>=\"2024-01-01\" %s:<\"2024-02-01\"", ErrBadQuery, f, f, f)
+	}
+	return nil
 }
 
 // unwrap drops the wrappers the query-string parser puts around a query

@@ -75,6 +75,7 @@ type caseSearch struct {
 		SnippetHas   map[string][]string     `json:"snippet_contains"` // substrings
 		HitCount     *int                    `json:"hit_count"`
 		Error        bool                    `json:"error"`
+		ErrorHas     string                  `json:"error_contains"` // with error: what the message says
 		// Wider and WiderTotal: Result.Wider and WiderTotal, checked
 		// whenever a case has a total (a case that says none wants none)
 		Wider      string `json:"wider"`
@@ -138,6 +139,9 @@ func runCase(t *testing.T, ix *Index, s caseSearch) {
 	if s.Want.Error {
 		if err == nil {
 			t.Fatalf("no error; want one")
+		}
+		if !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), s.Want.ErrorHas) {
+			t.Fatalf("error %q; want an ErrBadQuery saying %q", err, s.Want.ErrorHas)
 		}
 		return
 	}
