@@ -10,6 +10,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	"github.com/blevesearch/vellum/regexp"
 )
 
 // Query is one search.
@@ -69,7 +71,7 @@ func (ix *Index) bleveQuery(q Query) (query.Query, error) {
 		if len(langs) == 0 {
 			langs = ix.Languages()
 		}
-		if err := checkFields(parsed); err != nil {
+		if err := checkQuery(parsed); err != nil {
 			return nil, err
 		}
 		r := rewriter{an: ix.an, langs: langs, pairs: ix.pairs}
@@ -93,11 +95,13 @@ var queryFields = []string{FieldActor, FieldAffiliation, FieldPlatform, FieldSou
 
 var dateFields = []string{FieldPublished, FieldRemovedAt}
 
-// checkFields: a query naming a field the index does not hold, or a number
-// or date range on a field that holds none, would find nothing without a
-// word; an archivist would read that as "no such post". It says why
-// instead.
-func checkFields(q query.Query) error {
+// checkQuery finds what bleve would fail on only once searching (a bad
+// regular expression, fuzziness over its maximum), reported then as any
+// other failure, and what it would answer with nothing: a field the
+// index does not hold, or a number or date range on a field that holds
+// none, which an archivist would read as "no such post". Each is a bad
+// query that says why.
+func checkQuery(q query.Query) error {
 	var kids []query.Query
 	switch q := q.(type) {
 	case *query.BooleanQuery:
@@ -111,8 +115,22 @@ func checkFields(q query.Query) error {
 		if k == nil {
 			continue
 		}
-		if err := checkFields(k); err != nil {
+		if err := checkQuery(k); err != nil {
 			return err
+		}
+	}
+	switch q := q.(type) {
+	case *query.RegexpQuery:
+		if _, err := regexp.New(q.Regexp); err != nil {
+			return fmt.Errorf("%w: /%s/: %v", ErrBadQuery, q.Regexp, err)
+		}
+	case *query.MatchQuery:
+		if q.Fuzziness > searcher.MaxFuzziness {
+			return fmt.Errorf("%w: %s~%d: a word may differ by %d letters at most", ErrBadQuery, q.Match, q.Fuzziness, searcher.MaxFuzziness)
+		}
+	case *query.FuzzyQuery:
+		if q.Fuzziness > searcher.MaxFuzziness {
+			return fmt.Errorf("%w: %s~%d: a word may differ by %d letters at most", ErrBadQuery, q.Term, q.Fuzziness, searcher.MaxFuzziness)
 		}
 	}
 	fq, ok := q.(query.FieldableQuery)
