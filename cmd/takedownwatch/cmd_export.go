@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
@@ -69,6 +71,9 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	if o.affiliation != "" && !contains(config.Affiliations, o.affiliation) {
 		return usagef("export: --affiliation %q: want one of %v", o.affiliation, config.Affiliations)
 	}
+	if o.platform != "" && !contains(config.Platforms, o.platform) {
+		return usagef("export: --platform %q: want one of %v", o.platform, config.Platforms)
+	}
 	if o.idsOnly && kind != "posts" {
 		return usagef("export: --ids-only applies to posts")
 	}
@@ -87,6 +92,9 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if err := checkActors(ctx, a.Store, "export", cfg.DataDir, o.actor); err != nil {
+		return err
+	}
 	var table export.Table
 	switch kind {
 	case "events":
@@ -166,9 +174,46 @@ func parseTimeFlag(name, v string) (time.Time, error) {
 		if d, derr := time.Parse("2006-01-02", v); derr == nil {
 			return d, nil
 		}
-		return time.Time{}, usagef("--%s %q: want an RFC 3339 time such as 2026-01-31T00:00:00Z", name, v)
+		return time.Time{}, usagef("--%s %q: want a date (2026-01-31) or an RFC 3339 time (2026-01-31T00:00:00Z)", name, v)
 	}
 	return t, nil
+}
+
+// checkActors: an actor id the archive does not hold selects nothing, and
+// an empty export or search reads as "no posts, no removals"; a mistyped
+// id says so instead (a usage error, naming the ids there are).
+func checkActors(ctx context.Context, st *store.Store, cmd, dataDir string, ids ...string) error {
+	var unknown []string
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		if _, err := st.Actor(ctx, id); errors.Is(err, store.ErrNotFound) {
+			unknown = append(unknown, id)
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	actors, err := st.Actors(ctx)
+	if err != nil {
+		return err
+	}
+	known := make([]string, len(actors))
+	for i, a := range actors {
+		known[i] = a.ID
+	}
+	const most = 20
+	list := strings.Join(known[:min(len(known), most)], ", ")
+	if len(known) > most {
+		list += fmt.Sprintf(", … (%d in all)", len(known))
+	}
+	if len(known) == 0 {
+		list = "none yet"
+	}
+	return usagef("%s: --actor %q: no actor with that id in the archive in %s (actors: %s)", cmd, unknown[0], dataDir, list)
 }
 
 func contains(list []string, s string) bool {

@@ -68,6 +68,9 @@ func searchCmd() *command {
 				return err
 			}
 			defer a.Close()
+			if err := checkActors(ctx, a.Store, "search", cfg.DataDir, o.actors...); err != nil {
+				return err
+			}
 			ix, err := openIndexReader(a.Store, cfg.DataDir)
 			if err != nil {
 				return err

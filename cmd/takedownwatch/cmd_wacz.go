@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -77,10 +76,8 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 	}
 	defer a.Close()
 
-	if o.actor != "" {
-		if _, err := a.Store.Actor(ctx, o.actor); errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("export wacz: no actor %q in the archive in %s; nothing written", o.actor, cfg.DataDir)
-		}
+	if err := checkActors(ctx, a.Store, "export wacz", cfg.DataDir, o.actor); err != nil {
+		return err
 	}
 	what := describeSelection(ctx, a.Store, o, sel)
 	cmdline := strings.TrimSpace("export wacz " + flagsOf(o, sel))

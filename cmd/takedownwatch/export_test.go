@@ -100,6 +100,36 @@ func seededConfig(t *testing.T, extra string) string {
 	return cfg
 }
 
+// An actor or platform the archive cannot hold is a usage error naming
+// what there is, not an empty export or search that reads as "nothing
+// removed".
+func TestUnknownActorOrPlatform(t *testing.T) {
+	cfg := seededConfig(t, "")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"export", "posts", "--format", "csv", "--actor", "hun_sen"}, 2, `export: --actor "hun_sen": no actor with that id in the archive in `},
+		{[]string{"export", "events", "--format", "jsonl", "--platform", "myspace"}, 2, `export: --platform "myspace": want one of`},
+		{[]string{"search", "post", "--actor", "hun-sen", "--actor", "hun_sen"}, 2, `search: --actor "hun_sen": no actor with that id`},
+		{[]string{"export", "posts", "--format", "csv", "--actor", "hun-sen"}, 0, ""},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			out, errOut, code := runCLI(t, append(c.args, "--config", cfg)...)
+			if code != c.code || !strings.Contains(errOut, c.want) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", code, errOut, c.code, c.want)
+			}
+			if c.code != 0 && out != "" {
+				t.Errorf("stdout %q; want nothing", out)
+			}
+			if c.code != 0 && strings.Contains(c.want, "--actor") && !strings.Contains(errOut, "(actors: hun-sen") {
+				t.Errorf("stderr %q; want the archive's actors named", errOut)
+			}
+		})
+	}
+}
+
 func TestExport_CSVAndJSONLCarrySameColumns(t *testing.T) {
 	cfg := seededConfig(t, "")
 

@@ -308,7 +308,7 @@ func TestExportWACZ_Refuses(t *testing.T) {
 		{[]string{"--out", out, "--since", "yesterday"}, 2, "--since"},
 		{[]string{"--out", out, "--affiliation", "party"}, 2, "--affiliation"},
 		{[]string{"--out", out, "--platform", "myspace"}, 2, "--platform"},
-		{[]string{"--out", out, "--actor", "nobody"}, 1, `no actor "nobody"`},
+		{[]string{"--out", out, "--actor", "nobody"}, 2, `--actor "nobody": no actor with that id`},
 		{[]string{"--out", out, "--actor", "hun-sen", "--state", "live"}, 1, "no posts match `export wacz --actor hun-sen --state live`"},
 		{[]string{"--out", out, "--platform", "mastodon"}, 1, "no posts match `export wacz --platform mastodon`"},
 	} {
