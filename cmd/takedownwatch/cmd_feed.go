@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/takedownwatch/takedownwatch/feeds"
+	"github.com/takedownwatch/takedownwatch/web"
 )
 
 type feedOpts struct {
@@ -24,7 +25,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func feedCmd() *command {
 	return &command{
-		name: "feed", args: "NAME --format rss|atom|json [--out FILE] [--limit N] [--corrections]",
+		name: "feed", args: "NAME --format rss|atom|json [--out FILE] [--limit N] [--corrections] | search --q QUERY [--state S] --format …",
 		summary: "write one feed, as served under /feeds/NAME.EXT (e.g. removals, actors/hun-sen), for static hosting",
 		flags: func(fs *flag.FlagSet) any {
 			o := &feedOpts{}
@@ -39,7 +40,7 @@ func feedCmd() *command {
 		run: func(ctx context.Context, e *env, opts any, args []string) error {
 			o := opts.(*feedOpts)
 			if len(args) != 1 {
-				return usagef("feed: name one feed (events, removals, actors/ID, affiliations/NAME, platforms/NAME, reasons/REASON)")
+				return usagef("feed: name one feed (events, removals, actors/ID, affiliations/NAME, platforms/NAME, reasons/REASON, search --q QUERY)")
 			}
 			format, err := feeds.ParseFormat(o.format)
 			if err != nil {
@@ -57,8 +58,31 @@ func feedCmd() *command {
 				return err
 			}
 			defer a.Close()
-			f, err := feeds.Build(ctx, a.Store, nil, args[0],
+			// A saved search reads the index, which the other feeds do
+			// without; opened read-only, so beside a running serve too.
+			var search feeds.Searcher
+			if args[0] == "search" {
+				for _, st := range o.states {
+					if !contains(postStates, st) {
+						return usagef("feed: --state %q: want one of %v", st, postStates)
+					}
+				}
+				ix, err := openIndexReader(a.Store, cfg.DataDir)
+				if err != nil {
+					return err
+				}
+				defer ix.Close()
+				warnOutdated(ix, e.log)
+				search = searcher{ix: ix}
+			} else if o.q != "" || len(o.states) > 0 {
+				return usagef("feed: --q and --state apply to the feed named search")
+			}
+			f, err := feeds.Build(ctx, a.Store, search, args[0],
 				feeds.Params{Limit: o.limit, Corrections: o.corrections, Q: o.q, States: o.states})
+			var qe *web.QueryError
+			if errors.As(err, &qe) {
+				return usagef("feed: --q: %s", qe.Msg)
+			}
 			if errors.Is(err, feeds.ErrUnknown) {
 				return usagef("feed: no feed named %q", args[0])
 			}

@@ -336,6 +336,47 @@ func TestFeed_Command(t *testing.T) {
 	}
 }
 
+// A saved search's feed from the command line reads the index, as
+// /feeds/search.EXT?q=…&state=… does.
+func TestFeed_Command_savedSearch(t *testing.T) {
+	cfg := seededConfig(t, "http: {base_url: \"https://watch.example.org\"}\n")
+	if _, errOut, code := runCLI(t, "reindex", "--config", cfg); code != 0 {
+		t.Fatalf("reindex: %d %s", code, errOut)
+	}
+	for _, c := range []struct {
+		args  []string
+		items int
+	}{
+		{[]string{"--q", "hello", "--state", "removed"}, 1}, // the removal only
+		{[]string{"--q", "hello"}, 3},                       // new, edited, removed
+		{[]string{"--q", "nowhere"}, 0},
+	} {
+		out, errOut, code := runCLI(t, append([]string{"feed", "search", "--format", "json", "--config", cfg}, c.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: %d %s", c.args, code, errOut)
+		}
+		f, err := gofeed.NewParser().ParseString(out)
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if len(f.Items) != c.items || !strings.Contains(f.FeedLink, "/feeds/search.json?q=") {
+			t.Errorf("%v: %d items, feed link %q; want %d", c.args, len(f.Items), f.FeedLink, c.items)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"search", "--q", "/[/"}, "feed: --q: index: bad query"},
+		{[]string{"search", "--q", "x", "--state", "gone"}, `--state "gone": want one of`},
+		{[]string{"removals", "--q", "x"}, "apply to the feed named search"},
+	} {
+		if _, errOut, code := runCLI(t, append([]string{"feed", "--config", cfg}, c.args...)...); code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, errOut, c.want)
+		}
+	}
+}
+
 // The progress bar's total is a separate count query: it must count what
 // the export streams, filters included, or the bar lies.
 func TestExport_ProgressCountsWhatIsExported(t *testing.T) {
