@@ -260,8 +260,10 @@ commands:
 	cs := commands()
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
+		// the first line of a longer summary ends where its sentence
+		// goes on: ":" or ";" there would dangle
 		first, _, _ := strings.Cut(c.summary, "\n")
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, first)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, strings.TrimRight(first, ":;, "))
 	}
 	fmt.Fprint(w, "\nRun `takedownwatch COMMAND --help` for a command's flags.\n")
 }
