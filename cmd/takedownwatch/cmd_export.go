@@ -30,8 +30,8 @@ func exportCmd() *command {
 			o := &exportOpts{}
 			fs.StringVar(&o.format, "format", "", "csv or jsonl (required)")
 			fs.StringVar(&o.out, "out", "", "write to `FILE` instead of stdout")
-			fs.StringVar(&o.since, "since", "", "from this time on (RFC 3339)")
-			fs.StringVar(&o.until, "until", "", "before this time (RFC 3339)")
+			fs.StringVar(&o.since, "since", "", "from this time on: a date (UTC midnight) or RFC 3339")
+			fs.StringVar(&o.until, "until", "", "before this time: a date (2026-02-01: to the end of January) or RFC 3339")
 			fs.StringVar(&o.actor, "actor", "", "only this actor id")
 			fs.StringVar(&o.affiliation, "affiliation", "", "only actors of this affiliation")
 			fs.StringVar(&o.platform, "platform", "", "only this platform")
