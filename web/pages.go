@@ -341,6 +341,12 @@ func ParseSearch(v url.Values, defLimit int) (SearchQuery, error) {
 			*t.dst = d
 		}
 	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
+		return q, &QueryError{"since: must be before until"}
+	}
+	if !q.RemovedSince.IsZero() && !q.RemovedUntil.IsZero() && !q.RemovedSince.Before(q.RemovedUntil) {
+		return q, &QueryError{"removed_since: must be before removed_until"}
+	}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 100 {

@@ -139,6 +139,8 @@ func TestRoutes(t *testing.T) {
 		{"/?state=bogus", 400, "text/html; charset=utf-8", "state: unknown value"},
 		{"/?q=invalid((", 400, "text/html; charset=utf-8", "cannot parse"},
 		{"/?since=yesterday", 400, "text/html; charset=utf-8", "since"},
+		{"/?q=x&since=2026-02-01&until=2026-02-01", 400, "text/html; charset=utf-8", "since: must be before until"},
+		{"/api/search?q=x&removed_since=2026-03-01&removed_until=2026-02-01", 400, "application/json; charset=utf-8", "removed_since: must be before removed_until"},
 		{"/?offset=-1&q=x", 400, "text/html; charset=utf-8", "offset"},
 		{"/posts/{post}", 200, "text/html; charset=utf-8", "peaceful"},
 		{"/posts/nope", 404, "text/html; charset=utf-8", "No post"},

@@ -68,6 +68,9 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	if f.Until, err = parseTimeFlag("until", o.until); err != nil {
 		return err
 	}
+	if err := checkRange("export", f.Since, f.Until); err != nil {
+		return err
+	}
 	if o.affiliation != "" && !contains(config.Affiliations, o.affiliation) {
 		return usagef("export: --affiliation %q: want one of %v", o.affiliation, config.Affiliations)
 	}
@@ -177,6 +180,15 @@ func parseTimeFlag(name, v string) (time.Time, error) {
 		return time.Time{}, usagef("--%s %q: want a date (2026-01-31) or an RFC 3339 time (2026-01-31T00:00:00Z)", name, v)
 	}
 	return t, nil
+}
+
+// checkRange: --until is exclusive, so a range that does not end after it
+// starts selects nothing, which an empty export would not say.
+func checkRange(cmd string, since, until time.Time) error {
+	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
+		return usagef("%s: --since must be before --until (which is exclusive: --since 2026-01-31 --until 2026-02-01 is one day)", cmd)
+	}
+	return nil
 }
 
 // checkActors: an actor id the archive does not hold selects nothing, and

@@ -52,6 +52,9 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 	if sel.Until, err = parseTimeFlag("until", o.until); err != nil {
 		return err
 	}
+	if err := checkRange("export wacz", sel.Since, sel.Until); err != nil {
+		return err
+	}
 	if o.affiliation != "" && !contains(config.Affiliations, o.affiliation) {
 		return usagef("export wacz: --affiliation %q: want one of %v", o.affiliation, config.Affiliations)
 	}

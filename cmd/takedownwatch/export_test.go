@@ -100,10 +100,10 @@ func seededConfig(t *testing.T, extra string) string {
 	return cfg
 }
 
-// An actor or platform the archive cannot hold is a usage error naming
-// what there is, not an empty export or search that reads as "nothing
-// removed".
-func TestUnknownActorOrPlatform(t *testing.T) {
+// An actor or platform the archive cannot hold, or a time range that
+// ends before it starts, is a usage error naming what there is, not an
+// empty export or search that reads as "nothing removed".
+func TestSelectionsThatCannotMatch(t *testing.T) {
 	cfg := seededConfig(t, "")
 	for _, c := range []struct {
 		args []string
@@ -113,6 +113,8 @@ func TestUnknownActorOrPlatform(t *testing.T) {
 		{[]string{"export", "posts", "--format", "csv", "--actor", "hun_sen"}, 2, `export: --actor "hun_sen": no actor with that id in the archive in `},
 		{[]string{"export", "events", "--format", "jsonl", "--platform", "myspace"}, 2, `export: --platform "myspace": want one of`},
 		{[]string{"search", "post", "--actor", "hun-sen", "--actor", "hun_sen"}, 2, `search: --actor "hun_sen": no actor with that id`},
+		{[]string{"export", "events", "--format", "csv", "--since", "2026-03-01", "--until", "2026-03-01"}, 2, "export: --since must be before --until"},
+		{[]string{"export", "wacz", "--out", "x.wacz", "--since", "2026-03-02", "--until", "2026-03-01"}, 2, "export wacz: --since must be before --until"},
 		{[]string{"export", "posts", "--format", "csv", "--actor", "hun-sen"}, 0, ""},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
