@@ -242,7 +242,7 @@ func strOrNil(s string) any {
 // with "notice" when the index is outdated and "wider" when a Khmer word
 // found nothing but does with *.
 func (h *Handler) apiSearch(w http.ResponseWriter, r *http.Request) {
-	q, err := ParseSearch(r.URL.Query(), 20)
+	q, err := h.parseSearch(r, r.URL.Query())
 	if err != nil {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return

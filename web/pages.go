@@ -136,7 +136,7 @@ func words(text string) string {
 // changes when nothing was asked.
 func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	q, err := ParseSearch(v, 20)
+	q, err := h.parseSearch(r, v)
 	data := struct {
 		page
 		Q                                   SearchQuery
@@ -360,6 +360,21 @@ func ParseSearch(v url.Values, defLimit int) (SearchQuery, error) {
 			return q, &QueryError{"offset: 0 to 10000"}
 		}
 		q.Offset = n
+	}
+	return q, nil
+}
+
+// parseSearch is ParseSearch, and an actor the archive does not hold is
+// a QueryError: the empty result would read as "no posts, no removals".
+func (h *Handler) parseSearch(r *http.Request, v url.Values) (SearchQuery, error) {
+	q, err := ParseSearch(v, 20)
+	if err != nil {
+		return q, err
+	}
+	for _, id := range q.Actors {
+		if _, err := h.o.Store.Actor(r.Context(), id); errors.Is(err, store.ErrNotFound) {
+			return q, &QueryError{"actor: no actor " + strconv.Quote(id) + " in the archive"}
+		}
 	}
 	return q, nil
 }
