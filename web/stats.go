@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"math"
@@ -104,6 +105,11 @@ func parseStats(v url.Values) (statsQuery, error) {
 // archive fails; ok reports whether res is there.
 func (h *Handler) computeStats(w http.ResponseWriter, r *http.Request, page bool) (statsQuery, *stats.Result, bool) {
 	q, err := parseStats(r.URL.Query())
+	if a := q.opts.Filter.Actor; err == nil && a != "" {
+		if _, aerr := h.o.Store.Actor(r.Context(), a); errors.Is(aerr, store.ErrNotFound) {
+			err = &QueryError{"actor: no actor " + strconv.Quote(a) + " in the archive"}
+		}
+	}
 	if err != nil {
 		if page {
 			h.errorPage(w, http.StatusBadRequest, err.Error())

@@ -189,9 +189,16 @@ func TestStats_BadParams(t *testing.T) {
 			}
 		}
 	}
-	// An actor the archive does not know is no error: its selection is empty.
-	if resp, _ := fetch(t, srv, "/stats?actor=%3Cscript%3E", nil); resp.StatusCode != 200 {
-		t.Errorf("unknown actor: %d, want 200", resp.StatusCode)
+	// An actor the archive does not know is an error, as in the search
+	// and the exports: its empty selection would read as "no removals".
+	for _, path := range []string{"/api/stats", "/stats"} {
+		resp, body := fetch(t, srv, path+"?actor=%3Cscript%3E", nil)
+		if resp.StatusCode != 400 || !strings.Contains(body, "no actor") || strings.Contains(body, "<script>") {
+			t.Errorf("%s, unknown actor: %d, want 400 saying so, escaped:\n%s", path, resp.StatusCode, body)
+		}
+		if resp, _ := fetch(t, srv, path+"?actor=opp", nil); resp.StatusCode != 200 {
+			t.Errorf("%s, a known actor: %d, want 200", path, resp.StatusCode)
+		}
 	}
 	if resp, _ := fetch(t, srv, "/stats/bogus.svg", nil); resp.StatusCode != 404 {
 		t.Errorf("unknown chart: %d, want 404", resp.StatusCode)
