@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	logtest "github.com/sirupsen/logrus/hooks/test"
@@ -39,5 +40,22 @@ func TestInternal_CanceledIsNotAnError(t *testing.T) {
 				t.Errorf("logged %+v, want one entry at %v", e, tt.wantLevel)
 			}
 		})
+	}
+}
+
+func TestFmtTook(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{412345 * time.Nanosecond, "410µs"},
+		{4 * time.Microsecond, "0s"},
+		{999 * time.Microsecond, "1ms"},
+		{23456 * time.Microsecond, "23ms"},
+		{1500 * time.Millisecond, "1.5s"},
+	} {
+		if got := fmtTook(c.d); got != c.want {
+			t.Errorf("fmtTook(%v) = %q, want %q", c.d, got, c.want)
+		}
 	}
 }

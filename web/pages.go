@@ -183,7 +183,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 			h.errorPage(w, http.StatusInternalServerError, "The search failed.")
 			return
 		}
-		data.Result, data.Took = res, res.Took.Round(time.Millisecond).String()
+		data.Result, data.Took = res, fmtTook(res.Took)
 		actors := map[string]string{}
 		for _, a := range data.Actors {
 			actors[a.ID] = a.Name
@@ -377,6 +377,15 @@ func (h *Handler) parseSearch(r *http.Request, v url.Values) (SearchQuery, error
 		}
 	}
 	return q, nil
+}
+
+// fmtTook is a search's time as a reader takes it in: whole milliseconds,
+// and under one millisecond ten-microsecond steps rather than "0s".
+func fmtTook(d time.Duration) string {
+	if d < time.Millisecond {
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(time.Millisecond).String()
 }
 
 func parseWhen(s string) (time.Time, error) {
