@@ -141,6 +141,14 @@ func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if path == "" {
 		return fn(stdout)
 	}
+	// Said before the work, not after it, in the user's words rather
+	// than the temporary file's.
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usagef("--out %s is a directory: name the file to write", path)
+	}
+	if fi, err := os.Stat(dirOf(path)); err != nil || !fi.IsDir() {
+		return usagef("--out %s: no directory %s to write it in", path, dirOf(path))
+	}
 	tmp, err := os.CreateTemp(dirOf(path), ".export-*")
 	if err != nil {
 		return fmt.Errorf("--out: %w", err)

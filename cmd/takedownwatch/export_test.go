@@ -428,3 +428,27 @@ func TestExport_ProgressCountsWhatIsExported(t *testing.T) {
 		}
 	}
 }
+
+// --out naming a directory, or a file in a directory that does not exist,
+// is a usage error said before any work, and leaves nothing behind.
+func TestOut_BadPaths(t *testing.T) {
+	cfg := seededConfig(t, "")
+	dir := t.TempDir()
+	for _, c := range []struct {
+		out, want string
+	}{
+		{dir, "is a directory: name the file to write"},
+		{dir + string(filepath.Separator), "is a directory"},
+		{filepath.Join(dir, "missing", "x.csv"), "no directory " + filepath.Join(dir, "missing")},
+	} {
+		for _, args := range [][]string{{"export", "events", "--format", "csv"}, {"feed", "removals", "--format", "rss"}} {
+			_, errOut, code := runCLI(t, append(args, "--out", c.out, "--config", cfg)...)
+			if code != 2 || !strings.Contains(errOut, c.want) {
+				t.Errorf("%v --out %s: exit %d, %q; want 2 and %q", args, c.out, code, errOut, c.want)
+			}
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
