@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -94,7 +95,21 @@ var (
 	ErrClosed = errors.New("index: closed")
 	// ErrBadQuery wraps query-string syntax errors.
 	ErrBadQuery = errors.New("index: bad query")
+	// ErrDamaged: the files in the index's directory do not open as an
+	// index (truncated, overwritten, half-copied). The index holds nothing
+	// the archive does not: it can be set aside and rebuilt from it.
+	ErrDamaged = errors.New("index: damaged")
 )
+
+// damaged is the error of an index in dir that bleve cannot open: ErrDamaged,
+// unless the files could not be read at all (permissions), which a rebuild
+// in the same place would not mend either.
+func damaged(dir string, err error) error {
+	if errors.Is(err, fs.ErrPermission) || strings.Contains(err.Error(), "permission denied") {
+		return fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrDamaged, dir, err)
+}
 
 // Index is an open search index: the single writer (Open) or a read-only
 // view (OpenReadOnly). Its methods are safe for concurrent use.
@@ -115,7 +130,8 @@ type Index struct {
 	fcache facetCache // facet postings of segments (see postings.go)
 	advice advisor    // segments advised random access (advise.go)
 
-	made formats // the choices of analysis the index was made with
+	made       formats // the choices of analysis the index was made with
+	incomplete string  // MarkIncomplete's why ("" when complete)
 
 	common []string      // the index's common words (see common.go)
 	pairs  pairsAnalyzer // built from common
@@ -128,17 +144,18 @@ const maxSegmentDocs = 200_000
 
 // Keys of values kept inside the index (bleve internal storage).
 var (
-	keyWatermark = []byte("takedownwatch/watermark")
-	keyLanguages = []byte("takedownwatch/languages")
-	keyMulti     = []byte("takedownwatch/multiversion") // set once a version ≥ 2 is put
-	keyCommon    = []byte("takedownwatch/common-words")
-	keyFlushed   = []byte("takedownwatch/flushed")     // written by Close to wait for the disk
-	keyKeepStop  = []byte("takedownwatch/keep-stop")   // the text field keeps stop words, the pairs field pairs them (analysis.go)
-	keyScripts   = []byte("takedownwatch/scripts")     // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
-	keyFold      = []byte("takedownwatch/look-alikes") // Khmer, Thai and Lao look-alike spellings are keyed alike (clusterKey)
-	keyBridge    = []byte("takedownwatch/bridges")     // bigrams across invisible breaks (textAnalyzer)
-	keyDigits    = []byte("takedownwatch/digits")      // Khmer, Thai, Lao and Burmese digits are numbers (scriptDigit)
-	keySaraAe    = []byte("takedownwatch/sara-ae")     // Thai and Lao SARA E typed twice is SARA AE (saraE)
+	keyWatermark  = []byte("takedownwatch/watermark")
+	keyLanguages  = []byte("takedownwatch/languages")
+	keyMulti      = []byte("takedownwatch/multiversion") // set once a version ≥ 2 is put
+	keyCommon     = []byte("takedownwatch/common-words")
+	keyFlushed    = []byte("takedownwatch/flushed")     // written by Close to wait for the disk
+	keyIncomplete = []byte("takedownwatch/incomplete")  // why the index lacks documents (MarkIncomplete)
+	keyKeepStop   = []byte("takedownwatch/keep-stop")   // the text field keeps stop words, the pairs field pairs them (analysis.go)
+	keyScripts    = []byte("takedownwatch/scripts")     // Thai, Lao and Burmese runs are clustered as Khmer ones (clusters.go)
+	keyFold       = []byte("takedownwatch/look-alikes") // Khmer, Thai and Lao look-alike spellings are keyed alike (clusterKey)
+	keyBridge     = []byte("takedownwatch/bridges")     // bigrams across invisible breaks (textAnalyzer)
+	keyDigits     = []byte("takedownwatch/digits")      // Khmer, Thai, Lao and Burmese digits are numbers (scriptDigit)
+	keySaraAe     = []byte("takedownwatch/sara-ae")     // Thai and Lao SARA E typed twice is SARA AE (saraE)
 )
 
 // formats are the choices of analysis an index is made with, recorded in
@@ -238,13 +255,13 @@ func Open(dir string, opts Options) (*Index, error) {
 			if strings.Contains(err.Error(), "timeout") {
 				return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
 			}
-			return nil, fmt.Errorf("index: open %s: %w", dir, err)
+			return nil, damaged(dir, err)
 		}
 	}
 	removeStaleSnapshots(dir, time.Hour)
 	if err := ix.loadLanguages(); err != nil {
 		ix.bi.Close()
-		return nil, err
+		return nil, damaged(dir, err)
 	}
 	return ix, nil
 }
@@ -272,6 +289,11 @@ func (ix *Index) loadLanguages() error {
 			return fmt.Errorf("index: read flag %s: %w", f.key, err)
 		}
 		*f.on(&ix.made) = len(b) > 0
+	}
+	if v, err := ix.bi.GetInternal(keyIncomplete); err != nil {
+		return fmt.Errorf("index: read flag %s: %w", keyIncomplete, err)
+	} else {
+		ix.incomplete = string(v)
 	}
 	if m, err := ix.bi.GetInternal(keyMulti); err != nil {
 		return fmt.Errorf("index: read flag %s: %w", keyMulti, err)
@@ -497,15 +519,51 @@ func (ix *Index) DeletePost(ctx context.Context, postID string) error {
 }
 
 // Outdated says what an index made by an older version of this package
-// does less well than a new one ("" when nothing); reindex makes a new one.
+// does less well than a new one, or what it lacks (MarkIncomplete); ""
+// when nothing. Reindex makes a new one.
 func (ix *Index) Outdated() string {
 	var why []string
+	ix.mu.RLock()
+	if ix.incomplete != "" {
+		why = append(why, ix.incomplete)
+	}
+	ix.mu.RUnlock()
 	for _, f := range formatFlags {
 		if !*f.on(&ix.made) {
 			why = append(why, f.lacks)
 		}
 	}
 	return strings.Join(why, "; it ")
+}
+
+// MarkIncomplete records on disk that the index lacks documents only a
+// rebuild adds, why saying which ("holds only what was indexed since …");
+// Outdated and Incomplete say so until a rebuild replaces the index.
+func (ix *Index) MarkIncomplete(why string) error {
+	if ix.readOnly {
+		return ErrReadOnly
+	}
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	if ix.isClosed() {
+		return ErrClosed
+	}
+	b := ix.bi.NewBatch()
+	b.SetInternal(keyIncomplete, []byte(why))
+	if err := ix.persist(context.Background(), b); err != nil {
+		return fmt.Errorf("index: mark incomplete: %w", err)
+	}
+	ix.mu.Lock()
+	ix.incomplete = why
+	ix.mu.Unlock()
+	return nil
+}
+
+// Incomplete reports whether MarkIncomplete marked the index.
+func (ix *Index) Incomplete() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.incomplete != ""
 }
 
 // Watermark returns what the last successful Put recorded ("" if none).

@@ -53,7 +53,7 @@ func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
 		bi, err := bleve.OpenUsing(snap, map[string]interface{}{"read_only": true, "bolt_timeout": "1s"})
 		if err != nil {
 			os.RemoveAll(snap)
-			lastErr = err
+			lastErr = damaged(dir, err) // unless a later attempt opens it
 			continue
 		}
 		ix, err := newIndex(dir, opts)
@@ -65,7 +65,7 @@ func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
 		ix.bi, ix.readOnly, ix.snapDir = bi, true, snap
 		if err := ix.loadLanguages(); err != nil {
 			ix.Close()
-			return nil, err
+			return nil, damaged(dir, err)
 		}
 		return ix, nil
 	}
