@@ -108,7 +108,9 @@ func damaged(dir string, err error) error {
 	if errors.Is(err, fs.ErrPermission) || strings.Contains(err.Error(), "permission denied") {
 		return fmt.Errorf("index: open %s: %w", dir, err)
 	}
-	return fmt.Errorf("%w: %s: %w", ErrDamaged, dir, err)
+	// (bleve's messages may go on over lines, the mapping's JSON after them)
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return fmt.Errorf("%w: %s: %s", ErrDamaged, dir, msg)
 }
 
 // Index is an open search index: the single writer (Open) or a read-only

@@ -69,6 +69,9 @@ func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
 		}
 		return ix, nil
 	}
+	if errors.Is(lastErr, ErrDamaged) {
+		return nil, lastErr // it names dir
+	}
 	return nil, fmt.Errorf("index: open read-only %s: %w", dir, lastErr)
 }
 

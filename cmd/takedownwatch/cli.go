@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	stdlog "log"
 	"os"
 	"sort"
 	"strings"
@@ -150,7 +151,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if e.log, err = newLogger(e.logFormat, e.logLevel, stderr); err != nil {
 		return usagef("%v", err)
 	}
+	if routeStdLog {
+		stdlog.SetFlags(0)
+		stdlog.SetOutput(stdLogWriter{e.log.WithField("component", "lib")})
+	}
 	return c.run(ctx, e, opts, pos)
+}
+
+// routeStdLog: the process's standard logger (bleve writes to it, as when
+// an index does not open) goes through the command's logger, so that
+// --log-format json stays JSON. Set by main only: the standard logger is
+// the process's, and tests run commands side by side.
+var routeStdLog bool
+
+// stdLogWriter turns each line of the standard logger into a warning.
+type stdLogWriter struct{ log *logrus.Entry }
+
+func (w stdLogWriter) Write(p []byte) (int, error) {
+	w.log.Warn(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // common registers the flags every command takes. The defaults come from

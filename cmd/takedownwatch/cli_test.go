@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +94,26 @@ func TestParseInterleaved(t *testing.T) {
 	pos, err := parseInterleaved(fs, []string{"--format", "csv", "--", "--events"})
 	if err != nil || len(pos) != 1 || pos[0] != "--events" {
 		t.Errorf("after --: %v %v", pos, err)
+	}
+}
+
+// A line of the standard logger (bleve's) comes out as one warning of the
+// command's logger, so that --log-format json stays one JSON object a line.
+func TestStdLogWriter(t *testing.T) {
+	var b bytes.Buffer
+	log, err := newLogger("json", "info", &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := stdLogWriter{log.WithField("component", "lib")}
+	if n, err := w.Write([]byte("unable to load snapshot, continuing\n")); n != 36 || err != nil {
+		t.Fatalf("Write: %d, %v", n, err)
+	}
+	var line map[string]any
+	if err := json.Unmarshal(b.Bytes(), &line); err != nil {
+		t.Fatalf("%v: %q", err, b.String())
+	}
+	if line["msg"] != "unable to load snapshot, continuing" || line["level"] != "warning" || line["component"] != "lib" {
+		t.Errorf("logged %v", line)
 	}
 }

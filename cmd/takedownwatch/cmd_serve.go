@@ -94,6 +94,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	indexerDone := make(chan struct{})
 	go func() { defer close(indexerDone); n.indexer.Run(indexCtx) }()
 	n.indexer.Notify() // catch up with what a stopped process left
+	n.index.startRebuildIfIncomplete()
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(handler) }()
 	sched.Start()

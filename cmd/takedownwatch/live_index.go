@@ -37,14 +37,63 @@ type liveIndex struct {
 
 var _ web.Reindexer = (*liveIndex)(nil)
 
+// openLiveIndex opens the writer's index in dir. A damaged one does not
+// stop the archiving: it is set aside (kept, renamed), a fresh index takes
+// its place, marked incomplete until a rebuild from the archive replaces
+// it (serve starts one; see startRebuildIfIncomplete).
 func openLiveIndex(st *store.Store, dir string, log *logrus.Entry) (*liveIndex, error) {
+	ilog := log.WithField("component", "index")
 	ix, err := openIndexDir(st, dir)
+	if errors.Is(err, index.ErrDamaged) {
+		ix, err = replaceDamaged(st, dir, err, ilog)
+	}
 	if err != nil {
 		return nil, err
 	}
-	l := &liveIndex{dir: dir, st: st, ix: ix, log: log.WithField("component", "index")}
+	l := &liveIndex{dir: dir, st: st, ix: ix, log: ilog}
 	l.indexer = monitor.NewIndexer(st, l, log)
 	return l, nil
+}
+
+// damagedSuffix names where a damaged index is set aside, with the time.
+const damagedSuffix = ".damaged-"
+
+// replaceDamaged sets the damaged index in dir aside and opens a fresh one
+// there, marked incomplete.
+func replaceDamaged(st *store.Store, dir string, cause error, log *logrus.Entry) (*index.Index, error) {
+	now := time.Now().UTC()
+	aside := dir + damagedSuffix + now.Format("20060102T150405Z")
+	if err := os.Rename(dir, aside); err != nil {
+		return nil, fmt.Errorf("%w; setting it aside: %w", cause, err)
+	}
+	ix, err := openIndexDir(st, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w; a fresh index in its place: %w", cause, err)
+	}
+	why := fmt.Sprintf("holds only what was indexed since %s, when the index before it could not be opened (kept in %s)",
+		now.Format(time.RFC3339), aside)
+	if err := ix.MarkIncomplete(why); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	log.WithError(cause).WithField("set_aside", aside).Error("the search index could not be opened: set aside, and a fresh one started; " +
+		"archiving goes on, and a reindex (serve starts one) brings the old posts back to the search")
+	return ix, nil
+}
+
+// startRebuildIfIncomplete starts a rebuild when the index lacks what only
+// a rebuild adds (one set aside as damaged): serve does not wait for an
+// operator to notice that searches miss the older posts.
+func (l *liveIndex) startRebuildIfIncomplete() {
+	l.mu.RLock()
+	incomplete := l.ix.Incomplete()
+	l.mu.RUnlock()
+	if !incomplete {
+		return
+	}
+	if _, err := l.StartReindex(); err != nil {
+		l.log.WithError(err).Warn("the index is incomplete, and its rebuild did not start: run `takedownwatch reindex`")
+	}
 }
 
 func (l *liveIndex) Put(ctx context.Context, docs []index.Doc, watermark string) error {

@@ -13,6 +13,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	routeStdLog = true
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	if err != nil && !isQuiet(err) {
 		fmt.Fprintln(os.Stderr, "takedownwatch:", err)

@@ -296,3 +296,39 @@ func TestLiveIndex_RebuildAndStop(t *testing.T) {
 		t.Errorf("delta posts in the index after the stopped rebuild: %d; want 300", got)
 	}
 }
+
+// A damaged index does not stop serve: it is set aside (kept), a fresh one
+// takes its place, and serve rebuilds it from the archive, after which
+// searches find the old posts again. A search meanwhile says what mends it.
+func TestServe_DamagedIndex(t *testing.T) {
+	cfg := seededConfig(t, "")
+	dataDir := filepath.Join(filepath.Dir(cfg), "data")
+	if _, errOut, code := runCLI(t, "reindex", "--config", cfg); code != 0 {
+		t.Fatalf("reindex: %d %s", code, errOut)
+	}
+	if err := os.WriteFile(filepath.Join(indexDir(dataDir), "index_meta.json"), []byte(`{"storage":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(t, "search", "hello", "--config", cfg); code != 1 || !strings.Contains(errOut, "`reindex` rebuilds it from the archive") {
+		t.Fatalf("search on a damaged index: %d %q", code, errOut)
+	}
+
+	stop := serveInProcess(t, cfg, "--listen", "127.0.0.1:0")
+	found := false
+	for deadline := time.Now().Add(30 * time.Second); !found && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		out, errOut, code := runCLI(t, "search", "hello", "--config", cfg)
+		found = code == 0 && strings.HasPrefix(out, "1 result") && !strings.Contains(errOut, "holds only")
+	}
+	if !found {
+		t.Fatal("serve did not rebuild the damaged index: the old post is not found")
+	}
+	stop()
+	aside, _ := filepath.Glob(indexDir(dataDir) + damagedSuffix + "*")
+	if len(aside) != 1 {
+		t.Errorf("the damaged index was not kept aside: %v", aside)
+	}
+	out, errOut, code := runCLI(t, "search", "hello", "--config", cfg)
+	if code != 0 || !strings.HasPrefix(out, "1 result") || errOut != "" {
+		t.Errorf("after serve: %d %q %q", code, out, errOut)
+	}
+}

@@ -87,6 +87,10 @@ func openIndexReader(st *store.Store, dataDir string) (*index.Index, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no search index in %s yet: `snapshot` and `serve` index as they go; `reindex` builds it from the archive", dataDir)
 	}
+	if errors.Is(err, index.ErrDamaged) {
+		return nil, fmt.Errorf("the search index cannot be read (%w): `reindex` rebuilds it from the archive, "+
+			"and `serve` sets it aside and rebuilds it itself; the archive is not touched", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
