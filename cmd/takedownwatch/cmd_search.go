@@ -108,11 +108,22 @@ func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.Se
 		if h.Reason != "" {
 			state += " (" + h.Reason + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\tv%d\t%s\n", h.PostID, h.Actor, state, h.Version, url)
+		if !h.RemovedAt.IsZero() {
+			state += " " + h.RemovedAt.UTC().Format(hitTime)
+		}
+		published := "-"
+		if !h.Published.IsZero() {
+			published = h.Published.UTC().Format(hitTime)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tv%d\t%s\n", h.PostID, h.Actor, published, state, h.Version, url)
 		fmt.Fprintf(tw, "\t%s\n", plainSnippet(h.Snippet))
 	}
 	return tw.Flush()
 }
+
+// hitTime is how a hit's times print: to the minute, UTC, as the web
+// pages show them (--sort newest and removed order by them).
+const hitTime = "2006-01-02 15:04Z"
 
 // plainSnippet shows a snippet on a terminal: marks as »…«, no HTML.
 func plainSnippet(s string) string {

@@ -331,4 +331,8 @@ func TestServe_DamagedIndex(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "1 result") || errOut != "" {
 		t.Errorf("after serve: %d %q %q", code, out, errOut)
 	}
+	// a hit prints when it was published and removed (what --sort orders by)
+	if !strings.Contains(out, "  hun-sen  2026-03-01 07:00Z  removed (withheld_legal) 2026-03-01 10:00Z  v1  https://gov.example/p/1\n") {
+		t.Errorf("the hit's line:\n%s", out)
+	}
 }
