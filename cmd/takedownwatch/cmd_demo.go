@@ -72,6 +72,9 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 	if o.interval < time.Second {
 		return usagef("demo: --interval must be at least 1s (cron's resolution)")
 	}
+	if o.duration < 0 {
+		return usagef("demo: --duration must not be negative (0 runs until Ctrl-C)")
+	}
 	if o.data == "" {
 		dir, err := os.MkdirTemp("", "takedownwatch-demo-")
 		if err != nil {

@@ -41,6 +41,9 @@ func serveCmd() *command {
 				return err
 			}
 			o := opts.(*serveOpts)
+			if o.drain < 0 {
+				return usagef("serve: --drain must not be negative")
+			}
 			if o.listen != "" {
 				cfg.HTTP.Listen = o.listen
 			}
