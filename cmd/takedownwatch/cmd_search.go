@@ -33,7 +33,7 @@ func searchCmd() *command {
 			o := &searchOpts{}
 			fs.Var(&o.states, "state", "post state (repeatable): live, suspect, removed, restricted, hidden")
 			fs.Var(&o.actors, "actor", "actor id (repeatable)")
-			fs.StringVar(&o.since, "since", "", "published from (RFC 3339 or a date)")
+			fs.StringVar(&o.since, "since", "", "published from this time on: a date (UTC midnight) or RFC 3339")
 			fs.StringVar(&o.until, "until", "", "published before this time: a date (2026-02-01: to the end of January) or RFC 3339")
 			fs.IntVar(&o.limit, "limit", 20, "hits, 1 to 100")
 			fs.StringVar(&o.sort, "sort", "relevance", "relevance, newest or removed")
