@@ -376,14 +376,11 @@ func splitDocID(id string) (string, int64) {
 // An empty watermark leaves the recorded one as it is and does not wait for
 // the disk (a bulk load: Close, or the next Put with a watermark, does).
 func (ix *Index) Put(ctx context.Context, docs []Doc, watermark string) error {
-	if ix.readOnly {
-		return ErrReadOnly
+	unlock, err := ix.lockWrites()
+	if err != nil {
+		return err
 	}
-	ix.wmu.Lock()
-	defer ix.wmu.Unlock()
-	if ix.isClosed() {
-		return ErrClosed
-	}
+	defer unlock()
 	for start := 0; ; start += ix.opts.BatchSize {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -461,6 +458,20 @@ func (ix *Index) persist(ctx context.Context, b *bleve.Batch) error {
 	}
 }
 
+// lockWrites takes the writer's lock for a write, or says why there is
+// none to take (a read-only or closed index).
+func (ix *Index) lockWrites() (unlock func(), err error) {
+	if ix.readOnly {
+		return nil, ErrReadOnly
+	}
+	ix.wmu.Lock()
+	if ix.isClosed() {
+		ix.wmu.Unlock()
+		return nil, ErrClosed
+	}
+	return ix.wmu.Unlock, nil
+}
+
 func contains(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
@@ -490,14 +501,11 @@ func (ix *Index) isClosed() bool {
 
 // DeletePost removes every version of a post.
 func (ix *Index) DeletePost(ctx context.Context, postID string) error {
-	if ix.readOnly {
-		return ErrReadOnly
+	unlock, err := ix.lockWrites()
+	if err != nil {
+		return err
 	}
-	ix.wmu.Lock()
-	defer ix.wmu.Unlock()
-	if ix.isClosed() {
-		return ErrClosed
-	}
+	defer unlock()
 	tq := query.NewTermQuery(postID)
 	tq.SetField(FieldPostID)
 	for {
@@ -542,14 +550,11 @@ func (ix *Index) Outdated() string {
 // rebuild adds, why saying which ("holds only what was indexed since …");
 // Outdated and Incomplete say so until a rebuild replaces the index.
 func (ix *Index) MarkIncomplete(why string) error {
-	if ix.readOnly {
-		return ErrReadOnly
+	unlock, err := ix.lockWrites()
+	if err != nil {
+		return err
 	}
-	ix.wmu.Lock()
-	defer ix.wmu.Unlock()
-	if ix.isClosed() {
-		return ErrClosed
-	}
+	defer unlock()
 	b := ix.bi.NewBatch()
 	b.SetInternal(keyIncomplete, []byte(why))
 	if err := ix.persist(context.Background(), b); err != nil {
