@@ -63,7 +63,33 @@ func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{
 		"status": "ok", "uptime_seconds": int64(time.Since(h.start).Seconds()),
 		"sources": c.Sources, "posts": c.Posts, "versions": c.Versions, "captures": c.Captures, "events": c.Events,
+		"index": h.indexHealth(),
 	})
+}
+
+// Noticer is a Searcher that can say what its results may leave out (an
+// index being rebuilt, outdated, or incomplete); "" when nothing.
+type Noticer interface{ Notice() string }
+
+// indexHealth is the search index's part of /healthz: the daemon may be
+// healthy (archiving) while its index is rebuilt or needs a reindex, which
+// a monitor should see without searching.
+func (h *Handler) indexHealth() map[string]any {
+	if h.o.Search == nil {
+		return map[string]any{"state": "none"}
+	}
+	out := map[string]any{"state": "ok"}
+	if n, ok := h.o.Search.(Noticer); ok {
+		if msg := n.Notice(); msg != "" {
+			out["state"], out["notice"] = "needs_reindex", msg
+		}
+	}
+	if h.o.Reindex != nil {
+		if st := h.o.Reindex.ReindexStatus(); st.Running {
+			out["state"], out["phase"] = "rebuilding", st.Phase
+		}
+	}
+	return out
 }
 
 func objects(cols []string, rows [][]any) ([]json.RawMessage, error) {

@@ -81,6 +81,8 @@ type fakeSearch struct {
 	widerN uint64
 }
 
+func (f fakeSearch) Notice() string { return f.notice }
+
 func (f fakeSearch) PostIDs(context.Context, string, []string, int) ([]string, error) {
 	return f.ids, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
@@ -25,6 +26,25 @@ func TestHandler_Healthz(t *testing.T) {
 	}
 	if code, body := get(); code != 200 || body["status"] != "ok" {
 		t.Fatalf("healthy: %d %v", code, body)
+	}
+	// the index's state beside the daemon's: none, ok, needs a reindex,
+	// being rebuilt
+	for _, c := range []struct {
+		o    Options
+		want map[string]any
+	}{
+		{Options{Store: st}, map[string]any{"state": "none"}},
+		{Options{Store: st, Search: fakeSearch{}}, map[string]any{"state": "ok"}},
+		{Options{Store: st, Search: fakeSearch{notice: "The search index holds only what was indexed since …"}},
+			map[string]any{"state": "needs_reindex", "notice": "The search index holds only what was indexed since …"}},
+		{Options{Store: st, Search: fakeSearch{}, Reindex: &fakeReindexer{st: ReindexStatus{Running: true, Phase: "building"}}},
+			map[string]any{"state": "rebuilding", "phase": "building"}},
+	} {
+		h = New(c.o)
+		code, body := get()
+		if idx, _ := body["index"].(map[string]any); code != 200 || body["status"] != "ok" || !reflect.DeepEqual(idx, c.want) {
+			t.Errorf("%d %v; want index %v", code, body, c.want)
+		}
 	}
 	st.Close()
 	if code, body := get(); code != 503 || body["error"] != "unavailable" {

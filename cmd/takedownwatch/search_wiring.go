@@ -110,16 +110,19 @@ type searcher struct {
 	idx *monitor.Indexer // nil for a read-only process
 }
 
-// notice is what results say of the index: a writer's liveIndex says
+// Notice is what results say of the index: a writer's liveIndex says
 // more (a rebuild running) than outdated does.
-func (s searcher) notice() string {
+func (s searcher) Notice() string {
 	if l, ok := s.ix.(*liveIndex); ok {
 		return l.notice()
 	}
 	return outdated(s.ix)
 }
 
-var _ web.Searcher = searcher{}
+var (
+	_ web.Searcher = searcher{}
+	_ web.Noticer  = searcher{}
+)
 
 func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchResult, error) {
 	res, err := s.ix.Search(ctx, index.Query{
@@ -136,7 +139,7 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 	}
 	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{},
 		Wider: res.Wider, WiderTotal: res.WiderTotal}
-	out.Notice = s.notice()
+	out.Notice = s.Notice()
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, web.SearchHit{PostID: h.PostID, VersionID: h.VersionID, Version: h.Version, Score: h.Score,
 			Snippet: h.Snippet, Actor: h.Actor, State: h.State, Reason: h.Reason, Platform: h.Platform,
