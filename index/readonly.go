@@ -53,7 +53,14 @@ func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
 		bi, err := bleve.OpenUsing(snap, map[string]interface{}{"read_only": true, "bolt_timeout": "1s"})
 		if err != nil {
 			os.RemoveAll(snap)
-			lastErr = damaged(dir, err) // unless a later attempt opens it
+			// A writer may have added a segment between the copy's steps,
+			// which the next attempt has; the same failure twice, with no
+			// index being swapped in, is the files themselves.
+			derr := damaged(dir, err)
+			if lastErr != nil && lastErr.Error() == derr.Error() && !swapping(dir) {
+				return nil, derr
+			}
+			lastErr = derr
 			continue
 		}
 		ix, err := newIndex(dir, opts)
