@@ -34,6 +34,7 @@ func OpenReadOnly(dir string) (*Index, error) {
 func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
 	removeStaleSnapshots(dir, time.Hour)
 	var lastErr error
+	same := 0 // the same damage in a row
 	for attempt := 0; attempt < 8; attempt++ {
 		if attempt > 0 {
 			time.Sleep(time.Duration(attempt*25) * time.Millisecond)
@@ -54,10 +55,15 @@ func OpenReadOnlyWith(dir string, opts Options) (*Index, error) {
 		if err != nil {
 			os.RemoveAll(snap)
 			// A writer may have added a segment between the copy's steps,
-			// which the next attempt has; the same failure twice, with no
-			// index being swapped in, is the files themselves.
+			// which the next attempt has; the same failure three times in
+			// a row, with no index being swapped in, is the files themselves.
 			derr := damaged(dir, err)
-			if lastErr != nil && lastErr.Error() == derr.Error() && !swapping(dir) {
+			if lastErr != nil && lastErr.Error() == derr.Error() {
+				same++
+			} else {
+				same = 1
+			}
+			if same == 3 && !swapping(dir) {
 				return nil, derr
 			}
 			lastErr = derr
