@@ -59,3 +59,69 @@ func TestFmtTook(t *testing.T) {
 		}
 	}
 }
+
+// downsample keeps a short series whole, and of a long one at most four
+// readings a bucket, in time order, with its ends, its lowest and highest
+// readings and a jump in the middle where it happens.
+func TestDownsample(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	series := func(n int, y func(i int) float64) ([]time.Time, []float64) {
+		xs, ys := make([]time.Time, n), make([]float64, n)
+		for i := range n {
+			xs[i], ys[i] = t0.Add(time.Duration(i)*5*time.Minute), y(i)
+		}
+		return xs, ys
+	}
+	xs, ys := series(40, func(i int) float64 { return float64(i) })
+	if ox, oy := downsample(xs, ys, 10); len(ox) != 40 || len(oy) != 40 {
+		t.Errorf("a series of 4n readings: %d kept", len(ox))
+	}
+	// a year of five-minute readings: slow growth, a dip and a jump
+	xs, ys = series(105000, func(i int) float64 {
+		switch {
+		case i == 30000:
+			return -500 // a dip of one reading
+		case i >= 70000:
+			return 1e6 + float64(i) // bought followers
+		}
+		return 1000 + float64(i)/100
+	})
+	ox, oy := downsample(xs, ys, 400)
+	if len(ox) > 1600 || len(ox) != len(oy) {
+		t.Fatalf("%d times, %d values; want at most 1600 each", len(ox), len(oy))
+	}
+	for i := 1; i < len(ox); i++ {
+		if !ox[i].After(ox[i-1]) {
+			t.Fatalf("times out of order at %d", i)
+		}
+	}
+	if !ox[0].Equal(xs[0]) || !ox[len(ox)-1].Equal(xs[len(xs)-1]) || oy[len(oy)-1] != ys[len(ys)-1] {
+		t.Errorf("the ends are not kept")
+	}
+	has := func(x time.Time, y float64) bool {
+		for i := range ox {
+			if ox[i].Equal(x) && oy[i] == y {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(xs[30000], -500) {
+		t.Errorf("the dip is not kept")
+	}
+	// the jump: within a bucket of it (a pixel or two) a reading before it
+	// and one after it, so that the line rises where it did
+	width := xs[len(xs)-1].Sub(xs[0]) / 400
+	before, after := false, false
+	for i := range ox {
+		if d := xs[70000].Sub(ox[i]); d > 0 && d <= width && oy[i] < 2000 {
+			before = true
+		}
+		if d := ox[i].Sub(xs[70000]); d >= 0 && d <= width && oy[i] >= 1e6 {
+			after = true
+		}
+	}
+	if !before || !after {
+		t.Errorf("the jump's two sides are not kept: before %v, after %v", before, after)
+	}
+}

@@ -539,11 +539,13 @@ func (h *Handler) actorPage(w http.ResponseWriter, r *http.Request) {
 		At, Name string
 		Value    float64
 	}
+	// the latest readings of each metric: years of snapshots are the
+	// chart's (downsampled) and export metrics' to show
+	latest, err4 := h.o.Store.LatestMetrics(ctx, id, metricsPerSeries)
 	var metrics []metricView
-	err4 := h.o.Store.EachMetric(ctx, store.Filter{Actor: id}, func(m *store.MetricRow) error {
-		metrics = append(metrics, metricView{fmtTime(m.At), m.Name, m.Value})
-		return nil
-	})
+	for _, m := range latest {
+		metrics = append(metrics, metricView{fmtTime(m.At), m.Source + " " + m.Name, m.Value})
+	}
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		h.log.WithError(err).Error("actor page")
 		h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
@@ -553,9 +555,6 @@ func (h *Handler) actorPage(w http.ResponseWriter, r *http.Request) {
 	var pv []postView
 	for _, p := range posts {
 		pv = append(pv, postView{p.ID, fmtTime(p.FirstSeen), p.State, words(p.Text)})
-	}
-	if len(metrics) > 200 {
-		metrics = metrics[len(metrics)-200:]
 	}
 	h.render(w, http.StatusOK, "actor", struct {
 		page
@@ -567,6 +566,10 @@ func (h *Handler) actorPage(w http.ResponseWriter, r *http.Request) {
 		Posts      []postView
 	}{page{Title: a.Name, Feeds: h.feedLinks("actors/"+id, a.Name)}, a, reasons, len(metrics) > 0, metrics, h.eventViews(r, events), pv})
 }
+
+// metricsPerSeries is how many of each metric's latest readings the actor
+// page tables.
+const metricsPerSeries = 30
 
 // sourcesPage shows every source's health.
 func (h *Handler) sourcesPage(w http.ResponseWriter, r *http.Request) {

@@ -766,6 +766,81 @@ ORDER BY m.source_id, m.name, m.at`, args...)
 	return rows.Err()
 }
 
+// LatestMetrics returns the n latest values of each metric of an actor's
+// sources, by source, name and newest first. It reads through the primary
+// key only (each source's metric names by skipping along it, then each
+// series from its end), so a page needs no scan of years of snapshots.
+func (s *Store) LatestMetrics(ctx context.Context, actorID string, n int) ([]MetricRow, error) {
+	type series struct{ source, platform, name string }
+	var all []series
+	err := func() error {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, platform FROM sources WHERE actor_id = ? ORDER BY id`, actorID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var se series
+			if err := rows.Scan(&se.source, &se.platform); err != nil {
+				return err
+			}
+			all = append(all, se)
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("store: latest metrics: %w", err)
+	}
+	var named []series
+	for _, se := range all {
+		rows, err := s.r.QueryContext(ctx, `WITH RECURSIVE names(name) AS (
+    SELECT min(name) FROM metrics WHERE source_id = ?1
+    UNION ALL
+    SELECT (SELECT min(name) FROM metrics WHERE source_id = ?1 AND name > names.name) FROM names WHERE names.name IS NOT NULL)
+SELECT name FROM names WHERE name IS NOT NULL`, se.source)
+		if err != nil {
+			return nil, fmt.Errorf("store: latest metrics: %w", err)
+		}
+		for rows.Next() {
+			x := se
+			if err := rows.Scan(&x.name); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: latest metrics: %w", err)
+			}
+			named = append(named, x)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: latest metrics: %w", err)
+		}
+	}
+	var out []MetricRow
+	for _, se := range named {
+		rows, err := s.r.QueryContext(ctx, `SELECT at, value FROM metrics WHERE source_id = ? AND name = ? ORDER BY at DESC LIMIT ?`,
+			se.source, se.name, n)
+		if err != nil {
+			return nil, fmt.Errorf("store: latest metrics: %w", err)
+		}
+		for rows.Next() {
+			r := MetricRow{Source: se.source, Actor: actorID, Platform: se.platform, Name: se.name}
+			var at sql.NullString
+			if err := rows.Scan(&at, &r.Value); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: latest metrics: %w", err)
+			}
+			r.At = parseTime(at)
+			out = append(out, r)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: latest metrics: %w", err)
+		}
+	}
+	return out, nil
+}
+
 // CountEvents counts the events EachEvent streams for f, so a long export
 // can show how far it has come.
 func (s *Store) CountEvents(ctx context.Context, f Filter) (int, error) {

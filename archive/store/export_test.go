@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -296,5 +297,68 @@ func TestRawEvent_Unpack(t *testing.T) {
 	x := rawEvent{r: &EventRow{}, packed: strings.Repeat("f\x1f", packedFields-1) + "last"}
 	if err := x.unpack(); err != nil || x.f[packedFields-1] != "last" || x.f[0] != "f" {
 		t.Errorf("unpack of %d fields: %v, fields %q", packedFields, err, x.f)
+	}
+}
+
+// LatestMetrics gives each of an actor's metrics' n newest readings, by
+// source and name, newest first, and nothing of another actor's.
+func TestLatestMetrics(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, a := range []Actor{{ID: "pm", Name: "PM", Affiliation: "government"}, {ID: "opp", Name: "Opp", Affiliation: "opposition"}} {
+			if err := tx.UpsertActor(a); err != nil {
+				return err
+			}
+		}
+		for _, src := range []Source{
+			{ID: "pm-fb", ActorID: "pm", Platform: "facebook", URL: "https://fb.example/pm", Schedule: "@hourly", Vantage: "direct"},
+			{ID: "pm-tg", ActorID: "pm", Platform: "telegram", URL: "https://t.me/s/pm", Schedule: "@hourly", Vantage: "direct"},
+			{ID: "opp-fb", ActorID: "opp", Platform: "facebook", URL: "https://fb.example/opp", Schedule: "@hourly", Vantage: "direct"},
+		} {
+			if err := tx.UpsertSource(src); err != nil {
+				return err
+			}
+		}
+		for i := range 10 {
+			at := t0.Add(time.Duration(i) * time.Hour)
+			for _, m := range []struct {
+				src  string
+				vals []MetricValue
+			}{
+				{"pm-fb", []MetricValue{{Name: "followers", Value: float64(100 + i)}, {Name: "posts", Value: float64(i)}}},
+				{"pm-tg", []MetricValue{{Name: "subscribers", Value: float64(50 + i)}}},
+				{"opp-fb", []MetricValue{{Name: "followers", Value: 7}}},
+			} {
+				if err := tx.AddMetrics(m.src, at, 0, m.vals); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LatestMetrics(ctx, "pm", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, m := range got {
+		lines = append(lines, fmt.Sprintf("%s %s %s %s %g", m.Actor, m.Platform, m.Source+"/"+m.Name, m.At.Format("15:04"), m.Value))
+	}
+	want := []string{
+		"pm facebook pm-fb/followers 17:00 109", "pm facebook pm-fb/followers 16:00 108",
+		"pm facebook pm-fb/posts 17:00 9", "pm facebook pm-fb/posts 16:00 8",
+		"pm telegram pm-tg/subscribers 17:00 59", "pm telegram pm-tg/subscribers 16:00 58",
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	if none, err := s.LatestMetrics(ctx, "nobody", 2); err != nil || len(none) != 0 {
+		t.Errorf("an actor without sources: %v, %v", none, err)
 	}
 }
