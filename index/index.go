@@ -292,11 +292,11 @@ func (ix *Index) loadLanguages() error {
 		}
 		*f.on(&ix.made) = len(b) > 0
 	}
-	if v, err := ix.bi.GetInternal(keyIncomplete); err != nil {
+	why, err := ix.bi.GetInternal(keyIncomplete)
+	if err != nil {
 		return fmt.Errorf("index: read flag %s: %w", keyIncomplete, err)
-	} else {
-		ix.incomplete = string(v)
 	}
+	ix.incomplete = string(why)
 	if m, err := ix.bi.GetInternal(keyMulti); err != nil {
 		return fmt.Errorf("index: read flag %s: %w", keyMulti, err)
 	} else if len(m) > 0 {

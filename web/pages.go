@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -364,19 +365,24 @@ func ParseSearch(v url.Values, defLimit int) (SearchQuery, error) {
 	return q, nil
 }
 
-// parseSearch is ParseSearch, and an actor the archive does not hold is
-// a QueryError: the empty result would read as "no posts, no removals".
+// parseSearch is ParseSearch, with the actors checked (knownActors).
 func (h *Handler) parseSearch(r *http.Request, v url.Values) (SearchQuery, error) {
 	q, err := ParseSearch(v, 20)
 	if err != nil {
 		return q, err
 	}
-	for _, id := range q.Actors {
-		if _, err := h.o.Store.Actor(r.Context(), id); errors.Is(err, store.ErrNotFound) {
-			return q, &QueryError{"actor: no actor " + strconv.Quote(id) + " in the archive"}
+	return q, h.knownActors(r.Context(), q.Actors...)
+}
+
+// knownActors: an actor the archive does not hold is a QueryError, since
+// the empty result would read as "no posts, no removals".
+func (h *Handler) knownActors(ctx context.Context, ids ...string) error {
+	for _, id := range ids {
+		if _, err := h.o.Store.Actor(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return &QueryError{"actor: no actor " + strconv.Quote(id) + " in the archive"}
 		}
 	}
-	return q, nil
+	return nil
 }
 
 // fmtTook is a search's time as a reader takes it in: whole milliseconds,

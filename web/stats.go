@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"math"
@@ -106,9 +105,7 @@ func parseStats(v url.Values) (statsQuery, error) {
 func (h *Handler) computeStats(w http.ResponseWriter, r *http.Request, page bool) (statsQuery, *stats.Result, bool) {
 	q, err := parseStats(r.URL.Query())
 	if a := q.opts.Filter.Actor; err == nil && a != "" {
-		if _, aerr := h.o.Store.Actor(r.Context(), a); errors.Is(aerr, store.ErrNotFound) {
-			err = &QueryError{"actor: no actor " + strconv.Quote(a) + " in the archive"}
-		}
+		err = h.knownActors(r.Context(), a)
 	}
 	if err != nil {
 		if page {

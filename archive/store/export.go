@@ -771,72 +771,55 @@ ORDER BY m.source_id, m.name, m.at`, args...)
 // key only (each source's metric names by skipping along it, then each
 // series from its end), so a page needs no scan of years of snapshots.
 func (s *Store) LatestMetrics(ctx context.Context, actorID string, n int) ([]MetricRow, error) {
-	type series struct{ source, platform, name string }
-	var all []series
-	err := func() error {
-		rows, err := s.r.QueryContext(ctx, `SELECT id, platform FROM sources WHERE actor_id = ? ORDER BY id`, actorID)
+	each := func(query string, scan func(*sql.Rows) error, args ...any) error {
+		rows, err := s.r.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var se series
-			if err := rows.Scan(&se.source, &se.platform); err != nil {
+			if err := scan(rows); err != nil {
 				return err
 			}
-			all = append(all, se)
 		}
 		return rows.Err()
-	}()
-	if err != nil {
-		return nil, fmt.Errorf("store: latest metrics: %w", err)
 	}
-	var named []series
-	for _, se := range all {
-		rows, err := s.r.QueryContext(ctx, `WITH RECURSIVE names(name) AS (
+	var sources, series []MetricRow // Source and Platform; then Name too
+	err := each(`SELECT id, platform FROM sources WHERE actor_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+		sources = append(sources, MetricRow{Actor: actorID})
+		return rows.Scan(&sources[len(sources)-1].Source, &sources[len(sources)-1].Platform)
+	}, actorID)
+	for _, src := range sources {
+		if err != nil {
+			break
+		}
+		err = each(`WITH RECURSIVE names(name) AS (
     SELECT min(name) FROM metrics WHERE source_id = ?1
     UNION ALL
     SELECT (SELECT min(name) FROM metrics WHERE source_id = ?1 AND name > names.name) FROM names WHERE names.name IS NOT NULL)
-SELECT name FROM names WHERE name IS NOT NULL`, se.source)
-		if err != nil {
-			return nil, fmt.Errorf("store: latest metrics: %w", err)
-		}
-		for rows.Next() {
-			x := se
-			if err := rows.Scan(&x.name); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: latest metrics: %w", err)
-			}
-			named = append(named, x)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("store: latest metrics: %w", err)
-		}
+SELECT name FROM names WHERE name IS NOT NULL`, func(rows *sql.Rows) error {
+			series = append(series, src)
+			return rows.Scan(&series[len(series)-1].Name)
+		}, src.Source)
 	}
 	var out []MetricRow
-	for _, se := range named {
-		rows, err := s.r.QueryContext(ctx, `SELECT at, value FROM metrics WHERE source_id = ? AND name = ? ORDER BY at DESC LIMIT ?`,
-			se.source, se.name, n)
+	for _, se := range series {
 		if err != nil {
-			return nil, fmt.Errorf("store: latest metrics: %w", err)
+			break
 		}
-		for rows.Next() {
-			r := MetricRow{Source: se.source, Actor: actorID, Platform: se.platform, Name: se.name}
+		err = each(`SELECT at, value FROM metrics WHERE source_id = ? AND name = ? ORDER BY at DESC LIMIT ?`, func(rows *sql.Rows) error {
+			r := se
 			var at sql.NullString
 			if err := rows.Scan(&at, &r.Value); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: latest metrics: %w", err)
+				return err
 			}
 			r.At = parseTime(at)
 			out = append(out, r)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("store: latest metrics: %w", err)
-		}
+			return nil
+		}, se.Source, se.Name, n)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: latest metrics: %w", err)
 	}
 	return out, nil
 }

@@ -61,21 +61,9 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	if err != nil {
 		return usagef("export: --format: %v", err)
 	}
-	f := store.Filter{Actor: o.actor, Affiliation: o.affiliation, Platform: o.platform}
-	if f.Since, err = parseTimeFlag("since", o.since); err != nil {
+	f, err := o.filter("export")
+	if err != nil {
 		return err
-	}
-	if f.Until, err = parseTimeFlag("until", o.until); err != nil {
-		return err
-	}
-	if err := checkRange("export", f.Since, f.Until); err != nil {
-		return err
-	}
-	if o.affiliation != "" && !contains(config.Affiliations, o.affiliation) {
-		return usagef("export: --affiliation %q: want one of %v", o.affiliation, config.Affiliations)
-	}
-	if o.platform != "" && !contains(config.Platforms, o.platform) {
-		return usagef("export: --platform %q: want one of %v", o.platform, config.Platforms)
 	}
 	if o.idsOnly && kind != "posts" {
 		return usagef("export: --ids-only applies to posts")
@@ -143,13 +131,14 @@ func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	}
 	// Said before the work, not after it, in the user's words rather
 	// than the temporary file's.
+	dir := dirOf(path)
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return usagef("--out %s is a directory: name the file to write", path)
 	}
-	if fi, err := os.Stat(dirOf(path)); err != nil || !fi.IsDir() {
-		return usagef("--out %s: no directory %s to write it in", path, dirOf(path))
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usagef("--out %s: no directory %s to write it in", path, dir)
 	}
-	tmp, err := os.CreateTemp(dirOf(path), ".export-*")
+	tmp, err := os.CreateTemp(dir, ".export-*")
 	if err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
@@ -190,13 +179,28 @@ func parseTimeFlag(name, v string) (time.Time, error) {
 	return t, nil
 }
 
-// checkRange: --until is exclusive, so a range that does not end after it
-// starts selects nothing, which an empty export would not say.
-func checkRange(cmd string, since, until time.Time) error {
-	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
-		return usagef("%s: --since must be before --until (which is exclusive: --since 2026-01-31 --until 2026-02-01 is one day)", cmd)
+// filter reads the selection flags every export takes (cmd names the
+// command in errors). --until is exclusive, so a range that does not end
+// after it starts is refused: it selects nothing, which an empty export
+// would not say.
+func (o *exportOpts) filter(cmd string) (store.Filter, error) {
+	f := store.Filter{Actor: o.actor, Affiliation: o.affiliation, Platform: o.platform}
+	var err error
+	if f.Since, err = parseTimeFlag("since", o.since); err != nil {
+		return f, err
 	}
-	return nil
+	if f.Until, err = parseTimeFlag("until", o.until); err != nil {
+		return f, err
+	}
+	switch {
+	case !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until):
+		return f, usagef("%s: --since must be before --until (which is exclusive: --since 2026-01-31 --until 2026-02-01 is one day)", cmd)
+	case o.affiliation != "" && !contains(config.Affiliations, o.affiliation):
+		return f, usagef("%s: --affiliation %q: want one of %v", cmd, o.affiliation, config.Affiliations)
+	case o.platform != "" && !contains(config.Platforms, o.platform):
+		return f, usagef("%s: --platform %q: want one of %v", cmd, o.platform, config.Platforms)
+	}
+	return f, nil
 }
 
 // checkActors: an actor id the archive does not hold selects nothing, and

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
-	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/wacz"
 )
@@ -44,23 +43,11 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 	if err := o.stats.check("wacz"); err != nil {
 		return err
 	}
-	sel := store.Selection{Filter: store.Filter{Actor: o.actor, Affiliation: o.affiliation, Platform: o.platform}}
-	var err error
-	if sel.Since, err = parseTimeFlag("since", o.since); err != nil {
+	f, err := o.filter("export wacz")
+	if err != nil {
 		return err
 	}
-	if sel.Until, err = parseTimeFlag("until", o.until); err != nil {
-		return err
-	}
-	if err := checkRange("export wacz", sel.Since, sel.Until); err != nil {
-		return err
-	}
-	if o.affiliation != "" && !contains(config.Affiliations, o.affiliation) {
-		return usagef("export wacz: --affiliation %q: want one of %v", o.affiliation, config.Affiliations)
-	}
-	if o.platform != "" && !contains(config.Platforms, o.platform) {
-		return usagef("export wacz: --platform %q: want one of %v", o.platform, config.Platforms)
-	}
+	sel := store.Selection{Filter: f}
 	for _, s := range o.wacz.states {
 		if !contains(postStates, s) {
 			return usagef("export wacz: --state %q: want one of %v", s, postStates)
