@@ -61,6 +61,9 @@ func (q Query) HasText() bool {
 // bleveQuery turns q into a bleve query: the parsed and rewritten query
 // string, AND the filters.
 func (ix *Index) bleveQuery(q Query) (query.Query, error) {
+	if err := ix.checkLanguages(q.Languages); err != nil {
+		return nil, err
+	}
 	var parts []query.Query
 	if q.HasText() {
 		parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse()
@@ -85,6 +88,24 @@ func (ix *Index) bleveQuery(q Query) (query.Query, error) {
 		return parts[0], nil
 	}
 	return query.NewConjunctionQuery(parts), nil
+}
+
+// checkLanguages: a language filter no indexed post is in finds nothing,
+// which would read as "no such post" when it is a typo (kh for km) or a
+// language the archive has not met; it is a bad query that lists those
+// the index holds.
+func (ix *Index) checkLanguages(langs []string) error {
+	held := ix.Languages()
+	for _, l := range langs {
+		if contains(held, l) {
+			continue
+		}
+		if len(held) == 0 {
+			return fmt.Errorf("%w: language: no post is in %q: the index holds none yet", ErrBadQuery, l)
+		}
+		return fmt.Errorf("%w: language: no post is in %q (the index holds %s)", ErrBadQuery, l, strings.Join(held, ", "))
+	}
+	return nil
 }
 
 // queryFields are the fields a query string may name besides the text:
