@@ -138,10 +138,7 @@ func Build(ctx context.Context, src Source, search Searcher, name string, p Para
 		for _, st := range p.States {
 			f.Query.Add("state", st)
 		}
-		f.Title = fmt.Sprintf("takedownwatch: search %q", p.Q)
-		if len(p.States) > 0 {
-			f.Title += " (" + strings.Join(p.States, ", ") + ")"
-		}
+		f.Title = searchTitle(p.Q, p.States)
 	}
 	if p.Corrections && s.removals {
 		f.Query = url.Values{"corrections": {"1"}}
@@ -161,6 +158,20 @@ func Build(ctx context.Context, src Source, search Searcher, name string, p Para
 		f.Entries = append(f.Entries, entry)
 	}
 	return f, nil
+}
+
+// searchTitle names a saved search's feed by what it asks; one without
+// words follows every post (of the states it names), which a reader's
+// list shows better than `search ""`.
+func searchTitle(q string, states []string) string {
+	t := "takedownwatch: every post"
+	if q != "" {
+		t = fmt.Sprintf("takedownwatch: search %q", q)
+	}
+	if len(states) > 0 {
+		t += " (" + strings.Join(states, ", ") + ")"
+	}
+	return t
 }
 
 // eventTypesFor is which events a saved search on post states follows.

@@ -43,3 +43,21 @@ func TestFirstWords(t *testing.T) {
 		})
 	}
 }
+
+func TestSearchTitle(t *testing.T) {
+	tests := []struct {
+		q      string
+		states []string
+		want   string
+	}{
+		{"rally", nil, `takedownwatch: search "rally"`},
+		{`say "no"`, []string{"removed"}, `takedownwatch: search "say \"no\"" (removed)`},
+		{"", []string{"removed", "restricted"}, "takedownwatch: every post (removed, restricted)"},
+		{"", nil, "takedownwatch: every post"},
+	}
+	for _, tt := range tests {
+		if got := searchTitle(tt.q, tt.states); got != tt.want {
+			t.Errorf("searchTitle(%q, %v) = %q, want %q", tt.q, tt.states, got, tt.want)
+		}
+	}
+}
