@@ -501,9 +501,9 @@ func (h *Handler) postPage(w http.ResponseWriter, r *http.Request) {
 		Versions                           []versionView
 		Events                             []eventView
 		Removal                            *removalView
-		Reports                            []string
+		Reports                            []reportView
 	}{page{Title: actorName + " — post", Feeds: feedsOf}, p, actorName, feeds.ReasonWords(p.Reason), safe,
-		fmtTime(p.Published), fmtTime(p.FirstSeen), fmtTime(p.LastSeenLive), vs, h.eventViews(r, events), removal, p.ReportIDs})
+		fmtTime(p.Published), fmtTime(p.FirstSeen), fmtTime(p.LastSeenLive), vs, h.eventViews(r, events), removal, reps})
 }
 
 type diffLine struct{ Class, Text string }

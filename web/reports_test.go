@@ -70,6 +70,14 @@ func TestReportsPage(t *testing.T) {
 		t.Errorf("the mixed report does not count its URL never archived")
 	}
 
+	post := get("/posts/" + e.postID)
+	for _, want := range []string{"<h2>Takedown reports naming this post</h2>", "<td>" + fmtTime(e.t0.Add(time.Hour)) + "</td>",
+		"<td>government request</td>", "<td>rep-mixed</td>", "<td>rep-matched</td>"} {
+		if !strings.Contains(post, want) {
+			t.Errorf("the post page lacks %q:\n%s", want, post)
+		}
+	}
+
 	never := get("/reports?never_archived=1")
 	if !strings.Contains(never, "<h2>rep-mixed</h2>") || strings.Contains(never, "<h2>rep-matched</h2>") {
 		t.Errorf("never_archived=1 must keep only the report naming a URL never archived:\n%s", never)
