@@ -57,7 +57,7 @@ func TestArchive_VerifyGoodArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK() || rep.Captures != len(caps) || rep.Unreferenced != 0 {
+	if !rep.OK() || rep.Captures != len(caps) || len(rep.Unreferenced) != 0 {
 		t.Fatalf("open archive: %+v", rep)
 	}
 	if err := a.Close(); err != nil {
@@ -273,6 +273,33 @@ func TestArchive_VerifyToleratesRecordInFlight(t *testing.T) {
 	}
 	if !rep.OK() || len(rep.InFlight) != 1 || rep.Captures != 3 {
 		t.Fatalf("report %+v, want ok with one record in flight", rep)
+	}
+}
+
+// A record no capture points to (here one written without its metadata,
+// as a failed commit leaves it, or as one added to the file would be) is
+// named by file, offset, type and target, and is not damage.
+func TestArchive_VerifyNamesUnreferencedRecords(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	defer a.Close()
+	fill(t, a, 2)
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	w, err := a.w.WriteResource("https://example.org/forged", "text/plain", []byte("never committed"), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, a, 2)
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Unreferenced{File: w.Response.File, Offset: w.Response.Offset, Type: "resource", TargetURI: "https://example.org/forged", Date: at}
+	if !rep.OK() || len(rep.Unreferenced) != 1 || rep.Unreferenced[0] != want {
+		t.Fatalf("report %+v, want ok with %+v unreferenced", rep, want)
+	}
+	if got := rep.Unreferenced[0].String(); !strings.HasSuffix(got, "resource record of https://example.org/forged dated 2026-05-01T09:00:00Z") {
+		t.Errorf("String() = %q", got)
 	}
 }
 

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/archive/warc"
@@ -30,15 +32,39 @@ func (p Problem) String() string {
 
 // VerifyReport is the outcome of a fixity check.
 type VerifyReport struct {
-	Files        int
-	Records      int
-	Captures     int // captures with records checked
-	Unreferenced int // response/revisit records no capture points to (a crash between WARC and metadata)
+	Files    int
+	Records  int
+	Captures int // captures with records checked
+	// Unreferenced are records no capture points to (warcinfo apart): a
+	// crash or a failed metadata write between WARC and metadata leaves
+	// them; anything else was added to the file since. Nothing the archive
+	// serves or exports reads them, but the WARC files carry them.
+	Unreferenced []Unreferenced
 	TornFiles    []string
 	// InFlight are unfinished records at the end of files still open for
 	// writing, past everything metadata points to.
 	InFlight []string
 	Problems []Problem
+}
+
+// Unreferenced is a WARC record no capture points to.
+type Unreferenced struct {
+	File      string
+	Offset    int64
+	Type      string
+	TargetURI string
+	Date      time.Time
+}
+
+func (u Unreferenced) String() string {
+	s := fmt.Sprintf("%s@%d: %s record", u.File, u.Offset, u.Type)
+	if u.TargetURI != "" {
+		s += " of " + u.TargetURI
+	}
+	if !u.Date.IsZero() {
+		s += " dated " + u.Date.UTC().Format(time.RFC3339)
+	}
+	return s
 }
 
 // OK reports whether every check passed.
@@ -141,7 +167,8 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 			// points there.
 			rep.InFlight = append(rep.InFlight, fmt.Sprintf("%s@%d", file, se.Offset))
 		} else {
-			rep.Problems = append(rep.Problems, Problem{File: file, Offset: se.Offset, Msg: "unreadable: " + se.Err.Error()})
+			rep.Problems = append(rep.Problems, Problem{File: file, Offset: se.Offset,
+				Msg: "unreadable: " + se.Err.Error() + " (past it, records were read only where metadata points)"})
 		}
 	} else if scanErr != nil {
 		return scanErr
@@ -168,15 +195,22 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 			rep.Problems = append(rep.Problems, Problem{CaptureID: c.ID, File: file, Offset: c.WARCOffset, Msg: msg})
 		}
 	}
-	for off, r := range records {
+	offsets := make([]int64, 0, len(records))
+	for off := range records {
+		offsets = append(offsets, off)
+	}
+	slices.Sort(offsets)
+	for _, off := range offsets {
+		r := records[off]
 		if r.seen {
 			continue
 		}
 		if len(r.rec.Problems) > 0 {
 			rep.Problems = append(rep.Problems, Problem{File: file, Offset: off, Msg: joinErrs(r.rec.Problems)})
 		}
-		if r.rec.Type == "response" || r.rec.Type == "revisit" {
-			rep.Unreferenced++
+		if r.rec.Type != "warcinfo" {
+			rep.Unreferenced = append(rep.Unreferenced, Unreferenced{File: file, Offset: off, Type: r.rec.Type,
+				TargetURI: r.rec.TargetURI, Date: r.rec.Date})
 		}
 	}
 	return nil

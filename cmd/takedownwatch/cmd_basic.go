@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
-
+	"flag"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 	"text/tabwriter"
@@ -67,10 +69,20 @@ func configCmd() *command {
 	}
 }
 
+type verifyOpts struct{ strict, json bool }
+
 func verifyCmd() *command {
 	return &command{
-		name: "verify", summary: "fixity check: re-read every WARC record and compare its digests with the metadata",
-		run: func(ctx context.Context, e *env, _ any, args []string) error {
+		name: "verify", args: "[--strict] [--json]",
+		summary: "fixity check: re-read every WARC record and compare its digests with the metadata",
+		flags: func(fs *flag.FlagSet) any {
+			o := &verifyOpts{}
+			fs.BoolVar(&o.strict, "strict", false, "fail on WARC records no capture points to, as on damage (without it they are listed as notes)")
+			fs.BoolVar(&o.json, "json", false, "print the report as one JSON object (for a fixity log)")
+			return o
+		},
+		run: func(ctx context.Context, e *env, opts any, args []string) error {
+			o := opts.(*verifyOpts)
 			if len(args) > 0 {
 				return usagef("verify takes no arguments")
 			}
@@ -94,27 +106,97 @@ func verifyCmd() *command {
 			if err != nil {
 				return err
 			}
-			for _, p := range rep.Problems {
-				fmt.Fprintln(e.stdout, "FAIL", p.String())
+			failed := len(rep.Problems)
+			if o.strict {
+				failed += len(rep.Unreferenced)
 			}
-			for _, f := range rep.InFlight {
-				fmt.Fprintln(e.stdout, "note: unfinished record at the end of a file still open for writing (no metadata points to it):", f)
+			if o.json {
+				if err := writeVerifyJSON(e.stdout, rep, failed == 0, start); err != nil {
+					return err
+				}
+			} else {
+				printVerify(e.stdout, rep, o.strict, failed == 0, start)
 			}
-			for _, t := range rep.TornFiles {
-				fmt.Fprintln(e.stdout, "note: torn tail kept aside from a crash:", t)
-			}
-			status := "ok"
-			if !rep.OK() {
-				status = "FAILED"
-			}
-			fmt.Fprintf(e.stdout, "verify %s: %d files, %d records, %d captures checked, %d unreferenced records, %d problems (%s)\n",
-				status, rep.Files, rep.Records, rep.Captures, rep.Unreferenced, len(rep.Problems), time.Since(start).Round(time.Millisecond))
-			if !rep.OK() {
-				return &quietError{fmt.Errorf("verify found %d problems", len(rep.Problems))}
+			if failed > 0 {
+				return &quietError{fmt.Errorf("verify found %d problems", failed)}
 			}
 			return nil
 		},
 	}
+}
+
+func printVerify(w io.Writer, rep *archive.VerifyReport, strict, ok bool, start time.Time) {
+	for _, p := range rep.Problems {
+		fmt.Fprintln(w, "FAIL", p.String())
+	}
+	for _, u := range rep.Unreferenced {
+		if strict {
+			fmt.Fprintln(w, "FAIL", u.String()+": no capture points to it")
+		} else {
+			fmt.Fprintln(w, "note: no capture points to", u.String())
+		}
+	}
+	if len(rep.Unreferenced) > 0 && !strict {
+		fmt.Fprintln(w, "note: a crash or a failed metadata write leaves such records behind; anything else was added to the file since. "+
+			"Nothing takedownwatch serves or exports reads them, but the WARC files carry them (--strict fails on them)")
+	}
+	for _, f := range rep.InFlight {
+		fmt.Fprintln(w, "note: unfinished record at the end of a file still open for writing (no metadata points to it):", f)
+	}
+	for _, t := range rep.TornFiles {
+		fmt.Fprintln(w, "note: torn tail kept aside from a crash:", t)
+	}
+	status := "ok"
+	if !ok {
+		status = "FAILED"
+	}
+	fmt.Fprintf(w, "verify %s: %d files, %d records, %d captures checked, %d unreferenced records, %d problems (%s)\n",
+		status, rep.Files, rep.Records, rep.Captures, len(rep.Unreferenced), len(rep.Problems), time.Since(start).Round(time.Millisecond))
+}
+
+// writeVerifyJSON prints rep as one object: a fixity check an archivist
+// keeps with the date, beside the archive it vouches for.
+func writeVerifyJSON(w io.Writer, rep *archive.VerifyReport, ok bool, start time.Time) error {
+	type problem struct {
+		CaptureID int64  `json:"capture_id,omitempty"`
+		File      string `json:"file"`
+		Offset    int64  `json:"offset"`
+		Message   string `json:"message"`
+	}
+	type unreferenced struct {
+		File      string `json:"file"`
+		Offset    int64  `json:"offset"`
+		Type      string `json:"type"`
+		TargetURI string `json:"target_uri,omitempty"`
+		Date      string `json:"date,omitempty"`
+	}
+	out := struct {
+		OK           bool           `json:"ok"`
+		CheckedAt    string         `json:"checked_at"`
+		Seconds      float64        `json:"seconds"`
+		Files        int            `json:"files"`
+		Records      int            `json:"records"`
+		Captures     int            `json:"captures"`
+		Problems     []problem      `json:"problems"`
+		Unreferenced []unreferenced `json:"unreferenced"`
+		InFlight     []string       `json:"in_flight"`
+		TornFiles    []string       `json:"torn_files"`
+	}{OK: ok, CheckedAt: start.UTC().Format(time.RFC3339), Seconds: time.Since(start).Seconds(),
+		Files: rep.Files, Records: rep.Records, Captures: rep.Captures,
+		Problems: []problem{}, Unreferenced: []unreferenced{}, InFlight: append([]string{}, rep.InFlight...), TornFiles: append([]string{}, rep.TornFiles...)}
+	for _, p := range rep.Problems {
+		out.Problems = append(out.Problems, problem{p.CaptureID, p.File, p.Offset, p.Msg})
+	}
+	for _, u := range rep.Unreferenced {
+		v := unreferenced{File: u.File, Offset: u.Offset, Type: u.Type, TargetURI: u.TargetURI}
+		if !u.Date.IsZero() {
+			v.Date = u.Date.UTC().Format(time.RFC3339)
+		}
+		out.Unreferenced = append(out.Unreferenced, v)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
 }
 
 func sourcesCmd() *command {

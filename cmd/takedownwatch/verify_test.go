@@ -1,0 +1,69 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+)
+
+// A WARC file no metadata points to (copied in from another archive, as a
+// forger would add one) is listed record by record; --strict fails on it
+// and --json reports it.
+func TestVerify_UnreferencedRecords(t *testing.T) {
+	dir := t.TempDir()
+	data, other := filepath.Join(dir, "data"), filepath.Join(dir, "other")
+	cfg := writeConfig(t, dir, "data_dir: "+data+"\n")
+	for _, d := range []string{data, other} {
+		a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.RecordResource(t.Context(), "https://example.org/"+filepath.Base(d), "text/plain", []byte("x"), archive.Meta{Kind: "document"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(other, archive.WARCDir, "*.warc.gz"))
+	if len(files) != 1 {
+		t.Fatalf("other archive's WARC files: %v", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, archive.WARCDir, "added.warc.gz"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out, errOut, code := runCLI(t, "verify", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "note: no capture points to added.warc.gz@") ||
+		!strings.Contains(out, "resource record of https://example.org/other") || !strings.Contains(out, "1 unreferenced records, 0 problems") {
+		t.Errorf("verify: exit %d\n%s%s", code, out, errOut)
+	}
+	if out, _, code := runCLI(t, "verify", "--strict", "--config", cfg); code != 1 || !strings.Contains(out, "FAIL added.warc.gz@") {
+		t.Errorf("verify --strict: exit %d, want 1\n%s", code, out)
+	}
+	out, _, code = runCLI(t, "verify", "--json", "--strict", "--config", cfg)
+	var rep struct {
+		OK           bool `json:"ok"`
+		Captures     int  `json:"captures"`
+		Unreferenced []struct {
+			File, Type string
+			TargetURI  string `json:"target_uri"`
+		} `json:"unreferenced"`
+		Problems []any `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 {
+		t.Fatalf("verify --json: exit %d, %v\n%s", code, err, out)
+	}
+	if rep.OK || rep.Captures != 1 || len(rep.Problems) != 0 || len(rep.Unreferenced) != 1 ||
+		rep.Unreferenced[0].File != "added.warc.gz" || rep.Unreferenced[0].Type != "resource" || rep.Unreferenced[0].TargetURI != "https://example.org/other" {
+		t.Errorf("verify --json: %+v", rep)
+	}
+}
