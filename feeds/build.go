@@ -128,6 +128,10 @@ func Build(ctx context.Context, src Source, search Searcher, name string, p Para
 			return nil, err
 		}
 		s.q.PostIDs = ids
+		// The search found posts, not accounts: a post removed with its
+		// account is told by its own removal, which folding would leave
+		// to an account_gone event that names no post.
+		s.q.Fold = false
 		if len(p.States) > 0 {
 			s.q.Types = eventTypesFor(p.States)
 		}

@@ -153,9 +153,15 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 	return out, nil
 }
 
-// PostIDs are the posts of a saved search, newest first.
+// PostIDs are the posts of a saved search, newest first; a search of
+// removed posts only takes the latest removed, so that the removal of an
+// old post (the usual case) is among the limit's posts.
 func (s searcher) PostIDs(ctx context.Context, q string, states []string, limit int) ([]string, error) {
-	res, err := s.ix.Search(ctx, index.Query{Q: q, States: states, Sort: "newest", Limit: limit})
+	sort := "newest"
+	if len(states) == 1 && states[0] == store.StateRemoved {
+		sort = "removed"
+	}
+	res, err := s.ix.Search(ctx, index.Query{Q: q, States: states, Sort: sort, Limit: limit})
 	if errors.Is(err, index.ErrBadQuery) {
 		return nil, &web.QueryError{Msg: err.Error()}
 	}
