@@ -134,8 +134,8 @@ func (s Site) Body(e Entry) string {
 	if e.Reason != "" && e.Type == store.EventRemoved {
 		facts = append(facts, "Reason: "+ReasonWords(e.Reason))
 	}
-	if e.Detail != "" {
-		facts = append(facts, "The platform's answer: "+clean(DetailWords(e.Detail)))
+	if f := detailFact(e); f != "" {
+		facts = append(facts, f)
 	}
 	if !e.LastSeenLive.IsZero() {
 		facts = append(facts, "Last seen live: "+e.LastSeenLive.UTC().Format("2006-01-02 15:04 MST"))
@@ -177,6 +177,22 @@ func (s Site) Body(e Entry) string {
 		b.WriteString("<p>" + strings.Join(links, " · ") + "</p>")
 	}
 	return b.String()
+}
+
+// detailFact says an event's detail as what it is: the platform's answer
+// for a removal, who reported a reported post, and for a restored post the
+// reason it had been gone for.
+func detailFact(e Entry) string {
+	if e.Detail == "" {
+		return ""
+	}
+	switch e.Type {
+	case store.EventReported:
+		return "Reported by: " + clean(e.Detail)
+	case store.EventRestored:
+		return "Had been: " + ReasonWords(clean(e.Detail))
+	}
+	return "The platform's answer: " + clean(DetailWords(e.Detail))
 }
 
 // clean makes text safe for XML 1.0 and JSON: valid UTF-8, no control

@@ -3,6 +3,8 @@ package feeds
 import (
 	"strings"
 	"testing"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
 )
 
 func TestDetailWords(t *testing.T) {
@@ -58,6 +60,25 @@ func TestSearchTitle(t *testing.T) {
 	for _, tt := range tests {
 		if got := searchTitle(tt.q, tt.states); got != tt.want {
 			t.Errorf("searchTitle(%q, %v) = %q, want %q", tt.q, tt.states, got, tt.want)
+		}
+	}
+}
+
+func TestDetailFact(t *testing.T) {
+	tests := []struct {
+		typ, detail, want string
+	}{
+		{store.EventRemoved, "451", "The platform's answer: HTTP 451 Unavailable For Legal Reasons"},
+		{store.EventAccountGone, "suspended", "The platform's answer: suspended"},
+		{store.EventReported, "Ministry of Information (court order)", "Reported by: Ministry of Information (court order)"},
+		{store.EventRestored, "withheld_legal", "Had been: withheld for legal reasons"},
+		{store.EventEdited, "", ""},
+	}
+	for _, tt := range tests {
+		e := Entry{EventRow: &store.EventRow{}}
+		e.Type, e.Detail = tt.typ, tt.detail
+		if got := detailFact(e); got != tt.want {
+			t.Errorf("detailFact(%s, %q) = %q, want %q", tt.typ, tt.detail, got, tt.want)
 		}
 	}
 }
