@@ -30,7 +30,11 @@ type Result struct {
 	// its postings bitmaps), "index" (the index, walking every hit: an index
 	// that cannot be read by postings) or "aggregates".
 	FacetsFrom string
-	Took       time.Duration
+	// FacetsOfVersions: the facets count matching versions, not posts
+	// (Total is estimated: too many versions matched to tell them apart),
+	// so an edited post may count once per matching version.
+	FacetsOfVersions bool
+	Took             time.Duration
 	// Wider: when a word of Khmer (Thai, Lao, Burmese) found nothing and
 	// Query.Wider asked, the same word with *, which lets its last cluster have more signs in the
 	// text than typed (រដ្ឋ* finds រដ្ឋាភិបាល), and WiderTotal the posts
@@ -226,11 +230,12 @@ func (ix *Index) search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	r.Total, r.TotalVersions = total, total
+	var onePerPost []string // one matching version of each post, when fewer posts than versions matched
 	if !q.AllVersions && total > 0 {
 		if agg != nil && unordered && !facetsInPage {
 			r.TotalVersions = 0 // unknown: the store counted posts
 		} else {
-			r.Total, r.Estimated, err = ix.countPosts(ctx, bq, total, uint64(len(seen)) == total)
+			r.Total, r.Estimated, onePerPost, err = ix.countPosts(ctx, bq, total, uint64(len(seen)) == total)
 			if err != nil {
 				return nil, err
 			}
@@ -275,6 +280,15 @@ func (ix *Index) search(ctx context.Context, q Query) (*Result, error) {
 	}
 
 	// 4. facets of a text query: the store when broad (if it can), else the index
+	if q.Facets && r.Facets != nil && r.FacetsFrom != "aggregates" && !q.AllVersions && r.Total < r.TotalVersions {
+		// counted over versions: count posts, as Total does
+		if onePerPost != nil {
+			r.Facets, r.FacetsFrom = nil, ""
+			bq = query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(onePerPost)})
+		} else {
+			r.FacetsOfVersions = true
+		}
+	}
 	if q.Facets && r.Facets == nil {
 		if ix.opts.Aggregates != nil && total > ix.opts.AggregateThreshold {
 			a, err := ix.opts.Aggregates.Aggregate(ctx, q, FacetNames, FacetSize)
@@ -330,12 +344,14 @@ func completeFacets(f map[string][]FacetCount) map[string][]FacetCount {
 // is, each hit is a post; else, up to CollapseExactLimit versions, the hits
 // are walked; beyond, total − (matching later versions) is a lower bound and
 // total an upper one: the estimate is their middle.
-func (ix *Index) countPosts(ctx context.Context, bq query.Query, total uint64, complete bool) (uint64, bool, error) {
+// When it walked them and found fewer posts than versions, it returns one
+// matching version of each post too (for facets that count posts).
+func (ix *Index) countPosts(ctx context.Context, bq query.Query, total uint64, complete bool) (uint64, bool, []string, error) {
 	ix.mu.RLock()
 	multi := ix.multi
 	ix.mu.RUnlock()
 	if complete || !multi {
-		return total, false, nil
+		return total, false, nil, nil
 	}
 	vq := query.NewTermQuery("1")
 	vq.SetField(FieldLater)
@@ -343,11 +359,11 @@ func (ix *Index) countPosts(ctx context.Context, bq query.Query, total uint64, c
 	req.Score = "none"
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return 0, false, fmt.Errorf("index: count posts: %w", err)
+		return 0, false, nil, fmt.Errorf("index: count posts: %w", err)
 	}
 	later := res.Total
 	if later == 0 {
-		return total, false, nil
+		return total, false, nil, nil
 	}
 	if total <= uint64(ix.opts.CollapseExactLimit) {
 		req := bleve.NewSearchRequestOptions(bq, int(total), 0, false)
@@ -355,16 +371,23 @@ func (ix *Index) countPosts(ctx context.Context, bq query.Query, total uint64, c
 		req.SortBy([]string{"_id"})
 		res, err := ix.bi.SearchInContext(ctx, req)
 		if err != nil {
-			return 0, false, fmt.Errorf("index: count posts: %w", err)
+			return 0, false, nil, fmt.Errorf("index: count posts: %w", err)
 		}
 		posts := map[string]struct{}{}
+		var one []string
 		for _, h := range res.Hits {
 			p, _ := splitDocID(h.ID)
-			posts[p] = struct{}{}
+			if _, ok := posts[p]; !ok {
+				posts[p] = struct{}{}
+				one = append(one, h.ID)
+			}
 		}
-		return uint64(len(posts)), false, nil
+		if uint64(len(one)) == total {
+			one = nil
+		}
+		return uint64(len(posts)), false, one, nil
 	}
-	return total - later/2, true, nil
+	return total - later/2, true, nil, nil
 }
 
 func (ix *Index) setSort(req *bleve.SearchRequest, q Query) {

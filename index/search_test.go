@@ -507,3 +507,43 @@ func TestPhraseRewrite(t *testing.T) {
 		}
 	}
 }
+
+// Facets count posts as Total does: exactly while the matching versions
+// are few enough to walk; past CollapseExactLimit the total is estimated
+// and the facets say they count versions.
+func TestSearch_facetsCountPosts(t *testing.T) {
+	for _, tt := range []struct {
+		limit          int
+		total          uint64
+		estimated      bool
+		facetsVersions bool
+		actorCount     int
+	}{
+		{0, 10, false, false, 10},
+		{5, 15, true, true, 20}, // 20 versions, 10 of them later: 20 − 10/2
+	} {
+		ix, err := Open(filepath.Join(t.TempDir(), "index"), Options{CollapseExactLimit: tt.limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []Doc
+		for p := range 10 {
+			for v := 1; v <= 2; v++ {
+				docs = append(docs, Doc{PostID: fmt.Sprintf("p%d", p), VersionID: int64(p*2 + v), Version: v,
+					Text: fmt.Sprintf("the ministry statement, version %d", v), Actor: "press"})
+			}
+		}
+		if err := ix.Put(t.Context(), docs, "w"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(t.Context(), Query{Q: "ministry", Facets: true})
+		ix.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != tt.total || res.Estimated != tt.estimated || res.FacetsOfVersions != tt.facetsVersions ||
+			len(res.Facets["actor"]) != 1 || res.Facets["actor"][0].Count != tt.actorCount {
+			t.Errorf("limit %d: total %d estimated %v, facets of versions %v, actors %v", tt.limit, res.Total, res.Estimated, res.FacetsOfVersions, res.Facets["actor"])
+		}
+	}
+}

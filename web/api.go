@@ -294,9 +294,13 @@ func (h *Handler) apiSearch(w http.ResponseWriter, r *http.Request) {
 // searchJSON is the --json shape of a search result: {"total": N,
 // "hits": [...]} with the fields in the contract's order.
 type searchJSON struct {
-	Total  uint64                   `json:"total"`
-	Hits   []searchHitJSON          `json:"hits"`
-	Facets map[string][]store.Count `json:"facets,omitempty"`
+	Total uint64 `json:"total"`
+	// Estimated: total is an estimate (many versions of some posts
+	// matched); FacetsOfVersions: then the facets count versions.
+	Estimated        bool                     `json:"estimated,omitempty"`
+	FacetsOfVersions bool                     `json:"facets_of_versions,omitempty"`
+	Hits             []searchHitJSON          `json:"hits"`
+	Facets           map[string][]store.Count `json:"facets,omitempty"`
 	// Notice: what the results may leave out (SearchResult.Notice); a
 	// client that only reads JSON must learn it too.
 	Notice string `json:"notice,omitempty"`
@@ -325,7 +329,7 @@ type searchHitJSON struct {
 // SearchJSON is the --json shape of a search result, shared by the API
 // and the CLI.
 func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets bool) any {
-	out := searchJSON{Total: res.Total, Hits: []searchHitJSON{}, Notice: res.Notice}
+	out := searchJSON{Total: res.Total, Estimated: res.Estimated, Hits: []searchHitJSON{}, Notice: res.Notice}
 	if res.Wider != "" {
 		out.Wider = &widerJSON{Q: res.Wider, Total: res.WiderTotal}
 	}
@@ -342,7 +346,7 @@ func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets 
 		out.Hits = append(out.Hits, h)
 	}
 	if facets {
-		out.Facets = res.Facets
+		out.Facets, out.FacetsOfVersions = res.Facets, res.FacetsOfVersions
 	}
 	return out
 }

@@ -250,7 +250,7 @@ func facetViews(v url.Values, facets map[string][]store.Count) []facetView {
 		fv := facetView{Name: fp.name}
 		for _, c := range counts {
 			q := cloneValues(v)
-			q.Del("page")
+			q.Del("offset") // a narrower search starts at its first page
 			if fp.param != "" {
 				q.Set(fp.param, c.Term)
 			} else if t, err := time.Parse("2006-01", c.Term); err == nil {

@@ -36,7 +36,10 @@ type SearchResult struct {
 	Total  uint64
 	Hits   []SearchHit
 	Facets map[string][]store.Count // actor, affiliation, reason, platform, month
-	Took   time.Duration
+	// Estimated: Total is an estimate (index.Result.Estimated); then
+	// FacetsOfVersions may say the facets count versions, not posts.
+	Estimated, FacetsOfVersions bool
+	Took                        time.Duration
 	// Notice says what the results may leave out: the search page shows it
 	// above them (an index made by an older version that lacks something,
 	// which the daemon's log alone would tell no one who only searches).
