@@ -66,6 +66,10 @@ func (ix *Index) bleveQuery(q Query) (query.Query, error) {
 	}
 	var parts []query.Query
 	if q.HasText() {
+		if w := operatorWord(q.Q); w != "" {
+			return nil, fmt.Errorf("%w: %s is not an operator in this syntax, and would be searched as a word: "+
+				"write +word to require a word, -word to leave out posts with it (\"%s\" in quotes to search the word itself)", ErrBadQuery, w, w)
+		}
 		parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse()
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)
@@ -684,6 +688,39 @@ func clusterRuns(s string, f textFlags) [][]string {
 // fails to parse "១៣០" as one; non-ASCII digits go through the parser as
 // private-use runes (U+F0000 + digit) and come back in the rewrite.
 const digitShift = 0xF0000
+
+// operatorWord returns AND, OR or NOT (or &&, ||, !) when s uses one as an
+// operator, outside quotes: the query-string syntax has none, and "NOT law"
+// would find the posts with "law" (and "not"), the opposite of what was
+// meant. Lower case "and" is an ordinary word.
+func operatorWord(s string) string {
+	quoted := false
+	var word strings.Builder
+	check := func() string {
+		w := word.String()
+		word.Reset()
+		switch w {
+		case "AND", "OR", "NOT", "&&", "||", "!":
+			return w
+		}
+		return ""
+	}
+	for _, r := range s + " " {
+		switch {
+		case r == '"':
+			word.Reset()
+			quoted = !quoted
+		case quoted:
+		case unicode.IsSpace(r) || r == '(' || r == ')':
+			if w := check(); w != "" {
+				return w
+			}
+		default:
+			word.WriteRune(r)
+		}
+	}
+	return ""
+}
 
 func protectDigits(s string) string {
 	return strings.Map(func(r rune) rune {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
@@ -295,6 +296,15 @@ func (q SearchQuery) asked() bool {
 // ParseSearch reads search parameters (the page's, the API's, the CLI's);
 // bad ones are a QueryError.
 func ParseSearch(v url.Values, defLimit int) (SearchQuery, error) {
+	for name, vs := range v {
+		for _, s := range vs {
+			if !utf8.ValidString(s) {
+				// a query in another encoding would find nothing, and be
+				// shown back as bytes the page cannot show
+				return SearchQuery{Limit: defLimit}, &QueryError{name + ": not valid UTF-8 text"}
+			}
+		}
+	}
 	q := SearchQuery{Q: strings.TrimSpace(v.Get("q")), Sort: v.Get("sort"), Limit: defLimit}
 	if len(q.Q) > 2000 {
 		return q, &QueryError{"the query is too long"}

@@ -22,3 +22,15 @@ func TestSearchPage_FacetLinksStartAtTheFirstPage(t *testing.T) {
 		t.Errorf("page 2 has no link back")
 	}
 }
+
+// A query that is not UTF-8 is refused as such, and not shown back as
+// bytes the page cannot show.
+func TestSearch_InvalidUTF8(t *testing.T) {
+	srv, _ := newTestServer(t, fakeSearch{ids: []string{store.PostID("feed", "1")}})
+	for _, path := range []string{"/?q=%FF%FE", "/api/search?q=%FF%FE", "/api/search?q=x&actor=%C3"} {
+		resp, body := get(t, srv.URL+path, nil)
+		if resp.StatusCode != 400 || !strings.Contains(body, "not valid UTF-8") || strings.Contains(body, "\xff") {
+			t.Errorf("%s: %d\n%s", path, resp.StatusCode, body)
+		}
+	}
+}

@@ -20,14 +20,14 @@ import (
 type searchOpts struct {
 	states, actors stringList
 	since, until   string
-	limit          int
+	limit, offset  int
 	json           bool
 	sort           string
 }
 
 func searchCmd() *command {
 	return &command{
-		name: "search", args: "QUERY [--state S] [--actor A] [--since T] [--until T] [--limit N] [--sort relevance|newest|removed] [--json]",
+		name: "search", args: "QUERY [--state S] [--actor A] [--since T] [--until T] [--limit N] [--offset N] [--sort relevance|newest|removed] [--json]",
 		summary: "full-text search of every archived version (bleve query syntax; Khmer, Thai, Lao, Burmese too); works beside a running serve",
 		flags: func(fs *flag.FlagSet) any {
 			o := &searchOpts{}
@@ -36,6 +36,7 @@ func searchCmd() *command {
 			fs.StringVar(&o.since, "since", "", "published from this time on: a date (UTC midnight) or RFC 3339")
 			fs.StringVar(&o.until, "until", "", "published before this time: a date (2026-02-01: to the end of January) or RFC 3339")
 			fs.IntVar(&o.limit, "limit", 20, "hits, 1 to 100")
+			fs.IntVar(&o.offset, "offset", 0, "hits to skip, 0 to 10000: the next page is --offset LIMIT")
 			fs.StringVar(&o.sort, "sort", "relevance", "relevance, newest or removed")
 			fs.BoolVar(&o.json, "json", false, `print {"total": N, "hits": [...]}`)
 			return o
@@ -45,7 +46,7 @@ func searchCmd() *command {
 			if len(args) > 1 {
 				return usagef("search: quote the query as one argument")
 			}
-			v := map[string][]string{"state": o.states, "actor": o.actors, "sort": {o.sort}, "limit": {fmt.Sprint(o.limit)}}
+			v := map[string][]string{"state": o.states, "actor": o.actors, "sort": {o.sort}, "limit": {fmt.Sprint(o.limit)}, "offset": {fmt.Sprint(o.offset)}}
 			if len(args) == 1 {
 				v["q"] = args
 			}
@@ -90,13 +91,23 @@ func searchCmd() *command {
 				enc.SetEscapeHTML(false)
 				return enc.Encode(web.SearchJSON(ctx, a.Store, res, false))
 			}
-			return printHits(ctx, e.stdout, a, res)
+			if err := printHits(ctx, e.stdout, a, res); err != nil {
+				return err
+			}
+			if next := q.Offset + len(res.Hits); len(res.Hits) > 0 && uint64(next) < res.Total {
+				fmt.Fprintf(e.stdout, "results %d to %d of %d: --offset %d for the next %d\n", q.Offset+1, next, res.Total, next, q.Limit)
+			}
+			return nil
 		},
 	}
 }
 
 func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.SearchResult) error {
-	fmt.Fprintf(w, "%d result(s) in %s\n", res.Total, res.Took.Round(10*time.Microsecond)) // most take under a millisecond
+	about := ""
+	if res.Estimated {
+		about = "about "
+	}
+	fmt.Fprintf(w, "%s%d result(s) in %s\n", about, res.Total, res.Took.Round(10*time.Microsecond)) // most take under a millisecond
 	if res.Wider != "" {
 		fmt.Fprintf(w, "%s (its last letter with more signs, as a compound may write it) finds %d\n", res.Wider, res.WiderTotal)
 	}

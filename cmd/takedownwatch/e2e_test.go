@@ -121,6 +121,22 @@ func TestExampleConfig_OneCycleOnSandbox(t *testing.T) {
 				t.Errorf("search's text output lacks %s's URL %s", h.PostID, h.PostURL)
 			}
 		}
+		// Paging: the first page says how to ask for the next, which
+		// goes on where the whole list does.
+		first, _, _ := runCLI(t, "search", "says", "--limit", "2", "--config", path)
+		if want := fmt.Sprintf("results 1 to 2 of %d: --offset 2 for the next 2", res.Total); res.Total > 2 && !strings.Contains(first, want) {
+			t.Errorf("first page lacks %q:\n%s", want, first)
+		}
+		out, _, _ = runCLI(t, "search", "says", "--json", "--limit", "2", "--offset", "2", "--config", path)
+		var page struct{ Hits []struct{ PostID string } }
+		if err := json.Unmarshal([]byte(out), &page); err != nil || len(page.Hits) != min(2, max(0, len(res.Hits)-2)) {
+			t.Fatalf("--offset 2: %v\n%s", err, out)
+		}
+		for i, h := range page.Hits {
+			if h.PostID != res.Hits[2+i].PostID {
+				t.Errorf("--offset 2 hit %d is %s, the whole list's is %s", i, h.PostID, res.Hits[2+i].PostID)
+			}
+		}
 		return res.Total
 	}
 	if n := total(); n != 3*len(cfg.Sources) {
