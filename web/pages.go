@@ -85,11 +85,13 @@ func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
 	http.StripPrefix("/static/", http.FileServer(http.FS(sub))).ServeHTTP(w, r)
 }
 
+// fmtTime shows a time to the second: a removal is bracketed by checks
+// seconds apart, and an archivist cites the times the page shows.
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
 }
 
 // eventView is an event as the pages show it.
