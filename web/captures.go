@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -46,10 +47,19 @@ func (h *Handler) capture(w http.ResponseWriter, r *http.Request, rest string) {
 	}
 	pos := warc.Position{File: c.WARCFile, Offset: c.WARCOffset, Length: c.WARCLength, RecordID: c.RecordID}
 	if ext == "warc" {
+		rec, err := warc.ReadAt(h.o.WARCDir, pos)
+		problem := damage(c, rec, err)
+		if problem != "" && r.URL.Query().Get("damaged") != "1" {
+			h.damaged(w, c, problem, "; ?damaged=1 downloads the bytes as they are")
+			return
+		}
 		raw, err := warc.ReadRaw(h.o.WARCDir, pos)
 		if err != nil {
-			h.internal(w, "capture record", err)
+			h.damaged(w, c, err.Error(), "")
 			return
+		}
+		if problem != "" {
+			w.Header().Set("X-Archive-Fixity", "failed")
 		}
 		w.Header().Set("Content-Type", "application/warc")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="capture-%d.warc.gz"`, c.ID))
@@ -58,8 +68,16 @@ func (h *Handler) capture(w http.ResponseWriter, r *http.Request, rest string) {
 	}
 	rec, body, err := h.payload(r, c)
 	if err != nil {
-		h.internal(w, "capture", err)
+		if errors.Is(err, context.Canceled) {
+			h.internal(w, "capture", err)
+		} else {
+			h.damaged(w, c, err.Error(), "")
+		}
 		return
+	}
+	problem := damage(c, rec, nil)
+	if problem != "" {
+		w.Header().Set("X-Archive-Fixity", "failed")
 	}
 	w.Header().Set("Content-Security-Policy", sandboxCSP)
 	w.Header().Set("X-Archive-Capture", strconv.FormatInt(c.ID, 10))
@@ -73,6 +91,9 @@ func (h *Handler) capture(w http.ResponseWriter, r *http.Request, rest string) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# takedownwatch capture %d: %s\n# fetched %s via %s; WARC %s @%d; %s record; payload %s\n",
 		c.ID, c.URL, fmtTime(c.At), c.Vantage, c.WARCFile, c.WARCOffset, c.RecordType, c.PayloadDigest)
+	if problem != "" {
+		fmt.Fprintf(&b, "# FIXITY CHECK FAILED: %s (takedownwatch verify lists every damaged record)\n", problem)
+	}
 	if c.Truncated {
 		b.WriteString("# the body was cut at the size cap (WARC-Truncated: length)\n")
 	}
@@ -94,6 +115,34 @@ func (h *Handler) capture(w http.ResponseWriter, r *http.Request, rest string) {
 	b.Write(body)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write(b.Bytes())
+}
+
+// damage says what is wrong with a capture's record as read (rec, err):
+// unreadable, failing its own digests, or not the record metadata names;
+// "" when intact.
+func damage(c *store.Capture, rec *warc.Record, err error) string {
+	switch {
+	case err != nil:
+		return err.Error()
+	case len(rec.Problems) > 0:
+		msgs := make([]string, len(rec.Problems))
+		for i, p := range rec.Problems {
+			msgs[i] = p.Error()
+		}
+		return strings.Join(msgs, "; ")
+	case c.BlockDigest != "" && rec.BlockDigest != c.BlockDigest:
+		return fmt.Sprintf("block digest %s, metadata says %s", rec.BlockDigest, c.BlockDigest)
+	}
+	return ""
+}
+
+// damaged answers for a capture whose record cannot be read as archived:
+// the archive is damaged, which the archivist must learn as such (and not
+// as "internal error"); the log says it too.
+func (h *Handler) damaged(w http.ResponseWriter, c *store.Capture, problem, more string) {
+	h.log.WithField("capture", c.ID).WithField("file", c.WARCFile).Error("archived record damaged: " + problem)
+	jsonError(w, http.StatusInternalServerError, fmt.Sprintf("capture %d: its WARC record (%s@%d) is damaged: %s; `takedownwatch verify` lists every damaged record%s",
+		c.ID, c.WARCFile, c.WARCOffset, problem, more))
 }
 
 // payload reads a capture's response and its body; a revisit's body is

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+)
+
+// A damaged record is answered as damage (what, where, and that verify
+// lists it), not as an internal error, and its raw bytes are not handed
+// out as if intact.
+func TestCapture_DamagedRecord(t *testing.T) {
+	e := newEvidence(t, Options{})
+	c := e.firstCap
+	path := filepath.Join(e.a.WARCDir(), c.WARCFile)
+	if _, err := os.Stat(path); err != nil {
+		path += ".open" // the writer still has it
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 1)
+	at := c.WARCOffset + c.WARCLength/2
+	if _, err := f.ReadAt(b, at); err != nil {
+		t.Fatal(err)
+	}
+	b[0] ^= 0xff
+	if _, err := f.WriteAt(b, at); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	get := func(path string) (int, http.Header, string) {
+		t.Helper()
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(body)
+	}
+	id := fmt.Sprint(c.ID)
+	for _, p := range []string{"/captures/" + id, "/captures/" + id + ".warc"} {
+		code, _, body := get(p)
+		if code != http.StatusInternalServerError || !strings.Contains(body, "is damaged") ||
+			!strings.Contains(body, c.WARCFile) || !strings.Contains(body, "takedownwatch verify") {
+			t.Errorf("%s: %d %s", p, code, body)
+		}
+	}
+	code, h, body := get("/captures/" + id + ".warc?damaged=1")
+	if code != http.StatusOK || h.Get("X-Archive-Fixity") != "failed" || int64(len(body)) != c.WARCLength {
+		t.Errorf("?damaged=1: %d, fixity %q, %d bytes (record %d)", code, h.Get("X-Archive-Fixity"), len(body), c.WARCLength)
+	}
+	// the other captures still read
+	if code, _, _ := get(fmt.Sprintf("/captures/%d", e.goneCap.ID)); code != http.StatusOK {
+		t.Errorf("an intact capture beside the damaged one: %d", code)
+	}
+}
