@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -70,4 +71,20 @@ func (c *genCache[T]) put(key string, gen generation, v T) {
 		c.gen, c.byKey = gen, map[string]T{}
 	}
 	c.byKey[key] = v
+}
+
+// feedMaxAge is how long a reader may keep a feed before asking again.
+const feedMaxAge = 300
+
+// cacheControl lets readers keep an answer for maxAge seconds, and shared
+// caches too unless a read token guards it: a proxy would hand what one
+// reader was let see to whoever asks next ("public" even overrides the
+// rule that keeps shared caches from answers to requests with
+// Authorization, RFC 9111 section 3.5).
+func (h *Handler) cacheControl(maxAge int) string {
+	scope := "public"
+	if h.o.ReadToken.Value() != "" {
+		scope = "private"
+	}
+	return scope + ", max-age=" + strconv.Itoa(maxAge)
 }

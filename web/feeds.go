@@ -13,9 +13,6 @@ import (
 	"github.com/takedownwatch/takedownwatch/feeds"
 )
 
-// feedCache is how long readers and proxies may keep a feed.
-const feedCache = "public, max-age=300"
-
 // feed serves /feeds/NAME.EXT, NAME possibly with slashes (actors/hun-sen).
 func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/feeds/")
@@ -52,7 +49,7 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 		}
 		key = r.URL.Path + "?" + r.URL.RawQuery
 		if c, ok := h.feeds.get(key, gen); ok {
-			serveBytes(w, r, c.contentType, c.updated, c.body)
+			h.serveBytes(w, r, c.contentType, c.updated, c.body)
 			return
 		}
 	}
@@ -86,7 +83,7 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 	if key != "" {
 		h.feeds.put(key, gen, renderedFeed{body: b.Bytes(), contentType: format.ContentType(), updated: f.Updated()})
 	}
-	serveBytes(w, r, format.ContentType(), f.Updated(), b.Bytes())
+	h.serveBytes(w, r, format.ContentType(), f.Updated(), b.Bytes())
 }
 
 // renderedFeed is a feed as served.
@@ -121,15 +118,30 @@ func (h *Handler) opml(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	serveBytes(w, r, "text/x-opml; charset=utf-8", time.Time{}, b.Bytes())
+	h.serveBytes(w, r, "text/x-opml; charset=utf-8", time.Time{}, b.Bytes())
 }
 
-// serveBytes answers with validators (a strong ETag of the bytes and
-// Last-Modified), so conditional requests get 304.
-func serveBytes(w http.ResponseWriter, r *http.Request, contentType string, modified time.Time, body []byte) {
+// serveBytes answers with validators (a strong ETag of the bytes and,
+// when it is safe, Last-Modified), so conditional requests get 304.
+func (h *Handler) serveBytes(w http.ResponseWriter, r *http.Request, contentType string, modified time.Time, body []byte) {
 	sum := sha256.Sum256(body)
 	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Cache-Control", feedCache)
-	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
+	w.Header().Set("Cache-Control", h.cacheControl(feedMaxAge))
+	http.ServeContent(w, r, "", lastModified(modified, h.o.Clock()), bytes.NewReader(body))
+}
+
+// lastModified is the Last-Modified to send for a response reflecting
+// changes up to modified, made at now; zero sends none. Last-Modified counts
+// whole seconds: after a change in the current second another may follow
+// within it, and a client holding only that date would be told 304 and
+// never see it. So, as Apache does for files, such a response goes out
+// with its ETag alone, and http.ServeContent, given no time, ignores
+// If-Modified-Since; once the second is over the date is safe to send and
+// to compare. A time after now (a clock set back) is no safer.
+func lastModified(modified, now time.Time) time.Time {
+	if !modified.Before(now.Truncate(time.Second)) {
+		return time.Time{}
+	}
+	return modified
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -103,12 +104,19 @@ func (f fakeSearch) Search(_ context.Context, q SearchQuery) (*SearchResult, err
 
 func newTestServer(t *testing.T, search Searcher) (*httptest.Server, *store.Store) {
 	t.Helper()
+	return newFeedServer(t, Options{Search: search})
+}
+
+// newFeedServer serves the seeded archive with o, its store, site,
+// platforms and log filled in.
+func newFeedServer(t *testing.T, o Options) (*httptest.Server, *store.Store) {
+	t.Helper()
 	st := seed(t)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
 	t.Cleanup(srv.Close)
-	srv.Config.Handler = New(Options{Store: st, Search: search, Site: feeds.Site{BaseURL: srv.URL}, Platforms: []string{"feed"},
-		Log: logrus.NewEntry(logrus.New())})
+	o.Store, o.Site, o.Platforms, o.Log = st, feeds.Site{BaseURL: srv.URL}, []string{"feed"}, logrus.NewEntry(logrus.New())
+	srv.Config.Handler = New(o)
 	return srv, st
 }
 
@@ -194,6 +202,115 @@ func TestFeeds_ConditionalGet(t *testing.T) {
 	}
 	if resp, _ := get(t, srv.URL+"/feeds/search.rss?q=x", nil); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("saved search without an index: %d, want 503", resp.StatusCode)
+	}
+}
+
+// TestFeeds_LastModifiedWithinTheSecond: Last-Modified counts whole
+// seconds, so a feed whose newest event lies in the current second may
+// still change within it; a client holding only that date would miss the
+// change. Such an answer goes out with its ETag alone, and If-Modified-Since
+// answers 304 only once the second is over.
+func TestFeeds_LastModifiedWithinTheSecond(t *testing.T) {
+	var mu sync.Mutex
+	var now time.Time
+	setNow := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+	srv, st := newFeedServer(t, Options{Clock: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	second := time.Date(2026, 4, 3, 9, 0, 0, 0, time.UTC)
+	edit := func(at time.Time) {
+		t.Helper()
+		err := st.Write(t.Context(), func(tx *store.Tx) error {
+			return tx.AddEvent(&store.Event{Type: store.EventEdited, At: at, PostID: store.PostID("feed", "1"), SourceID: "opp-src", Diff: "-a\n+b\n"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	const path = "/feeds/events.rss"
+	sameSecond := second.Format(http.TimeFormat)
+
+	edit(second.Add(200 * time.Millisecond))
+	setNow(second.Add(300 * time.Millisecond))
+	first, _ := get(t, srv.URL+path, nil)
+	if first.StatusCode != 200 || first.Header.Get("ETag") == "" {
+		t.Fatalf("first GET: %d, ETag %q", first.StatusCode, first.Header.Get("ETag"))
+	}
+	if lm := first.Header.Get("Last-Modified"); lm != "" {
+		t.Errorf("Last-Modified %q for a feed changed in the current second, want none", lm)
+	}
+
+	edit(second.Add(500 * time.Millisecond))
+	setNow(second.Add(600 * time.Millisecond))
+	for _, h := range []http.Header{{"If-Modified-Since": {sameSecond}}, {"If-None-Match": {first.Header.Get("ETag")}}} {
+		if resp, _ := get(t, srv.URL+path, h); resp.StatusCode != 200 {
+			t.Errorf("%v after a second event in the same second: %d, want 200", h, resp.StatusCode)
+		}
+	}
+
+	setNow(second.Add(1500 * time.Millisecond))
+	later, _ := get(t, srv.URL+path, nil)
+	etag := later.Header.Get("ETag")
+	if lm := later.Header.Get("Last-Modified"); lm != sameSecond {
+		t.Fatalf("Last-Modified %q once the second is over, want %q", lm, sameSecond)
+	}
+	for _, c := range []struct {
+		h    http.Header
+		want int
+	}{
+		{http.Header{"If-Modified-Since": {sameSecond}}, 304},
+		{http.Header{"If-Modified-Since": {second.Add(-time.Second).Format(http.TimeFormat)}}, 200},
+		// If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).
+		{http.Header{"If-None-Match": {first.Header.Get("ETag")}, "If-Modified-Since": {sameSecond}}, 200},
+		{http.Header{"If-None-Match": {etag}, "If-Modified-Since": {second.Add(-time.Hour).Format(http.TimeFormat)}}, 304},
+	} {
+		if resp, _ := get(t, srv.URL+path, c.h); resp.StatusCode != c.want {
+			t.Errorf("%v: %d, want %d", c.h, resp.StatusCode, c.want)
+		}
+	}
+}
+
+// TestFeeds_EmptyHasValidator: an empty feed has no newest event to date
+// it, but renders the same bytes each time, so its ETag answers 304.
+func TestFeeds_EmptyHasValidator(t *testing.T) {
+	srv, _ := newTestServer(t, nil)
+	const path = "/feeds/affiliations/civil_society.rss"
+	resp, body := get(t, srv.URL+path, nil)
+	if resp.StatusCode != 200 || resp.Header.Get("ETag") == "" {
+		t.Fatalf("empty feed: %d, ETag %q\n%s", resp.StatusCode, resp.Header.Get("ETag"), body)
+	}
+	if resp, _ := get(t, srv.URL+path, http.Header{"If-None-Match": {resp.Header.Get("ETag")}}); resp.StatusCode != 304 {
+		t.Errorf("empty feed with its ETag: %d, want 304", resp.StatusCode)
+	}
+}
+
+// TestFeeds_WriteMethods: nothing is ever written to a feed, so a write
+// answers 405 whatever token it carries; a 401 would suggest a token helps.
+func TestFeeds_WriteMethods(t *testing.T) {
+	for _, o := range []struct {
+		name string
+		opts Options
+		auth string
+	}{
+		{"public", Options{}, ""},
+		{"private, no token", Options{AdminToken: "s3cret-admin", ReadToken: "r3ad"}, ""},
+		{"private, admin token", Options{AdminToken: "s3cret-admin", ReadToken: "r3ad"}, "Bearer s3cret-admin"},
+	} {
+		srv, _ := newFeedServer(t, o.opts)
+		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
+			for _, path := range []string{"/feeds/events.rss", "/feeds/actors/opp.atom", "/feeds.opml"} {
+				req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader("x"))
+				if o.auth != "" {
+					req.Header.Set("Authorization", o.auth)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET, HEAD" {
+					t.Errorf("%s: %s %s: %d, Allow %q; want 405, Allow GET, HEAD", o.name, method, path, resp.StatusCode, resp.Header.Get("Allow"))
+				}
+			}
+		}
 	}
 }
 

@@ -81,7 +81,7 @@ func (h *Handler) errorPage(w http.ResponseWriter, status int, msg string) {
 
 func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
 	sub, _ := fs.Sub(staticFS, "static")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("Cache-Control", h.cacheControl(3600))
 	http.StripPrefix("/static/", http.FileServer(http.FS(sub))).ServeHTTP(w, r)
 }
 

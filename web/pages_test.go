@@ -240,6 +240,14 @@ func TestAuth(t *testing.T) {
 		{"private read with admin token", "s3cret-admin", "r3ad", http.MethodGet, "/feeds/events.rss", "Bearer s3cret-admin", 200},
 		{"private health stays open", "s3cret-admin", "r3ad", http.MethodGet, "/healthz", "", 200},
 		{"private memento", "", "r3ad", http.MethodGet, "/timemap/link/https://x.example/", "", 401},
+		{"private read with the read token as basic password", "s3cret-admin", "r3ad", http.MethodGet, "/feeds/events.rss", basic("reader", "r3ad"), 200},
+		{"private page with the read token as basic password", "s3cret-admin", "r3ad", http.MethodGet, "/api/events", basic("", "r3ad"), 200},
+		{"private read with a wrong basic password", "s3cret-admin", "r3ad", http.MethodGet, "/feeds/events.rss", basic("reader", "wrong"), 401},
+		{"admin token never as basic password", "s3cret-admin", "r3ad", http.MethodGet, "/feeds/events.rss", basic("reader", "s3cret-admin"), 401},
+		{"write with the admin token as basic password", "s3cret-admin", "", http.MethodPost, "/api/reports", basic("admin", "s3cret-admin"), 401},
+		{"write with the read token as basic password", "s3cret-admin", "r3ad", http.MethodPost, "/api/reports", basic("reader", "r3ad"), 401},
+		{"write to a feed", "s3cret-admin", "r3ad", http.MethodPost, "/feeds/events.rss", "", 405},
+		{"write to a feed with the admin token", "s3cret-admin", "", http.MethodDelete, "/feeds.opml", "Bearer s3cret-admin", 405},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
