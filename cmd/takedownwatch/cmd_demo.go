@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 )
@@ -29,7 +31,7 @@ func demoCmd() *command {
 			"(posts, an edit, deletions, a withholding and its lifting) unfolding in a few minutes",
 		flags: func(fs *flag.FlagSet) any {
 			o := &demoOpts{}
-			fs.StringVar(&o.data, "data", "", "data directory (default: a new temporary directory, kept after exit)")
+			fs.StringVar(&o.data, "data", "", "the demo's directory: its config (takedownwatch.yaml) and data/, the archive (default: a new temporary directory, kept after exit; an existing demo's is refused)")
 			fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "HTTP address (port 0: any free port)")
 			fs.DurationVar(&o.interval, "interval", 10*time.Second, "how often each sandbox source is collected (at least 1s)")
 			fs.DurationVar(&o.duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
@@ -81,8 +83,18 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 			return err
 		}
 		o.data = dir
+	} else if archive.Exists(filepath.Join(o.data, "data")) {
+		// The sandbox starts afresh each run, on new ports: the posts of
+		// the last run would read as other posts, gone for good.
+		return usagef("demo: %s already holds a demo's archive; the sandbox tells its story afresh each run, so give a new --data "+
+			"(to look at that archive: takedownwatch serve --config %s, or export, search, verify with it)",
+			o.data, filepath.Join(o.data, "takedownwatch.yaml"))
 	} else if err := os.MkdirAll(o.data, 0o755); err != nil {
 		return fmt.Errorf("demo: --data: %w", err)
+	}
+	listen, base, err := demoAddress(o.listen)
+	if err != nil {
+		return usagef("demo: --listen: %v", err)
 	}
 	sb, err := sandbox.New(sandbox.Options{Hosts: 2, ErrorLog: nil})
 	if err != nil {
@@ -92,7 +104,7 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(o.data, "data")
-	cfg.HTTP.Listen = o.listen
+	cfg.HTTP.Listen, cfg.HTTP.BaseURL = listen, base
 	cfg.Fetch.PerHostInterval = config.Duration(100 * time.Millisecond)
 	// The story runs in minutes, so the detector's clock does too: checks
 	// every interval, a removal confirmed by two answers an interval apart.
@@ -203,6 +215,29 @@ func tellStory(ctx context.Context, log *logrus.Entry, every time.Duration, acc 
 		t.Reset(every)
 	}
 	log.Info("story told; the daemon keeps watching (Ctrl-C stops)")
+}
+
+// demoAddress picks the port now when listen asks for any (port 0), so the
+// config the demo leaves has the address it served: its feeds and pages
+// link there. It returns the address to listen on and the base URL.
+func demoAddress(listen string) (string, string, error) {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "", "", err
+	}
+	if port == "0" {
+		l, err := net.Listen("tcp", listen)
+		if err != nil {
+			return "", "", err
+		}
+		_, port, _ = net.SplitHostPort(l.Addr().String())
+		l.Close() // serve takes it again in a moment
+	}
+	linkHost := host
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		linkHost = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port), "http://" + net.JoinHostPort(linkHost, port), nil
 }
 
 // writeDemoConfig leaves a config beside the demo's archive, so the read

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -49,6 +51,20 @@ func TestDemo_StoryIsDetected(t *testing.T) {
 	}
 	if reasons["deleted"] != 2 || reasons["withheld_legal"] != 1 {
 		t.Errorf("removals by reason %v, want 2 deleted and 1 withheld_legal", reasons)
+	}
+	// The config it leaves links to the address it listened on (port 0
+	// picked one), and a second demo in the same directory is refused:
+	// its sandbox would tell the story afresh, on other ports.
+	cfgText, err := os.ReadFile(filepath.Join(dir, "takedownwatch.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(out.String())
+	if m == nil || !strings.Contains(string(cfgText), "base_url: "+m[1]+"\n") {
+		t.Errorf("the demo's config does not link to where it listened (%v):\n%s", m, cfgText)
+	}
+	if _, errOut, code := runCLI(t, "demo", "--data", dir, "--listen", "127.0.0.1:0"); code != 2 || !strings.Contains(errOut, "already holds a demo's archive") {
+		t.Errorf("a second demo in %s: exit %d, %s", dir, code, errOut)
 	}
 	// The config the demo leaves behind works for the read commands.
 	if out, _, code := runCLI(t, "verify", "--config", filepath.Join(dir, "takedownwatch.yaml")); code != 0 {
