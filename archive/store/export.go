@@ -20,6 +20,9 @@ type Filter struct {
 	Actor        string
 	Affiliation  string
 	Platform     string
+	// States: posts in these states only (posts and their counts; the
+	// other kinds have no state of their own).
+	States []string
 }
 
 func (f Filter) where(timeExpr string) (string, []any) {
@@ -44,6 +47,21 @@ func (f Filter) where(timeExpr string) (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// postWhere is where for posts (alias p): by publication time, else
+// first seen, and by state.
+func (f Filter) postWhere() (string, []any) {
+	where, args := f.where("coalesce(p.published, p.first_seen)")
+	if len(f.States) == 0 {
+		return where, args
+	}
+	b, _ := json.Marshal(f.States)
+	cond := "p.state IN (SELECT value FROM json_each(?))"
+	if where == "" {
+		return " WHERE " + cond, []any{string(b)}
+	}
+	return where + " AND " + cond, append(args, string(b))
 }
 
 // EventRow is one event with what an export or a feed shows of it.
@@ -661,7 +679,7 @@ type PostRow struct {
 
 // EachPost streams posts ordered by first sight.
 func (s *Store) EachPost(ctx context.Context, f Filter, fn func(*PostRow) error) error {
-	where, args := f.where("coalesce(p.published, p.first_seen)")
+	where, args := f.postWhere()
 	return s.eachPostWhere(ctx, where, args, ` ORDER BY p.first_seen, p.id`, fn)
 }
 
@@ -840,7 +858,7 @@ func (s *Store) CountEvents(ctx context.Context, f Filter) (int, error) {
 
 // CountPosts counts the posts EachPost streams for f.
 func (s *Store) CountPosts(ctx context.Context, f Filter) (int, error) {
-	where, args := f.where("coalesce(p.published, p.first_seen)")
+	where, args := f.postWhere()
 	return s.countRows(ctx, "posts", `SELECT count(*) FROM posts p
 LEFT JOIN sources s ON s.id = p.source_id
 LEFT JOIN actors a ON a.id = s.actor_id`+where, args)

@@ -107,7 +107,7 @@ JOIN reports r ON r.id = rt.report_id WHERE rt.canonical_url = ? ORDER BY r.file
 
 const reportColumns = `r.id, r.channel, r.channel_id, r.reporter, r.filed_at, r.kind, r.legal_basis, r.jurisdiction,
     r.source_url, r.notes, r.received_at, coalesce(r.capture_id, 0), r.raw, coalesce(r.fingerprint, ''),
-    (SELECT json_group_array(url) FROM (SELECT url FROM report_targets WHERE report_id = r.id ORDER BY url)),
+    (SELECT json_group_array(url) FROM (SELECT url FROM report_targets WHERE report_id = r.id ORDER BY rowid)), -- as the report lists them
     (SELECT json_group_array(post_id) FROM (SELECT post_id FROM report_posts WHERE report_id = r.id ORDER BY post_id))`
 
 func scanReport(row scanner) (*Report, error) {

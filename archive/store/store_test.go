@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -176,5 +177,28 @@ func TestPostURLs(t *testing.T) {
 	}
 	if got, err := s.PostURLs(t.Context(), nil); err != nil || len(got) != 0 {
 		t.Errorf("PostURLs(nil) = %v, %v; want an empty map", got, err)
+	}
+}
+
+// A report's target URLs come back in the order the report lists them: a
+// notice's own order is part of what it says.
+func TestReport_TargetsInTheReportsOrder(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	urls := []string{"https://z.example/3", "https://a.example/1", "https://m.example/2"}
+	err := s.Write(t.Context(), func(tx *Tx) error {
+		_, err := tx.AddReport(&Report{ID: "r1", Channel: "moi", FiledAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+			ReceivedAt: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Fingerprint: "f", TargetURLs: urls}, func(u string) string { return u })
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := s.EachReport(t.Context(), Filter{}, func(r *Report) error { got = r.TargetURLs; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, urls) {
+		t.Errorf("targets %v, want %v", got, urls)
 	}
 }

@@ -24,7 +24,7 @@ type exportOpts struct {
 
 func exportCmd() *command {
 	return &command{
-		name: "export", args: "events|posts|reports|metrics|stats --format csv|jsonl [--out FILE] [--bom] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--ids-only] [--corrections] [--restricted]\n  | wacz --out FILE.wacz [--state S] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P]",
+		name: "export", args: "events|posts|reports|metrics|stats --format csv|jsonl [--out FILE] [--bom] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P] [--state S] [--ids-only] [--corrections] [--restricted]\n  | wacz --out FILE.wacz [--state S] [--since T] [--until T] [--actor A] [--affiliation F] [--platform P]",
 		summary: "research exports, with the stable columns of docs/codebook.md",
 		flags: func(fs *flag.FlagSet) any {
 			o := &exportOpts{}
@@ -54,8 +54,13 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	if kind == "wacz" {
 		return runExportWACZ(ctx, e, o)
 	}
-	if len(o.wacz.states) > 0 {
-		return usagef("export: --state applies to wacz")
+	if len(o.wacz.states) > 0 && kind != "posts" {
+		return usagef("export: --state applies to posts and wacz (the other kinds are not posts)")
+	}
+	for _, s := range o.wacz.states {
+		if !contains(postStates, s) {
+			return usagef("export: --state %q: want one of %v", s, postStates)
+		}
 	}
 	format, err := export.ParseFormat(o.format)
 	if err != nil {
@@ -65,6 +70,7 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	if err != nil {
 		return err
 	}
+	f.States = o.wacz.states
 	if o.idsOnly && kind != "posts" {
 		return usagef("export: --ids-only applies to posts")
 	}

@@ -23,7 +23,7 @@ type waczOpts struct {
 }
 
 func (o *waczOpts) register(fs *flag.FlagSet) {
-	fs.Var(&o.states, "state", "wacz: only posts in state `S` (repeatable): "+strings.Join(postStates, ", "))
+	fs.Var(&o.states, "state", "posts, wacz: only posts in state `S` (repeatable): "+strings.Join(postStates, ", "))
 }
 
 // runExportWACZ writes the captures of the selected posts as a WACZ file:

@@ -452,3 +452,49 @@ func TestOut_BadPaths(t *testing.T) {
 		t.Errorf("left behind: %v", left)
 	}
 }
+
+// --state selects posts by state, as it does for wacz; the other kinds,
+// which are not posts, refuse it.
+func TestExport_PostsByState(t *testing.T) {
+	cfg := seededConfig(t, "")
+	a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: filepath.Join(filepath.Dir(cfg), "data")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Store.Write(t.Context(), func(tx *store.Tx) error {
+		return tx.InsertPost(&store.Post{Platform: "feed", PlatformID: "2", SourceID: "hs-feed", PostURL: "https://gov.example/p/2",
+			CanonicalURL: "https://gov.example/p/2", FirstSeen: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), State: "live"})
+	})
+	a.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _, code := runCLI(t, "export", "posts", "--format", "jsonl", "--config", cfg)
+	if code != 0 {
+		t.Fatal("export posts")
+	}
+	byState := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(all), "\n") {
+		var p struct{ State string }
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatal(err)
+		}
+		byState[p.State]++
+	}
+	if byState["removed"] == 0 || len(byState) < 2 {
+		t.Fatalf("the seeded archive's posts by state %v: the test needs removed posts and others", byState)
+	}
+	out, errOut, code := runCLI(t, "export", "posts", "--format", "jsonl", "--state", "removed", "--config", cfg)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != byState["removed"] || strings.Count(out, `"state":"removed"`) != len(lines) {
+		t.Errorf("--state removed: exit %d %s, %d lines, want %d removed posts:\n%s", code, errOut, len(lines), byState["removed"], out)
+	}
+	for _, c := range []struct{ args, want string }{
+		{"events --state removed", "--state applies to posts and wacz"},
+		{"posts --state gone", `--state "gone": want one of`},
+	} {
+		if _, errOut, code := runCLI(t, append(append([]string{"export"}, strings.Fields(c.args)...), "--format", "csv", "--config", cfg)...); code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("export %s: exit %d %q, want 2 and %q", c.args, code, errOut, c.want)
+		}
+	}
+}

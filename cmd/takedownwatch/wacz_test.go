@@ -325,8 +325,8 @@ func TestExportWACZ_Refuses(t *testing.T) {
 			}
 		})
 	}
-	if _, errOut, code := runCLI(t, "export", "--config", cfg, "posts", "--format", "csv", "--state", "removed"); code != 2 || !strings.Contains(errOut, "--state applies to wacz") {
-		t.Errorf("export posts --state: %d %q", code, errOut)
+	if _, errOut, code := runCLI(t, "export", "--config", cfg, "events", "--format", "csv", "--state", "removed"); code != 2 || !strings.Contains(errOut, "--state applies to posts and wacz") {
+		t.Errorf("export events --state: %d %q", code, errOut)
 	}
 }
 
