@@ -211,7 +211,7 @@ func sourcesCmd() *command {
 				return err
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "SOURCE\tACTOR\tPLATFORM\tSTATE\tLAST SUCCESS\tFAILURES\tPOSTS\tREMOVED\tBACKLOG\tLAST ERROR")
+			fmt.Fprintln(tw, "SOURCE\tACTOR\tPLATFORM\tSTATE\tLAST SUCCESS\tFAILURES\tPOSTS\tREMOVED NOW\tBACKLOG\tLAST ERROR")
 			seen := map[string]bool{}
 			var channels []store.ChannelHealth
 			if archive.Exists(cfg.DataDir) {
