@@ -142,17 +142,17 @@ func (h *Handler) apiPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	type version struct {
-		Version   int       `json:"version"`
-		FirstSeen time.Time `json:"first_seen"`
-		LastSeen  time.Time `json:"last_seen"`
-		Title     string    `json:"title"`
-		Text      string    `json:"text"`
-		Media     []string  `json:"media"`
-		Capture   *string   `json:"capture"`
+		Version   int      `json:"version"`
+		FirstSeen string   `json:"first_seen"` // the exports' time format (whole seconds, UTC)
+		LastSeen  string   `json:"last_seen"`
+		Title     string   `json:"title"`
+		Text      string   `json:"text"`
+		Media     []string `json:"media"`
+		Capture   *string  `json:"capture"`
 	}
 	vs := []version{}
 	for i, v := range versions {
-		vv := version{Version: i + 1, FirstSeen: v.FirstSeen.UTC(), LastSeen: v.LastSeen.UTC(), Title: v.Title, Text: v.Text, Media: v.Media}
+		vv := version{Version: i + 1, FirstSeen: export.FormatTime(v.FirstSeen), LastSeen: export.FormatTime(v.LastSeen), Title: v.Title, Text: v.Text, Media: v.Media}
 		if vv.Media == nil {
 			vv.Media = []string{}
 		}
