@@ -28,6 +28,14 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	p := feeds.Params{Limit: feeds.DefaultLimit, Corrections: q.Get("corrections") == "1", Q: q.Get("q"), States: q["state"]}
+	for _, st := range p.States {
+		if !contains(postStates, st) {
+			// a typo would follow nothing, silently, for as long as the
+			// reader keeps the subscription
+			http.Error(w, "state: unknown value "+strconv.Quote(st)+"; want one of "+strings.Join(postStates, ", "), http.StatusBadRequest)
+			return
+		}
+	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

@@ -155,6 +155,7 @@ func TestFeeds_HTTP(t *testing.T) {
 		{"/feeds/search.rss?q=rally&state=removed", 200, "application/rss+xml; charset=utf-8", 1, "rally"},
 		{"/feeds/events.rss?limit=2", 200, "application/rss+xml; charset=utf-8", 2, ""},
 		{"/feeds/events.rss?limit=abc", 400, "", 0, ""},
+		{"/feeds/search.rss?q=rally&state=gone", 400, "", 0, ""},
 		{"/feeds/events.xml", 404, "", 0, ""},
 		{"/feeds/actors/nobody.rss", 404, "", 0, ""},
 		{"/feeds/affiliations/aliens.rss", 404, "", 0, ""},

@@ -155,7 +155,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		Recent                              []eventView
 	}{page: page{Title: "Search", Feeds: h.feedLinks("removals", "Removals")}, Q: q,
 		State: v.Get("state"), Actor: v.Get("actor"), Since: v.Get("since"), Until: v.Get("until"),
-		States: []string{"live", "suspect", "removed", "restricted", "hidden"}, Sorts: Sorts}
+		States: postStates, Sorts: Sorts}
 	if data.Q.Sort == "" {
 		data.Q.Sort = "relevance"
 	}
@@ -285,6 +285,9 @@ func pageHref(v url.Values, offset int) string {
 	return "/?" + q.Encode()
 }
 
+// postStates are the states a post can be in, as searches and feeds take them.
+var postStates = []string{store.StateLive, store.StateSuspect, store.StateRemoved, store.StateRestricted, store.StateHidden}
+
 // QueryError is a search the user asked wrongly (a 400, never a 500).
 type QueryError struct{ Msg string }
 
@@ -325,7 +328,7 @@ func ParseSearch(v url.Values, defLimit int) (SearchQuery, error) {
 		return out, nil
 	}
 	var err error
-	if q.States, err = one("state", []string{"live", "suspect", "removed", "restricted", "hidden"}); err != nil {
+	if q.States, err = one("state", postStates); err != nil {
 		return q, err
 	}
 	if q.Reasons, err = one("reason", feeds.Reasons); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"strings"
 
 	"github.com/takedownwatch/takedownwatch/feeds"
 	"github.com/takedownwatch/takedownwatch/web"
@@ -29,7 +30,7 @@ func feedCmd() *command {
 		summary: "write one feed, as served under /feeds/NAME.EXT (e.g. removals, actors/hun-sen), for static hosting",
 		flags: func(fs *flag.FlagSet) any {
 			o := &feedOpts{}
-			fs.StringVar(&o.format, "format", "atom", "rss, atom or json")
+			fs.StringVar(&o.format, "format", "", "rss, atom or json (default: the extension NAME ends in, as in the feed's URL, else atom)")
 			fs.StringVar(&o.out, "out", "", "write to `FILE` instead of stdout")
 			fs.IntVar(&o.limit, "limit", feeds.DefaultLimit, "items, at most 500")
 			fs.BoolVar(&o.corrections, "corrections", false, "keep likely corrections in removal feeds")
@@ -41,6 +42,20 @@ func feedCmd() *command {
 			o := opts.(*feedOpts)
 			if len(args) != 1 {
 				return usagef("feed: name one feed (events, removals, actors/ID, affiliations/NAME, platforms/NAME, reasons/REASON, search --q QUERY)")
+			}
+			// a name as the URL ends (removals.rss) says its format
+			name := args[0]
+			if i := strings.LastIndexByte(name, '.'); i > 0 {
+				base, ext := name[:i], name[i+1:]
+				if _, err := feeds.ParseFormat(ext); err == nil {
+					if o.format != "" && o.format != ext {
+						return usagef("feed: %s is %s, --format says %s", name, ext, o.format)
+					}
+					name, o.format = base, ext
+				}
+			}
+			if o.format == "" {
+				o.format = "atom"
 			}
 			format, err := feeds.ParseFormat(o.format)
 			if err != nil {
@@ -61,7 +76,7 @@ func feedCmd() *command {
 			// A saved search reads the index, which the other feeds do
 			// without; opened read-only, so beside a running serve too.
 			var search feeds.Searcher
-			if args[0] == "search" {
+			if name == "search" {
 				for _, st := range o.states {
 					if !contains(postStates, st) {
 						return usagef("feed: --state %q: want one of %v", st, postStates)
@@ -77,14 +92,14 @@ func feedCmd() *command {
 			} else if o.q != "" || len(o.states) > 0 {
 				return usagef("feed: --q and --state apply to the feed named search")
 			}
-			f, err := feeds.Build(ctx, a.Store, search, args[0],
+			f, err := feeds.Build(ctx, a.Store, search, name,
 				feeds.Params{Limit: o.limit, Corrections: o.corrections, Q: o.q, States: o.states})
 			var qe *web.QueryError
 			if errors.As(err, &qe) {
 				return usagef("feed: --q: %s", qe.Msg)
 			}
 			if errors.Is(err, feeds.ErrUnknown) {
-				return usagef("feed: no feed named %q", args[0])
+				return usagef("feed: no feed named %q", name)
 			}
 			if err != nil {
 				return err

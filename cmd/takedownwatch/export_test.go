@@ -336,6 +336,16 @@ func TestFeed_Command(t *testing.T) {
 	if _, _, code := runCLI(t, "feed", "actors/nobody", "--config", cfg); code != 2 {
 		t.Errorf("unknown feed: exit %d, want 2", code)
 	}
+	// A name as its URL ends says the format; a --format against it is
+	// refused.
+	byName, _, code := runCLI(t, "feed", "removals.rss", "--config", cfg)
+	byFlag, _, _ := runCLI(t, "feed", "removals", "--format", "rss", "--config", cfg)
+	if code != 0 || byName != byFlag || !strings.Contains(byName, "<rss") {
+		t.Errorf("feed removals.rss: exit %d, not the RSS feed:\n%s", code, byName)
+	}
+	if _, errOut, code := runCLI(t, "feed", "actors/hun-sen.json", "--format", "atom", "--config", cfg); code != 2 || !strings.Contains(errOut, "actors/hun-sen.json is json, --format says atom") {
+		t.Errorf("feed with two formats: exit %d, %q", code, errOut)
+	}
 }
 
 // A saved search's feed from the command line reads the index, as
