@@ -216,6 +216,22 @@ func (d *decoder) failedUnder(key string) bool {
 // gives a line but no column.
 var syntaxErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// parserProblems are the messages of go-yaml's parser (parserc.go), as
+// opposed to its scanner's.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected key":              true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found duplicate %TAG directive":         true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
 // parse returns the root node of the one document in data, or nil when the
 // document is empty or does not parse (the error is recorded).
 func (d *decoder) parse(data []byte) *yaml.Node {
@@ -223,7 +239,7 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if !errors.Is(err, io.EOF) {
-			d.syntax(err)
+			d.syntax(data, err)
 		}
 		return nil
 	}
@@ -233,7 +249,7 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 		d.errAt(&next, "", "a config file holds one YAML document; found another")
 		return nil
 	case !errors.Is(err, io.EOF):
-		d.syntax(err)
+		d.syntax(data, err)
 		return nil
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
@@ -242,14 +258,38 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 	return doc.Content[0]
 }
 
-func (d *decoder) syntax(err error) {
-	e := &FieldError{File: d.file, Msg: "syntax error: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+// syntax records a parse error. A tab in indentation, the commonest, is
+// reported where the tab is, under the key path it was most likely meant
+// for (see openKey), in words that say what is wrong.
+func (d *decoder) syntax(data []byte, err error) {
+	msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 0
 	if m := syntaxErr.FindStringSubmatch(err.Error()); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
-		// The parser reports no column; 1 keeps the FILE:LINE:COL shape
-		// tools and editors parse.
-		e.Col = 1
-		e.Msg = "syntax error: " + m[2]
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+		// go-yaml numbers the lines of parser errors from 0, those of
+		// scanner errors from 1.
+		if parserProblems[msg] {
+			line++
+		}
+	}
+	if tl, col, ok := tabError(data, line, msg); ok {
+		d.errs = append(d.errs, &FieldError{File: d.file, Line: tl, Col: col, Key: openKey(data, tl, col), Msg: tabMsg})
+		return
+	}
+	// The parser reports no column; 1 keeps the FILE:LINE:COL shape tools
+	// and editors parse. Other syntax errors carry no KEY: the parser
+	// stopped before any key path could be known for sure.
+	e := &FieldError{File: d.file, Line: line, Col: 1, Msg: "syntax error: " + msg}
+	if line == 0 {
+		// No line: the parser stopped on line 1 (it leaves the first
+		// line unnumbered), or the reader refused a byte, whose place it
+		// does not tell.
+		e.Line = 1
+		if readerError(msg) {
+			if l, c, ok := badChar(data); ok {
+				e.Line, e.Col = l, c
+			}
+		}
 	}
 	d.errs = append(d.errs, e)
 }

@@ -33,8 +33,63 @@ func TestParse_errors(t *testing.T) {
 		want []want
 	}{
 		// YAML and decoding
-		{"syntax error", "http:\n\tlisten: x\n", []want{
-			{2, 1, "", "syntax error: found character that cannot start any token"},
+		{"syntax error", "data_dir: x\nactors: [a\n", []want{
+			{2, 1, "", "syntax error: did not find expected ',' or ']'"},
+		}},
+		{"syntax error from the scanner", "data_dir: x\nhttp:\n  listen: a: b\n", []want{
+			{3, 1, "", "syntax error: mapping values are not allowed in this context"},
+		}},
+		{"syntax error from the parser", "data_dir: x\nactors:\n  - id: a\n name: b\n", []want{
+			{4, 1, "", "syntax error: did not find expected key"},
+		}},
+		{"syntax error on the first line, which the parser leaves unnumbered", "data_dir: @x\n", []want{
+			{1, 1, "", "syntax error: found character that cannot start any token"},
+		}},
+		{"byte that is not UTF-8, found where it is", "data_dir: x\nactors:\n  - {id: a\xff}\n", []want{
+			{3, 11, "", "syntax error: invalid leading UTF-8 octet"},
+		}},
+		{"control character, found where it is", "data_dir: x\nactors:\n  - {id: \x01}\n", []want{
+			{3, 10, "", "syntax error: control characters are not allowed"},
+		}},
+
+		// tabs: reported where the tab is (the parser names the line
+		// before, or calls it a character that cannot start a token),
+		// under the innermost mapping or list open on the lines before
+		{"tab indenting a key of a list item", "data_dir: ./d\nactors:\n  - id: a1\n\tname: x\n", []want{
+			{4, 1, "actors[0]", tabMsg},
+		}},
+		{"tab before a list item", "data_dir: ./d\nactors:\n\t- id: a1\n", []want{
+			{3, 1, "actors", tabMsg},
+		}},
+		{"tab indenting the first key of a mapping", "http:\n\tlisten: x\n", []want{
+			{2, 1, "http", tabMsg},
+		}},
+		{"tab after spaces", "fetch:\n  media:\n    enabled: true\n  \t max_bytes: 1\n", []want{
+			{4, 3, "fetch.media", tabMsg},
+		}},
+		{"tab after a list item's dash: a new item of the list", "actors:\n  - id: a\n  -\tid: b\n", []want{
+			{3, 4, "actors", tabMsg},
+		}},
+		{"tab after the dash of an item of a nested list", "detector:\n  recheck:\n    - 1h\n    -\t2h\n", []want{
+			{4, 6, "detector.recheck", tabMsg},
+		}},
+		{"tab on the first line: no key", "\tdata_dir: x\n", []want{
+			{1, 1, "", tabMsg},
+		}},
+		{"tab on a blank line: no key at the top level", "data_dir: x\n\t\nactors: []\n", []want{
+			{2, 1, "", tabMsg},
+		}},
+		{"tab after a closed flow list belongs to the top level", "actors: [{id: a}]\n\tsources: []\n", []want{
+			{2, 1, "", tabMsg},
+		}},
+		{"tab that is block scalar content is not the one reported", `actors:
+  - id: a
+    notes: |
+      one
+      	two
+	name: x
+`, []want{
+			{6, 1, "actors[0]", tabMsg},
 		}},
 		{"two documents", "data_dir: a\n---\ndata_dir: b\n", []want{
 			{2, 1, "", "a config file holds one YAML document; found another"},
@@ -118,8 +173,8 @@ sources:
 			{5, 10, "sources[1].id", `duplicate id "s" (first at line 4)`},
 		}},
 		{"duplicate report channel id", `report_channels:
-  - {id: moi, kind: lumen, url: "https://lumendatabase.org"}
-  - {id: moi, kind: lumen, url: "https://lumendatabase.org"}
+  - {id: moi, kind: lumen, url: "https://lumendatabase.org", token_env: L}
+  - {id: moi, kind: lumen, url: "https://lumendatabase.org", token_env: L}
 `, []want{
 			{3, 10, "report_channels[1].id", `duplicate id "moi" (first at line 2)`},
 		}},
@@ -239,7 +294,7 @@ sources:
 		{"bad base_url", "http:\n  base_url: example.org\n", []want{
 			{2, 13, "http.base_url", `invalid URL "example.org" (want an absolute http or https URL)`},
 		}},
-		{"unparsable report channel url", "report_channels:\n  - {id: l, kind: lumen, url: \"http://[::1\"}\n", []want{
+		{"unparsable report channel url", "report_channels:\n  - {id: l, kind: lumen, url: \"http://[::1\", token_env: L}\n", []want{
 			{2, 31, "report_channels[0].url", `invalid URL "http://[::1": missing ']' in host`},
 		}},
 		{"bad proxy", "fetch:\n  proxies:\n    tor: ftp://127.0.0.1:9050\n", []want{
@@ -253,6 +308,48 @@ sources:
 		}},
 		{"bad listen port", "http:\n  listen: \"localhost:99999\"\n", []want{
 			{2, 11, "http.listen", `invalid port "99999"`},
+		}},
+
+		// source URLs the platform's collector would refuse (sourceurl.go)
+		{"bluesky url that is no profile", `actors:
+  - {id: a, name: A, affiliation: media}
+sources:
+  - id: s
+    actor: a
+    platform: bluesky
+    url: https://example.org/
+`, []want{
+			{7, 10, "sources[0].url", `invalid bluesky URL "https://example.org/" (not a profile URL; want https://bsky.app/profile/<handle>, or a DID in place of the handle)`},
+		}},
+		{"mastodon url without @user", `actors:
+  - {id: a, name: A, affiliation: media}
+sources:
+  - id: s
+    actor: a
+    platform: mastodon
+    url: https://mastodon.social/about
+  - id: t
+    actor: a
+    platform: mastodon
+    url: https://mastodon.social/@@example.org
+`, []want{
+			{7, 10, "sources[0].url", `invalid mastodon URL "https://mastodon.social/about" (no @user in its path; want https://instance/@user; /@user@domain, /web/@user and /users/user work too)`},
+			{11, 10, "sources[1].url", `invalid mastodon URL "https://mastodon.social/@@example.org" (no user name in its path; want https://instance/@user; /@user@domain, /web/@user and /users/user work too)`},
+		}},
+		{"telegram url naming no public channel", `actors:
+  - {id: a, name: A, affiliation: media}
+sources:
+  - id: s
+    actor: a
+    platform: telegram
+    url: https://t.me/s/chan/123
+  - id: t
+    actor: a
+    platform: telegram
+    url: https://t.me/+AbCdEf
+`, []want{
+			{7, 10, "sources[0].url", `invalid telegram URL "https://t.me/s/chan/123" (names no channel; want https://t.me/s/<channel> on any host; https://t.me/<channel> works too)`},
+			{11, 10, "sources[1].url", `invalid telegram URL "https://t.me/+AbCdEf" (names no public channel; want https://t.me/s/<channel> on any host; https://t.me/<channel> works too)`},
 		}},
 
 		// sources: platform keys
@@ -326,8 +423,34 @@ sources:
 		{"html channel without selectors", "report_channels:\n  - {id: trc, kind: html, url: \"https://trc.example\", reporter: TRC}\n", []want{
 			{2, 5, "report_channels[0].selectors", "required for html channels (at least item and link)"},
 		}},
-		{"lumen channel without url", "report_channels:\n  - {id: lumen, kind: lumen}\n", []want{
+		{"lumen channel without url", "report_channels:\n  - {id: lumen, kind: lumen, token_env: L}\n", []want{
 			{2, 5, "report_channels[0].url", "required"},
+		}},
+		{"lumen channel without token_env", "report_channels:\n  - {id: lumen, kind: lumen, url: \"https://lumendatabase.org\"}\n", []want{
+			{2, 5, "report_channels[0].token_env", "required for lumen channels (Lumen's API refuses searches without a token; set token_env to the variable holding it)"},
+		}},
+		{"lumen channel with an empty token_env", "report_channels:\n  - {id: lumen, kind: lumen, url: \"https://lumendatabase.org\", token_env: \"\"}\n", []want{
+			{2, 75, "report_channels[0].token_env", "required for lumen channels (Lumen's API refuses searches without a token; set token_env to the variable holding it)"},
+		}},
+
+		// secrets: *_env keys name variables a shell can set
+		{"token_env that is no variable name", `actors:
+  - {id: a, name: A, affiliation: media}
+sources:
+  - id: s
+    actor: a
+    platform: facebook
+    url: https://www.facebook.com/a
+    token_env: "lower case"
+`, []want{
+			{8, 16, "sources[0].token_env", `invalid environment variable name "lower case" (want letters, digits and '_', not starting with a digit)`},
+		}},
+		{"http *_env starting with a digit, or holding a dash", "http:\n  admin_token_env: 1TOKEN\n  read_token_env: READ-TOKEN\n", []want{
+			{2, 20, "http.admin_token_env", `invalid environment variable name "1TOKEN" (want letters, digits and '_', not starting with a digit)`},
+			{3, 19, "http.read_token_env", `invalid environment variable name "READ-TOKEN" (want letters, digits and '_', not starting with a digit)`},
+		}},
+		{"report channel token_env with a $", "report_channels:\n  - {id: l, kind: lumen, url: \"https://lumendatabase.org\", token_env: $LUMEN}\n", []want{
+			{2, 71, "report_channels[0].token_env", `invalid environment variable name "$LUMEN" (want letters, digits and '_', not starting with a digit)`},
 		}},
 
 		// numbers
@@ -800,6 +923,9 @@ func FuzzParse(f *testing.F) {
 		"default_schedule: \"TZ=UTC @every 5m\"\nreport_channels:\n  - {id: l, kind: lumen, schedule: CRON_TZ=Local}\n",
 		"sources:\n  - &s {id: a}\n  - <<: [*s, *s]\n    <<: *s\n",
 		"a: [\n",
+		"actors:\n  - id: a\n    notes: |\n      x\n      \ty\n\t- name: x\n",
+		"actors:\n  -\tid: a\n",
+		"a: 1\n\x01\n",
 		"data_dir: x\n---\ndata_dir: y\n",
 	} {
 		f.Add([]byte(seed))

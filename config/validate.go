@@ -49,7 +49,7 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 type FieldError struct {
 	File      string
 	Line, Col int    // 0 when the config did not come from a file
-	Key       string // e.g. "sources[1].schedule"; "" for the document itself
+	Key       string // e.g. "sources[1].schedule"; "" for the document itself and for syntax errors other than tabs
 	Msg       string
 }
 
@@ -151,6 +151,10 @@ func (c *Config) Validate() error {
 // idPattern keeps ids usable as URL path segments unescaped.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
+// envPattern is what a shell (and an env file) accepts as a variable name:
+// a token_env outside it names a variable no deployment can set.
+var envPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
 type validator struct {
 	c    *Config
 	errs ErrorList
@@ -208,6 +212,8 @@ func (v *validator) http() {
 	} else {
 		v.url("http.base_url", h.BaseURL, "http", "https")
 	}
+	v.envName("http.admin_token_env", h.AdminTokenEnv)
+	v.envName("http.read_token_env", h.ReadTokenEnv)
 }
 
 func (v *validator) fetch() {
@@ -285,10 +291,13 @@ func (v *validator) source(i int, actors map[string]bool) {
 	v.oneOf(p+".platform", "platform", s.Platform, Platforms)
 	if s.URL == "" {
 		v.errf(p+".url", "required")
-	} else {
-		v.url(p+".url", s.URL, "http", "https")
+	} else if v.url(p+".url", s.URL, "http", "https") {
+		if why := platformURL(s.Platform, s.URL); why != "" {
+			v.errf(p+".url", "invalid %s URL %q (%s)", s.Platform, s.URL, why)
+		}
 	}
 	v.sourceSchedule(p+".schedule", s.Schedule)
+	v.envName(p+".token_env", s.TokenEnv)
 
 	if s.Vantage != "" && s.Vantage != Direct {
 		if _, ok := v.c.Fetch.Proxies[s.Vantage]; !ok {
@@ -334,6 +343,12 @@ func (v *validator) channel(i int) {
 	if ch.Kind != "lumen" && ch.Reporter == "" {
 		v.errf(p+".reporter", "required for %s channels", ch.Kind)
 	}
+	// Lumen answers searches only with a token (401 without one), so a
+	// channel without one could never read a notice.
+	if ch.Kind == "lumen" && ch.TokenEnv == "" {
+		v.errf(p+".token_env", "required for lumen channels (Lumen's API refuses searches without a token; set token_env to the variable holding it)")
+	}
+	v.envName(p+".token_env", ch.TokenEnv)
 	switch {
 	case ch.Kind == "html":
 		v.selectors(p+".selectors", ch.Selectors, "html channels")
@@ -417,21 +432,32 @@ func (v *validator) oneOf(key, what, value string, allowed []string) bool {
 	return false
 }
 
-func (v *validator) url(key, raw string, schemes ...string) {
+// url reports whether raw is an absolute URL of one of schemes with a host,
+// and an error if not.
+func (v *validator) url(key, raw string, schemes ...string) bool {
 	u, err := url.Parse(raw)
 	if err != nil {
 		if ue, ok := err.(*url.Error); ok {
 			err = ue.Err
 		}
 		v.errf(key, "invalid URL %q: %v", raw, err)
-		return
+		return false
 	}
 	if !slices.Contains(schemes, u.Scheme) {
 		v.errf(key, "invalid URL %q (want an absolute %s URL)", raw, orList(schemes))
-		return
+		return false
 	}
 	if u.Hostname() == "" {
 		v.errf(key, "invalid URL %q (no host)", raw)
+		return false
+	}
+	return true
+}
+
+// envName checks the name a *_env key gives; "" means no variable.
+func (v *validator) envName(key, name string) {
+	if name != "" && !envPattern.MatchString(name) {
+		v.errf(key, "invalid environment variable name %q (want letters, digits and '_', not starting with a digit)", name)
 	}
 }
 
