@@ -62,6 +62,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	}
 	defer n.Close()
 	log := n.log.WithField("component", "serve")
+	for _, w := range cfg.WeakTokens() {
+		log.Warn(w)
+	}
 
 	sched, err := monitor.NewScheduler(n.pipe, n.log)
 	if err != nil {
