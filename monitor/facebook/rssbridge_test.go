@@ -41,7 +41,7 @@ func TestRSSBridge_Fixtures(t *testing.T) {
 			var links []string
 			for _, it := range items {
 				links = append(links, it.URL)
-				if it.Text == "" || it.Text != normalize.Text(it.Text) || it.PlatformID == "" {
+				if it.Text == "" || it.Text != normalize.Plain(it.Text) || it.PlatformID == "" {
 					t.Errorf("item %+v", it)
 				}
 			}

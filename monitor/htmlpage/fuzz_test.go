@@ -90,7 +90,7 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 			for _, s := range []string{it.Title, it.Text} {
-				if !utf8.ValidString(s) || normalize.Text(s) != s {
+				if !utf8.ValidString(s) || normalize.Plain(s) != s {
 					t.Fatalf("text %q is not normalized UTF-8", s)
 				}
 			}

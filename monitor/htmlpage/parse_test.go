@@ -179,7 +179,7 @@ func TestParse_Pages(t *testing.T) {
 					Published: date(2026, 11, 20, 0, 0), Title: "the real link comes second",
 					Text: "Second link wins."},
 				{PlatformID: "https://council.gov.example/communiques/74", URL: "https://council.gov.example/communiques/74",
-					Published: time.Time{}, Title: "Communiqué escaped",
+					Published: time.Time{}, Title: "Communiqué escaped <twice>", // the tag escaped twice is markup, the one escaped three times its text
 					Text: "Escaped & markup"},
 				{PlatformID: "https://council.gov.example/communiques/73", URL: "https://council.gov.example/communiques/73",
 					Published: time.Time{}, Title: "Nested",

@@ -93,7 +93,7 @@ func checkItem(t *testing.T, it monitor.Item) {
 	for _, c := range []struct {
 		s    string
 		norm func(string) string
-	}{{it.Title, normalize.Plain}, {it.Text, normalize.Text}} {
+	}{{it.Title, normalize.Plain}, {it.Text, normalize.Plain}} {
 		if !utf8.ValidString(c.s) {
 			t.Fatalf("invalid UTF-8 in %q", c.s)
 		}

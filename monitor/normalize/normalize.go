@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+
+	"golang.org/x/net/html"
 )
 
 // maxRounds bounds how many times escaped markup is unescaped and parsed
@@ -23,39 +25,81 @@ const maxRounds = 8
 // Zero-width characters (U+200B, ZWJ, ZWNJ) are text, not whitespace: Khmer
 // and other scripts write word breaks and ligature hints with them.
 //
-// Escaped markup is unescaped until none is left. A feed carries HTML in XML
-// escaped once; publishers who escape it twice are common, and then the text
-// of one parse is itself markup ("&lt;p&gt;hi&lt;/p&gt;" parses to "<p>hi</p>").
-// The rule: while the text a parse produced still holds something an HTML
-// parser acts on (a tag, comment, doctype or character reference), parse it
-// again. That rule is what makes Text idempotent, Text(Text(s)) == Text(s),
-// which the version digest depends on: normalized text must not change when
-// it is normalized again, or a re-import would see edits that never happened.
-// The price is that a post which literally shows markup ("type <b> for
-// bold", sent as "type &lt;b&gt; for bold") loses it; "a < b" and "x & y"
-// survive, as an HTML parser leaves them alone. Past maxRounds the remaining
-// '<' and '&' become U+FFFD, so the result is still a fixed point.
+// A feed carries HTML in XML escaped once; publishers who escape it twice
+// are common, and then the text of one parse is itself markup
+// ("&lt;p&gt;hi&lt;/p&gt;" parses to "<p>hi</p>"). The rule: a parse of
+// input that held markup of its own (a tag, comment or doctype) is final,
+// and the "<…>" and "&…;" its text shows are the post's words ("<p>I
+// &lt;3 &lt;Article 19&gt;</p>" is "I <3 <Article 19>"). Only input
+// without any markup, a publisher's whole HTML escaped, is parsed again,
+// and only when a later parse finds markup (escaped twice, three times) is
+// that parse's text taken; otherwise the first parse's is, unless the
+// deepest holds no '<' (entities escaped twice, "Q&amp;amp;A": "Q&A"). The price: text
+// without any markup that shows escaped tags ("type &lt;b&gt; for bold"
+// in a plain feed title) reads as escaped HTML and loses them. A raw-text
+// element (script, title …) that never closes does not swallow the rest
+// of the input as it would in a browser: what follows is parsed, its words
+// kept, and in input that holds no other markup its start tag is a word
+// too ("use the <script> tag").
+//
+// Text is deterministic but not idempotent: its result may show markup,
+// which a second call would parse. What holds is Text(Text(s)) == Text(s)
+// when Text(s) contains no '<' or '&', and Plain(Text(s)) == Text(s).
+// Idempotency was given up because it cost evidence: it made Text parse
+// its own output until no markup was left, which deleted words a post
+// literally shows. Nothing needs it: a version's text is normalized once,
+// from what a collector fetched (its digest is computed from the
+// collector's output; an import stores Plain text), and never again.
+// Past maxRounds parses of escaped text, the remaining '<' and '&' become
+// U+FFFD, so such text is still a fixed point.
 func Text(s string) string {
-	out := pass(s)
-	for round := 1; strings.ContainsAny(out, "<&"); round++ {
-		next := pass(out)
-		if next == out {
+	out, markup := pass(s)
+	if markup {
+		return out
+	}
+	next := out
+	for round := 1; strings.ContainsAny(next, "<&"); round++ {
+		cur := next
+		next, markup = pass(cur)
+		if markup {
+			return next
+		}
+		if next == cur {
 			break
 		}
 		if round == maxRounds {
 			return defuse(next)
 		}
-		out = next
+	}
+	// No parse found markup: entities escaped once or more. Those that
+	// decode to no '<' (a feed title's "Q&amp;amp;A") are decoded to the
+	// end, as publishers who escape twice mean; text that would show a
+	// '<' keeps the first parse's reading ("x &amp;lt; y" is "x &lt; y").
+	if !strings.Contains(next, "<") && next == unescapeAll(out) {
+		return next
 	}
 	return out
+}
+
+// unescapeAll decodes character references until none is left (within
+// maxRounds): what parsing text without markup should do and nothing else.
+func unescapeAll(s string) string {
+	for range maxRounds {
+		u := html.UnescapeString(s)
+		if u == s {
+			break
+		}
+		s = u
+	}
+	return s
 }
 
 // Plain returns the normalized text of s, which is plain text and never
 // markup: a Bluesky record, a Facebook message, a Mastodon content warning.
 // It lays out and cleans s as Text does (line breaks, whitespace, controls,
 // invalid UTF-8, NFC) but reads "<b>" and "&amp;" as the characters they
-// are: a post that shows markup keeps it, word for word. Plain is a fixed
-// point too, Plain(Plain(s)) == Plain(s); texts of one source are always
+// are: a post that shows markup keeps it, word for word. Plain is
+// idempotent, Plain(Plain(s)) == Plain(s); texts of one source are always
 // normalized by the same function, so the two never meet.
 func Plain(s string) string {
 	return clean(strings.ToValidUTF8(s, "\uFFFD"))

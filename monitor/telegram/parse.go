@@ -168,9 +168,10 @@ func notice(text string, prefixes []string) string {
 	return ""
 }
 
-// oneLine is text normalized, with its whitespace folded to single spaces.
+// oneLine is plain text (a node's text, a message's normalized text) normalized,
+// with its whitespace folded to single spaces.
 func oneLine(text string) string {
-	return strings.Join(strings.Fields(normalize.Text(text)), " ")
+	return strings.Join(strings.Fields(normalize.Plain(text)), " ")
 }
 
 func parseChannel(info *goquery.Selection) Channel {

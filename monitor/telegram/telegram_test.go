@@ -97,7 +97,7 @@ func TestCollector_Collect(t *testing.T) {
 			wantMedia = p.wantMedia(a)
 		}
 		if it.URL != a.TelegramPostURL(p.post.ID) || !it.Published.Equal(p.post.Published) || it.Title != "" ||
-			it.Text != p.wantText || it.Text != normalize.Text(it.Text) || !slices.Equal(it.Media, wantMedia) {
+			it.Text != p.wantText || it.Text != normalize.Plain(it.Text) || !slices.Equal(it.Media, wantMedia) {
 			t.Errorf("post %s:\n got %+v\nwant url %s, published %v, text %q, media %v",
 				p.post.ID, it, a.TelegramPostURL(p.post.ID), p.post.Published, p.wantText, wantMedia)
 		}
