@@ -2,9 +2,14 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
+	"sync"
 	"time"
 
 	chart "github.com/wcharczuk/go-chart/v2"
@@ -14,37 +19,60 @@ import (
 
 // actorChart renders an actor's metrics over time as SVG, server-side
 // (go-chart), so the page needs no script; the numbers are in a table
-// beside it.
+// beside it. A chart stands until a series gains a reading: it is kept,
+// and its ETag answers a browser's revalidation, by each series' newest
+// reading (a few index seeks), so a year of snapshots is read again only
+// after new ones come.
 func (h *Handler) actorChart(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if _, err := h.o.Store.Actor(r.Context(), id); errors.Is(err, store.ErrNotFound) {
 		http.NotFound(w, r)
 		return
 	}
-	xs := map[string][]time.Time{}
-	ys := map[string][]float64{}
-	err := h.o.Store.EachMetric(r.Context(), store.Filter{Actor: id}, func(m *store.MetricRow) error {
-		name := m.Source + " " + m.Name
-		xs[name] = append(xs[name], m.At)
-		ys[name] = append(ys[name], m.Value)
-		return nil
-	})
+	latest, err := h.o.Store.LatestMetrics(r.Context(), id, 1)
 	if err != nil {
 		h.internal(w, "chart", err)
 		return
 	}
-	var names []string
-	for n := range xs {
-		if len(xs[n]) >= 2 { // a line needs two points
-			names = append(names, n)
-		}
+	sig := sha256.New()
+	for _, m := range latest {
+		fmt.Fprintf(sig, "%s\x00%s\x00%d\x00%g\n", m.Source, m.Name, m.At.UnixNano(), m.Value)
 	}
-	sort.Strings(names)
+	etag := `"` + hex.EncodeToString(sig.Sum(nil)[:16]) + `"`
+	svg, ok := h.charts.get(id, etag)
+	if !ok {
+		if svg, err = h.renderChart(r.Context(), latest); err != nil {
+			h.internal(w, "chart", err)
+			return
+		}
+		h.charts.put(id, etag, svg)
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	// The chart styles itself inline; it is an image, so nothing in it runs.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("ETag", etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(svg))
+}
+
+// renderChart draws each series of latest (one row per series) from all
+// its readings.
+func (h *Handler) renderChart(ctx context.Context, latest []store.MetricRow) ([]byte, error) {
 	c := chart.Chart{Width: 800, Height: 300, Background: chart.Style{Padding: chart.Box{Top: 20, Left: 20, Right: 20, Bottom: 20}},
 		XAxis: chart.XAxis{ValueFormatter: chart.TimeDateValueFormatter}, YAxis: chart.YAxis{}}
-	for _, n := range names {
-		x, y := downsample(xs[n], ys[n], chartBuckets)
-		c.Series = append(c.Series, chart.TimeSeries{Name: n, XValues: x, YValues: y})
+	for _, se := range latest { // by source and name
+		var xs []time.Time
+		var ys []float64
+		if err := h.o.Store.EachReading(ctx, se.Source, se.Name, func(at time.Time, v float64) {
+			xs, ys = append(xs, at), append(ys, v)
+		}); err != nil {
+			return nil, err
+		}
+		if len(xs) < 2 { // a line needs two points
+			continue
+		}
+		x, y := downsample(xs, ys, chartBuckets)
+		c.Series = append(c.Series, chart.TimeSeries{Name: se.Source + " " + se.Name, XValues: x, YValues: y})
 	}
 	if len(c.Series) > 1 {
 		c.Elements = []chart.Renderable{chart.Legend(&c)}
@@ -53,14 +81,41 @@ func (h *Handler) actorChart(w http.ResponseWriter, r *http.Request) {
 	if len(c.Series) == 0 {
 		b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" width="800" height="60"><text x="10" y="35" font-family="sans-serif" font-size="14">Not enough snapshots yet for a chart.</text></svg>`)
 	} else if err := c.Render(chart.SVG, &b); err != nil {
-		h.internal(w, "chart", err)
-		return
+		return nil, err
 	}
-	w.Header().Set("Content-Type", "image/svg+xml")
-	// The chart styles itself inline; it is an image, so nothing in it runs.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write(b.Bytes())
+	return b.Bytes(), nil
+}
+
+// chartCache keeps the latest chart of the actors last drawn, each with
+// the signature (ETag) of the readings it was drawn from.
+type chartCache struct {
+	mu sync.Mutex
+	m  map[string]cachedChart
+}
+
+type cachedChart struct {
+	etag string
+	svg  []byte
+}
+
+// chartCacheSize bounds the charts kept: a few dozen actors' pages are
+// what readers open; each chart is tens of KB.
+const chartCacheSize = 64
+
+func (c *chartCache) get(actor, etag string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[actor]
+	return e.svg, ok && e.etag == etag
+}
+
+func (c *chartCache) put(actor, etag string, svg []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= chartCacheSize {
+		c.m = map[string]cachedChart{} // simplest bound: start afresh
+	}
+	c.m[actor] = cachedChart{etag, svg}
 }
 
 // chartBuckets: the chart is 800 pixels wide; two readings' worth of

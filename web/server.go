@@ -65,6 +65,7 @@ type Handler struct {
 
 	feeds      genCache[renderedFeed]
 	statsCache genCache[*stats.Result]
+	charts     chartCache
 }
 
 // New returns the HTTP handler.

@@ -784,26 +784,13 @@ ORDER BY m.source_id, m.name, m.at`, args...)
 	return rows.Err()
 }
 
-// LatestMetrics returns the n latest values of each metric of an actor's
-// sources, by source, name and newest first. It reads through the primary
-// key only (each source's metric names by skipping along it, then each
-// series from its end), so a page needs no scan of years of snapshots.
-func (s *Store) LatestMetrics(ctx context.Context, actorID string, n int) ([]MetricRow, error) {
-	each := func(query string, scan func(*sql.Rows) error, args ...any) error {
-		rows, err := s.r.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}
+// MetricSeries lists the metric series of an actor's sources (Source,
+// Platform and Name set), by source and name. It reads through the primary
+// key only: each source's names by skipping along it, so an actor with
+// years of snapshots costs a few seeks.
+func (s *Store) MetricSeries(ctx context.Context, actorID string) ([]MetricRow, error) {
 	var sources, series []MetricRow // Source and Platform; then Name too
-	err := each(`SELECT id, platform FROM sources WHERE actor_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+	err := s.eachRow(ctx, `SELECT id, platform FROM sources WHERE actor_id = ? ORDER BY id`, func(rows *sql.Rows) error {
 		sources = append(sources, MetricRow{Actor: actorID})
 		return rows.Scan(&sources[len(sources)-1].Source, &sources[len(sources)-1].Platform)
 	}, actorID)
@@ -811,7 +798,7 @@ func (s *Store) LatestMetrics(ctx context.Context, actorID string, n int) ([]Met
 		if err != nil {
 			break
 		}
-		err = each(`WITH RECURSIVE names(name) AS (
+		err = s.eachRow(ctx, `WITH RECURSIVE names(name) AS (
     SELECT min(name) FROM metrics WHERE source_id = ?1
     UNION ALL
     SELECT (SELECT min(name) FROM metrics WHERE source_id = ?1 AND name > names.name) FROM names WHERE names.name IS NOT NULL)
@@ -820,12 +807,23 @@ SELECT name FROM names WHERE name IS NOT NULL`, func(rows *sql.Rows) error {
 			return rows.Scan(&series[len(series)-1].Name)
 		}, src.Source)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("store: metric series: %w", err)
+	}
+	return series, nil
+}
+
+// LatestMetrics returns the n latest values of each metric of an actor's
+// sources, by source, name and newest first: each series read from its end
+// (see MetricSeries), so a page needs no scan of years of snapshots.
+func (s *Store) LatestMetrics(ctx context.Context, actorID string, n int) ([]MetricRow, error) {
+	series, err := s.MetricSeries(ctx, actorID)
+	if err != nil {
+		return nil, err
+	}
 	var out []MetricRow
 	for _, se := range series {
-		if err != nil {
-			break
-		}
-		err = each(`SELECT at, value FROM metrics WHERE source_id = ? AND name = ? ORDER BY at DESC LIMIT ?`, func(rows *sql.Rows) error {
+		err = s.eachRow(ctx, `SELECT at, value FROM metrics WHERE source_id = ? AND name = ? ORDER BY at DESC LIMIT ?`, func(rows *sql.Rows) error {
 			r := se
 			var at sql.NullString
 			if err := rows.Scan(&at, &r.Value); err != nil {
@@ -835,11 +833,45 @@ SELECT name FROM names WHERE name IS NOT NULL`, func(rows *sql.Rows) error {
 			out = append(out, r)
 			return nil
 		}, se.Source, se.Name, n)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: latest metrics: %w", err)
+		if err != nil {
+			return nil, fmt.Errorf("store: latest metrics: %w", err)
+		}
 	}
 	return out, nil
+}
+
+// EachReading streams one metric series' readings in time order, along
+// the primary key (no join: a chart of a year of snapshots reads only
+// them).
+func (s *Store) EachReading(ctx context.Context, sourceID, name string, fn func(at time.Time, value float64)) error {
+	err := s.eachRow(ctx, `SELECT at, value FROM metrics WHERE source_id = ? AND name = ? ORDER BY at`, func(rows *sql.Rows) error {
+		var at sql.NullString
+		var v float64
+		if err := rows.Scan(&at, &v); err != nil {
+			return err
+		}
+		fn(parseTime(at), v)
+		return nil
+	}, sourceID, name)
+	if err != nil {
+		return fmt.Errorf("store: readings of %s %s: %w", sourceID, name, err)
+	}
+	return nil
+}
+
+// eachRow runs query and calls scan for each row.
+func (s *Store) eachRow(ctx context.Context, query string, scan func(*sql.Rows) error, args ...any) error {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // CountEvents counts the events EachEvent streams for f, so a long export
