@@ -6,10 +6,7 @@ import (
 )
 
 // TestPlatformURL pins which source URLs config check lets through to each
-// collector. The rules copy the collectors' (monitor/bluesky
-// sourceAccount, monitor/mastodon resolve, monitor/telegram channelOf):
-// when a collector starts taking or refusing a form, this table and
-// sourceurl.go must change with it.
+// collector (which reads them through the same package accounts).
 func TestPlatformURL(t *testing.T) {
 	tests := []struct {
 		platform, url string

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/accounts"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -120,11 +121,11 @@ func sourceAccount(src *config.Source) (account, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return account{}, fmt.Errorf("bluesky: source %s: url %q is not an http(s) URL", src.ID, src.URL)
 	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(parts) < 2 || parts[0] != "profile" || !(validHandle(parts[1]) || isDID(parts[1])) {
-		return account{}, fmt.Errorf("bluesky: source %s: url %q is not a profile URL (https://bsky.app/profile/<handle>)", src.ID, src.URL)
+	actor, err := accounts.Bluesky(u)
+	if err != nil {
+		return account{}, fmt.Errorf("bluesky: source %s: url %q: %v", src.ID, src.URL, err)
 	}
-	acc := account{actor: parts[1], web: u.Scheme + "://" + u.Host, api: DefaultAPIBase}
+	acc := account{actor: actor, web: u.Scheme + "://" + u.Host, api: DefaultAPIBase}
 	if b := strings.TrimRight(src.APIBase, "/"); b != "" {
 		acc.api, acc.custom = b, b != DefaultAPIBase
 	}
@@ -136,7 +137,7 @@ func sourceAccount(src *config.Source) (account, error) {
 // handle when it is a valid one, else the DID.
 func (a account) permalink(handle, did, rkey string) string {
 	who := did
-	if validHandle(handle) {
+	if accounts.IsHandle(handle) {
 		who = strings.ToLower(handle)
 	}
 	return a.web + "/profile/" + who + "/post/" + rkey

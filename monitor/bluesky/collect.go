@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/accounts"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
@@ -102,13 +103,13 @@ func (c *Client) Collect(ctx context.Context, src *config.Source, f monitor.Fetc
 // collection when there is one, else by the profile URL's actor.
 func (c *Client) profile(ctx context.Context, f monitor.Fetcher, src *config.Source, acc account, kept string, l *monitor.Listing) (*profile, error) {
 	actor, did := acc.actor, ""
-	if isDID(acc.actor) {
+	if accounts.IsDID(acc.actor) {
 		did = acc.actor
-	} else if isDID(kept) {
+	} else if accounts.IsDID(kept) {
 		actor, did = kept, kept
 	}
 	prof, err := c.askProfile(ctx, f, src, acc, actor, did, l)
-	if err != nil || isDID(acc.actor) || actor == acc.actor || strings.EqualFold(prof.Handle, acc.actor) {
+	if err != nil || accounts.IsDID(acc.actor) || actor == acc.actor || strings.EqualFold(prof.Handle, acc.actor) {
 		return prof, err
 	}
 	// The kept DID's handle is no longer the URL's: the owner renamed the

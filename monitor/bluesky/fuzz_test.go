@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/takedownwatch/takedownwatch/internal/accounts"
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
@@ -148,7 +149,7 @@ func FuzzParseProfile(f *testing.F) {
 			checkErr(t, err)
 			return
 		}
-		if !isDID(p.DID) {
+		if !accounts.IsDID(p.DID) {
 			t.Fatalf("DID %q", p.DID)
 		}
 		for _, m := range metrics(p) {
@@ -167,7 +168,7 @@ func FuzzParseRepoStatus(f *testing.F) {
 			checkErr(t, err)
 			return
 		}
-		if !isDID(st.DID) {
+		if !accounts.IsDID(st.DID) {
 			t.Fatalf("DID %q", st.DID)
 		}
 	})

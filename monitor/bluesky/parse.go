@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/takedownwatch/takedownwatch/internal/accounts"
 )
 
 // The XRPC answers read here, as far as the collector and checker need
@@ -86,7 +88,7 @@ func parseProfile(body []byte) (*profile, error) {
 	if p.DID == "" && len(doc.Profiles) > 0 {
 		p = doc.Profiles[0]
 	}
-	if !isDID(p.DID) {
+	if !accounts.IsDID(p.DID) {
 		return nil, fmt.Errorf("bluesky: profile: no DID (did %q)", p.DID)
 	}
 	return &p, nil
@@ -259,7 +261,7 @@ func parseRepoStatus(body []byte) (*repoStatus, error) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("bluesky: repo status: %w", err)
 	}
-	if !isDID(doc.DID) || doc.Active == nil {
+	if !accounts.IsDID(doc.DID) || doc.Active == nil {
 		return nil, errors.New("bluesky: repo status: no did or no active in the answer")
 	}
 	return &repoStatus{DID: doc.DID, Active: *doc.Active, Status: doc.Status}, nil
@@ -310,33 +312,10 @@ func parsePostURI(s string) (atURI, bool) {
 		return atURI{}, false
 	}
 	parts := strings.Split(rest, "/")
-	if len(parts) != 3 || !isDID(parts[0]) || parts[1] != postCollection || !validRkey(parts[2]) {
+	if len(parts) != 3 || !accounts.IsDID(parts[0]) || parts[1] != postCollection || !validRkey(parts[2]) {
 		return atURI{}, false
 	}
 	return atURI{DID: parts[0], Collection: parts[1], Rkey: parts[2]}, true
-}
-
-// isDID reports whether s looks like a DID: did:method:identifier.
-func isDID(s string) bool {
-	rest, ok := strings.CutPrefix(s, "did:")
-	if !ok || len(s) > 2048 {
-		return false
-	}
-	method, id, ok := strings.Cut(rest, ":")
-	if !ok || method == "" || id == "" || strings.HasSuffix(id, ":") {
-		return false
-	}
-	for _, r := range method {
-		if r < 'a' || r > 'z' {
-			return false
-		}
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:%-", r)) {
-			return false
-		}
-	}
-	return true
 }
 
 // validRkey reports whether s is a record key: 1 to 512 characters of
@@ -348,25 +327,6 @@ func validRkey(s string) bool {
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_:~", r)) {
 			return false
-		}
-	}
-	return true
-}
-
-// validHandle reports whether s can stand in a permalink as the author's
-// handle: a domain name, and not the AppView's "handle.invalid".
-func validHandle(s string) bool {
-	if s == "" || len(s) > 253 || s == "handle.invalid" || !strings.Contains(s, ".") {
-		return false
-	}
-	for _, label := range strings.Split(s, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return false
-		}
-		for _, r := range label {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-				return false
-			}
 		}
 	}
 	return true

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/accounts"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -84,22 +85,9 @@ func resolve(src *config.Source) (target, error) {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return bad("not an absolute http(s) URL")
 	}
-	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if segs[0] == "web" && len(segs) > 1 {
-		segs = segs[1:]
-	}
-	var acct string
-	switch {
-	case strings.HasPrefix(segs[0], "@"):
-		acct = segs[0][1:]
-	case segs[0] == "users" && len(segs) > 1:
-		acct = segs[1]
-	default:
-		return bad("no @user in its path")
-	}
-	user, domain, remote := strings.Cut(acct, "@")
-	if user == "" || (remote && (domain == "" || strings.Contains(domain, "@"))) {
-		return bad("no user name in its path")
+	acct, err := accounts.Mastodon(u)
+	if err != nil {
+		return target{}, fmt.Errorf("mastodon: source %s: url %q: %v", src.ID, src.URL, err)
 	}
 	t := target{base: u.Scheme + "://" + u.Host, acct: acct}
 	if src.APIBase != "" {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/takedownwatch/takedownwatch/internal/accounts"
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
@@ -52,7 +53,7 @@ const fuzzPage = "https://t.me/s/c"
 
 func checkMessage(t *testing.T, m *Message) {
 	t.Helper()
-	if !keyPart(m.Channel) || !keyPart(m.ID) {
+	if !accounts.IsTelegramKey(m.Channel) || !accounts.IsTelegramKey(m.ID) {
 		t.Fatalf("unusable key %q", m.PlatformID())
 	}
 	if !utf8.ValidString(m.Text) || normalize.Plain(m.Text) != m.Text {

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/takedownwatch/takedownwatch/internal/accounts"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
@@ -247,16 +247,7 @@ func parseMessage(s *goquery.Selection, base *url.URL) (Message, bool) {
 // control character, valid UTF-8.
 func splitPost(v string) (channel, id string, ok bool) {
 	channel, id, ok = strings.Cut(strings.TrimSpace(v), "/")
-	return channel, id, ok && keyPart(channel) && keyPart(id)
-}
-
-func keyPart(s string) bool {
-	if s == "" || s == "." || s == ".." || len(s) > 256 || !utf8.ValidString(s) {
-		return false
-	}
-	return strings.IndexFunc(s, func(r rune) bool {
-		return r == '/' || r == '?' || r == '#' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r)
-	}) < 0
+	return channel, id, ok && accounts.IsTelegramKey(channel) && accounts.IsTelegramKey(id)
 }
 
 var cssURL = regexp.MustCompile(`url\(\s*['"]?([^'")]+?)['"]?\s*\)`)

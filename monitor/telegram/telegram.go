@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/accounts"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -181,16 +182,8 @@ func channelOf(raw string) (base, channel string, err error) {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", "", fmt.Errorf("url %q is not an absolute http(s) URL", raw)
 	}
-	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(segs) >= 2 && segs[0] == "s" {
-		segs = segs[1:]
-	}
-	if len(segs) != 1 {
-		return "", "", fmt.Errorf("url %q names no channel: want %s://%s/s/<channel>", raw, u.Scheme, u.Host)
-	}
-	channel = strings.TrimPrefix(segs[0], "@")
-	if !keyPart(channel) || channel == "s" || strings.HasPrefix(channel, "+") || channel == "joinchat" {
-		return "", "", fmt.Errorf("url %q names no public channel: want %s://%s/s/<channel>", raw, u.Scheme, u.Host)
+	if channel, err = accounts.Telegram(u); err != nil {
+		return "", "", fmt.Errorf("url %q: %w", raw, err)
 	}
 	return u.Scheme + "://" + u.Host, channel, nil
 }
