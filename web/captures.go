@@ -100,6 +100,15 @@ func (h *Handler) capture(w http.ResponseWriter, r *http.Request, rest string) {
 	if c.Error != "" {
 		fmt.Fprintf(&b, "# could not be read: %s\n", c.Error)
 	}
+	if rec.Type == "resource" {
+		// a document archived as itself (a report posted to the API, an
+		// imported file): no HTTP exchange, its own content type
+		fmt.Fprintf(&b, "\nContent-Type: %s\n\n", rec.ContentType)
+		b.Write(body)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write(b.Bytes())
+		return
+	}
 	fmt.Fprintf(&b, "\nHTTP %d %s\n", rec.StatusCode, http.StatusText(rec.StatusCode))
 	keys := make([]string, 0, len(rec.Header))
 	for k := range rec.Header {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/takedownwatch/takedownwatch/archive"
 )
 
 // A damaged record is answered as damage (what, where, and that verify
@@ -60,5 +62,31 @@ func TestCapture_DamagedRecord(t *testing.T) {
 	// the other captures still read
 	if code, _, _ := get(fmt.Sprintf("/captures/%d", e.goneCap.ID)); code != http.StatusOK {
 		t.Errorf("an intact capture beside the damaged one: %d", code)
+	}
+}
+
+// A document archived as itself (a report posted to the API) shows its
+// body and content type, and downloads as its bytes: it is no HTTP
+// exchange ("HTTP 0" and nothing, before).
+func TestCapture_ResourceRecord(t *testing.T) {
+	e := newEvidence(t, Options{})
+	doc := `{"reporter": "Ministry", "notes": "ការរាយការណ៍"}`
+	c, err := e.a.RecordResource(t.Context(), "urn:takedownwatch:report:r1", "application/json", []byte(doc), archive.Meta{Kind: "report"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{fmt.Sprintf("/captures/%d", c.ID), "\nContent-Type: application/json\n\n" + doc},
+		{fmt.Sprintf("/captures/%d?download=1", c.ID), doc},
+	} {
+		resp, err := http.Get(e.srv.URL + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasSuffix(string(b), tt.want) || strings.Contains(string(b), "HTTP 0") {
+			t.Errorf("%s: %d\n%s", tt.path, resp.StatusCode, b)
+		}
 	}
 }

@@ -50,7 +50,8 @@ type Record struct {
 	Problems []error
 
 	// StatusCode and Header are the HTTP answer's, of a response or a
-	// revisit (which keeps them but not the body); Body is a response's.
+	// revisit (which keeps them but not the body); Body is a response's
+	// payload, or a resource record's block (a document archived as such).
 	StatusCode int
 	Header     http.Header
 	Body       []byte
@@ -214,7 +215,13 @@ func convert(rec gowarc.Record, withBody bool) (*Record, error) {
 		if err != nil {
 			return out, err
 		}
-		if _, err := io.Copy(io.Discard, raw); err != nil {
+		if withBody && out.Type == "resource" {
+			// a document archived as itself: the block is its body
+			body, err = io.ReadAll(raw)
+		} else {
+			_, err = io.Copy(io.Discard, raw)
+		}
+		if err != nil {
 			return out, err
 		}
 	}
