@@ -280,14 +280,14 @@ func (ix *Index) search(ctx context.Context, q Query) (*Result, error) {
 	}
 
 	// 4. facets of a text query: the store when broad (if it can), else the index
-	if q.Facets && r.Facets != nil && r.FacetsFrom != "aggregates" && !q.AllVersions && r.Total < r.TotalVersions {
-		// counted over versions: count posts, as Total does
-		if onePerPost != nil {
-			r.Facets, r.FacetsFrom = nil, ""
-			bq = query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(onePerPost)})
-		} else {
-			r.FacetsOfVersions = true
-		}
+	// Facets count posts, as Total does: with fewer posts than versions
+	// matched, over one version of each post (counted from versions
+	// already, they are counted again), else, when the posts were only
+	// estimated, over versions, and said so.
+	versionsOnly := q.Facets && r.FacetsFrom != "aggregates" && !q.AllVersions && r.Total < r.TotalVersions
+	if versionsOnly && onePerPost != nil {
+		r.Facets, r.FacetsFrom = nil, ""
+		bq = query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(onePerPost)})
 	}
 	if q.Facets && r.Facets == nil {
 		if ix.opts.Aggregates != nil && total > ix.opts.AggregateThreshold {
@@ -315,6 +315,7 @@ func (ix *Index) search(ctx context.Context, q Query) (*Result, error) {
 			r.FacetsFrom = "index"
 		}
 	}
+	r.FacetsOfVersions = versionsOnly && onePerPost == nil && r.FacetsFrom != "aggregates"
 	r.Took = time.Since(start)
 	return r, nil
 }
