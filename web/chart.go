@@ -7,8 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,18 +38,30 @@ func (h *Handler) actorChart(w http.ResponseWriter, r *http.Request) {
 		h.internal(w, "chart", err)
 		return
 	}
+	// ?series=SOURCE/NAME draws one metric on its own axis: followers
+	// and likes apart differ a hundredfold, and on one axis the smaller is
+	// a flat line whatever it does
+	series := r.URL.Query().Get("series")
+	if series != "" {
+		latest = slices.DeleteFunc(latest, func(m store.MetricRow) bool { return m.Source+"/"+m.Name != series })
+		if len(latest) == 0 {
+			http.NotFound(w, r)
+			return
+		}
+	}
 	sig := sha256.New()
 	for _, m := range latest {
 		fmt.Fprintf(sig, "%s\x00%s\x00%d\x00%g\n", m.Source, m.Name, m.At.UnixNano(), m.Value)
 	}
 	etag := `"` + hex.EncodeToString(sig.Sum(nil)[:16]) + `"`
-	svg, ok := h.charts.get(id, etag)
+	key := id + "\x00" + series
+	svg, ok := h.charts.get(key, etag)
 	if !ok {
 		if svg, err = h.renderChart(r.Context(), latest); err != nil {
 			h.internal(w, "chart", err)
 			return
 		}
-		h.charts.put(id, etag, svg)
+		h.charts.put(key, etag, svg)
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
 	// The chart styles itself inline; it is an image, so nothing in it runs.
@@ -58,8 +74,14 @@ func (h *Handler) actorChart(w http.ResponseWriter, r *http.Request) {
 // renderChart draws each series of latest (one row per series) from all
 // its readings.
 func (h *Handler) renderChart(ctx context.Context, latest []store.MetricRow) ([]byte, error) {
-	c := chart.Chart{Width: 800, Height: 300, Background: chart.Style{Padding: chart.Box{Top: 20, Left: 20, Right: 20, Bottom: 20}},
-		XAxis: chart.XAxis{ValueFormatter: chart.TimeDateValueFormatter}, YAxis: chart.YAxis{}}
+	height := 300
+	if len(latest) == 1 {
+		height = chartSeriesHeight
+	}
+	c := chart.Chart{Width: 800, Height: height, Background: chart.Style{Padding: chart.Box{Top: 20, Left: 20, Right: 20, Bottom: 20}},
+		XAxis: chart.XAxis{ValueFormatter: chart.TimeDateValueFormatter}, YAxis: chart.YAxis{ValueFormatter: countFormatter},
+		// unused, it still drew its ticks, at y = -9223372036854775544
+		YAxisSecondary: chart.YAxis{Style: chart.Hidden()}}
 	for _, se := range latest { // by source and name
 		var xs []time.Time
 		var ys []float64
@@ -84,6 +106,33 @@ func (h *Handler) renderChart(ctx context.Context, latest []store.MetricRow) ([]
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// chartSeriesHeight is the height of a chart of one series.
+const chartSeriesHeight = 200
+
+// countFormatter writes an axis value as counts are read: whole numbers
+// with thousands apart (1,500,000), a fraction only where there is one.
+func countFormatter(v interface{}) string {
+	f, ok := v.(float64)
+	if !ok {
+		return fmt.Sprint(v)
+	}
+	if f != math.Trunc(f) || math.Abs(f) >= 1e15 {
+		return strconv.FormatFloat(f, 'f', 2, 64)
+	}
+	s := strconv.FormatInt(int64(math.Abs(f)), 10)
+	var b strings.Builder
+	if f < 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // chartCache keeps the latest chart of the actors last drawn, each with

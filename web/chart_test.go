@@ -45,3 +45,41 @@ func TestActorChart_RedrawnOnlyForNewReadings(t *testing.T) {
 		t.Errorf("after a new reading: %d, etag %q (was %q), body changed %v", code, etag2, etag, body2 != body)
 	}
 }
+
+// Each metric has its own chart (followers and likes on one axis made the
+// smaller a flat line), with no ticks of an unused axis drawn far off the
+// image, and counts labelled as counts.
+func TestActorChart_OneSeries(t *testing.T) {
+	e := newEvidence(t, Options{})
+	page := httpGet(t, e.srv.URL+"/actors/opp", 200)
+	if !strings.Contains(page, `src="/actors/opp/metrics.svg?series=opp-site%2ffollowers"`) {
+		t.Fatalf("the actor page has no chart of its one series:\n%s", page)
+	}
+	svg := httpGet(t, e.srv.URL+"/actors/opp/metrics.svg?series=opp-site/followers", 200)
+	if strings.Contains(svg, "-92233720368547") || !strings.Contains(svg, ">150<") {
+		t.Errorf("chart of followers:\n%s", svg)
+	}
+	httpGet(t, e.srv.URL+"/actors/opp/metrics.svg?series=opp-site/nothing", 404)
+}
+
+func httpGet(t *testing.T, url string, status int) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: %d, want %d", url, resp.StatusCode, status)
+	}
+	return string(b)
+}
+
+func TestCountFormatter(t *testing.T) {
+	for in, want := range map[float64]string{0: "0", 999: "999", 1000: "1,000", 1500000: "1,500,000", -20000: "-20,000", 2.5: "2.50"} {
+		if got := countFormatter(in); got != want {
+			t.Errorf("countFormatter(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

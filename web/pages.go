@@ -564,8 +564,12 @@ func (h *Handler) actorPage(w http.ResponseWriter, r *http.Request) {
 	// chart's (downsampled) and export metrics' to show
 	latest, err4 := h.o.Store.LatestMetrics(ctx, id, metricsPerSeries)
 	var metrics []metricView
+	var charts []chartView
 	for _, m := range latest {
 		metrics = append(metrics, metricView{fmtTime(m.At), m.Source + " " + m.Name, m.Value})
+		if key := m.Source + "/" + m.Name; len(charts) == 0 || charts[len(charts)-1].Series != key {
+			charts = append(charts, chartView{key, m.Source + " " + m.Name})
+		}
 	}
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		h.log.WithError(err).Error("actor page")
@@ -583,10 +587,14 @@ func (h *Handler) actorPage(w http.ResponseWriter, r *http.Request) {
 		Reasons    []store.Count
 		HasMetrics bool
 		Metrics    []metricView
+		Charts     []chartView
 		Events     []eventView
 		Posts      []postView
-	}{page{Title: a.Name, Feeds: h.feedLinks("actors/"+id, a.Name)}, a, reasons, len(metrics) > 0, metrics, h.eventViews(r, events), pv})
+	}{page{Title: a.Name, Feeds: h.feedLinks("actors/"+id, a.Name)}, a, reasons, len(metrics) > 0, metrics, charts, h.eventViews(r, events), pv})
 }
+
+// chartView is one metric's chart on the actor page: each on its own axis.
+type chartView struct{ Series, Name string }
 
 // metricsPerSeries is how many of each metric's latest readings the actor
 // page tables.
