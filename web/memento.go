@@ -200,6 +200,12 @@ func (h *Handler) memento(w http.ResponseWriter, r *http.Request, rest string) {
 	if loc := rec.Header.Get("Location"); loc != "" {
 		hd.Set("X-Archive-Location", loc)
 	}
+	// The archived Link header is evidence (a 451's rel="blocked-by",
+	// RFC 7725, names who demanded the block) that the memento's own Link
+	// header, Memento's relations, would hide.
+	for _, l := range rec.Header.Values("Link") {
+		hd.Add("X-Archive-Link", l)
+	}
 	status := rec.StatusCode
 	if status < 200 || (status >= 300 && status < 400) || status > 599 {
 		status = http.StatusOK

@@ -1,0 +1,31 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/warc"
+)
+
+// A memento of a 451 keeps the archived Link header, whose rel="blocked-by"
+// (RFC 7725) names who demanded the block, beside Memento's own links.
+func TestMemento_KeepsTheArchivedLink(t *testing.T) {
+	e := newEvidence(t, Options{})
+	const u = "https://party.example/news/withheld"
+	at := e.t0.Add(5 * time.Hour)
+	if _, err := e.a.Record(t.Context(), &warc.Exchange{URL: u, StatusCode: 451, Date: at,
+		Header: http.Header{"Link": {`<https://authority.example/orders/2026-114>; rel="blocked-by"`}, "Content-Type": {"text/html"}},
+		Body:   []byte("Unavailable For Legal Reasons")}, archive.Meta{Kind: "permalink"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := rawGet(t, e.srv, "/memento/"+at.UTC().Format("20060102150405")+"/"+u, nil)
+	if resp.StatusCode != 451 || resp.Header.Get("Memento-Datetime") == "" {
+		t.Fatalf("memento: %d %v\n%s", resp.StatusCode, resp.Header, body)
+	}
+	if got := resp.Header.Get("X-Archive-Link"); !strings.Contains(got, `<https://authority.example/orders/2026-114>; rel="blocked-by"`) {
+		t.Errorf("X-Archive-Link %q; Link %q", got, resp.Header.Values("Link"))
+	}
+}
