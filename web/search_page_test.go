@@ -54,3 +54,15 @@ func TestSavedSearchFeed_PostRemovedWithItsAccount(t *testing.T) {
 		t.Fatalf("items %d, want the removal of the post found:\n%s", len(f.Items), body)
 	}
 }
+
+// An address that names nothing gets the site's 404 page (the API's in
+// JSON), not the mux's bare text.
+func TestNotFound(t *testing.T) {
+	srv, _ := newTestServer(t, nil)
+	for path, ctype := range map[string]string{"/nope": "text/html; charset=utf-8", "/api/nope": "application/json; charset=utf-8"} {
+		resp, body := get(t, srv.URL+path, nil)
+		if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != ctype || (ctype[:9] == "text/html" && !strings.Contains(body, "<nav")) {
+			t.Errorf("%s: %d %s\n%s", path, resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+	}
+}

@@ -106,6 +106,15 @@ func New(o Options) *Handler {
 	// express: the rest of the path is parsed by hand.
 	m.HandleFunc("GET /feeds/", h.feed)
 	m.HandleFunc("GET /feeds.opml", h.opml)
+	// Anything else: the site's own 404 (the API's in JSON), not the mux's
+	// bare text.
+	m.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			jsonError(w, http.StatusNotFound, "no such endpoint")
+			return
+		}
+		h.errorPage(w, http.StatusNotFound, "There is no page at this address.")
+	})
 	return h
 }
 
