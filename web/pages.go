@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,7 +154,8 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		Hits                                []hitView
 		Facets                              []facetView
 		Recent                              []eventView
-	}{page: page{Title: "Search", Feeds: h.feedLinks("removals", "Removals")}, Q: q,
+		Filters                             []filterView
+	}{page: page{Title: "Search", Feeds: h.feedLinks("removals", "Removals")}, Q: q, Filters: activeFilters(v),
 		State: v.Get("state"), Actor: v.Get("actor"), Since: v.Get("since"), Until: v.Get("until"),
 		States: postStates, Sorts: Sorts}
 	if data.Q.Sort == "" {
@@ -218,6 +220,35 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		data.FeedHref = h.o.Site.FeedURL(&feeds.Feed{Name: "search", Query: fv}, feeds.Atom)
 	}
 	h.render(w, status, "search", data)
+}
+
+// filterView is a filter the search form has no field for (a facet
+// followed): carried along as a hidden field, shown with a link that
+// drops it.
+type filterView struct {
+	Name, Value, Label, Remove string
+}
+
+// hiddenFilters are the parameters the search form carries without a field.
+var hiddenFilters = []struct{ param, label string }{
+	{"reason", "reason"}, {"affiliation", "affiliation"}, {"platform", "platform"}, {"language", "language"},
+	{"removed_since", "removed since"}, {"removed_until", "removed before"},
+}
+
+func activeFilters(v url.Values) []filterView {
+	var out []filterView
+	for _, f := range hiddenFilters {
+		for _, val := range v[f.param] {
+			if val == "" {
+				continue
+			}
+			q := cloneValues(v)
+			q.Del("offset")
+			q[f.param] = slices.DeleteFunc(q[f.param], func(s string) bool { return s == val })
+			out = append(out, filterView{Name: f.param, Value: val, Label: f.label + ": " + val, Remove: "/?" + q.Encode()})
+		}
+	}
+	return out
 }
 
 type hitView struct {

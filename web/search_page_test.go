@@ -66,3 +66,20 @@ func TestNotFound(t *testing.T) {
 		}
 	}
 }
+
+// A facet followed is a filter the form has no field for: the form carries
+// it (a new search keeps it) and the page shows it with a link that drops
+// it.
+func TestSearchPage_KeepsFacetFilters(t *testing.T) {
+	srv, _ := newTestServer(t, fakeSearch{ids: []string{store.PostID("feed", "1")}})
+	_, body := get(t, srv.URL+"/?q=rally&reason=deleted&platform=feed&offset=20", nil)
+	for _, want := range []string{
+		`<input type="hidden" name="reason" value="deleted">`,
+		`<input type="hidden" name="platform" value="feed">`,
+		`reason: deleted <a href="/?platform=feed&amp;q=rally"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q:\n%s", want, body)
+		}
+	}
+}
