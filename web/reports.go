@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 )
@@ -34,8 +35,8 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	type reportView struct {
 		*store.ReportWithTargets
-		Filed, Received string
-		Never           int
+		Filed, Received, KindWords string
+		Never                      int
 	}
 	view := struct {
 		page
@@ -48,7 +49,8 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) {
 		list = list[:reportsPerPage]
 	}
 	for _, rt := range list {
-		v := reportView{ReportWithTargets: rt, Filed: fmtTime(rt.FiledAt), Received: fmtTime(rt.ReceivedAt)}
+		v := reportView{ReportWithTargets: rt, Filed: fmtTime(rt.FiledAt), Received: fmtTime(rt.ReceivedAt),
+			KindWords: strings.ReplaceAll(rt.Kind, "_", " ")}
 		for _, t := range rt.Targets {
 			if len(t.PostIDs) == 0 {
 				v.Never++

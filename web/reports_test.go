@@ -24,7 +24,8 @@ func TestReportsPage(t *testing.T) {
 			{ID: "rep-matched", Channel: "moi", Reporter: "Ministry of Information", FiledAt: e.t0, ReceivedAt: e.t0,
 				Fingerprint: "a", TargetURLs: []string{e.pageURL}},
 			{ID: "rep-mixed", Channel: "moi", Reporter: "Ministry of Information", FiledAt: e.t0.Add(time.Hour), ReceivedAt: e.t0,
-				Fingerprint: "b", Kind: "government_request", TargetURLs: []string{e.pageURL, hostileURL}},
+				Fingerprint: "b", Kind: "government_request", TargetURLs: []string{e.pageURL, hostileURL},
+				ChannelID: "MPTC-2026-0042", Notes: `Reported as "false news" <b>ការរាយការណ៍</b>`},
 		} {
 			if _, err := tx.AddReport(r, same); err != nil {
 				return err
@@ -65,6 +66,12 @@ func TestReportsPage(t *testing.T) {
 	}
 	if strings.Contains(all, "<script>alert(9)") || !strings.Contains(all, "&lt;script&gt;alert(9)&lt;/script&gt;") {
 		t.Errorf("the hostile URL is not shown escaped:\n%s", all)
+	}
+	for _, want := range []string{`<section class="report" id="report-rep-mixed">`, "moi · its reference MPTC-2026-0042",
+		"<td>Reported as &#34;false news&#34; &lt;b&gt;ការរាយការណ៍&lt;/b&gt;</td>", "<td>government request</td>", "<th>Received</th>"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the reports page lacks %q", want)
+		}
 	}
 	if !strings.Contains(all, "1 of 2 URLs named never archived") {
 		t.Errorf("the mixed report does not count its URL never archived")
