@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
 )
 
 // A damaged record is answered as damage (what, where, and that verify
@@ -88,5 +90,30 @@ func TestCapture_ResourceRecord(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.HasSuffix(string(b), tt.want) || strings.Contains(string(b), "HTTP 0") {
 			t.Errorf("%s: %d\n%s", tt.path, resp.StatusCode, b)
 		}
+	}
+}
+
+// A post's page is titled by its first words (tabs of several posts were
+// all "… — post"); a restored post's event says the reason it had been
+// gone for, and a reported one who reported it, in words; the front page's
+// latest changes include reports.
+func TestPostPage_WordsForReaders(t *testing.T) {
+	e := newEvidence(t, Options{})
+	if err := e.a.Store.Write(t.Context(), func(tx *store.Tx) error {
+		if err := tx.AddEvent(&store.Event{Type: store.EventRestored, At: e.t0.Add(6 * time.Hour), PostID: e.postID, SourceID: "opp-site", Detail: "withheld_legal"}); err != nil {
+			return err
+		}
+		return tx.AddEvent(&store.Event{Type: store.EventReported, At: e.t0.Add(7 * time.Hour), PostID: e.postID, SourceID: "opp-site", Detail: "Ministry of Information"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	post := httpGet(t, e.srv.URL+"/posts/"+e.postID, 200)
+	for _, want := range []string{"— We call for a peaceful rally — takedownwatch</title>", "had been withheld for legal reasons", "by Ministry of Information"} {
+		if !strings.Contains(post, want) {
+			t.Errorf("post page lacks %q", want)
+		}
+	}
+	if home := httpGet(t, e.srv.URL+"/", 200); !strings.Contains(home, ">reported<") {
+		t.Errorf("the latest changes leave the report out:\n%s", home)
 	}
 }

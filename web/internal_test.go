@@ -125,3 +125,19 @@ func TestDownsample(t *testing.T) {
 		t.Errorf("the jump's two sides are not kept: before %v, after %v", before, after)
 	}
 }
+
+func TestFmtLag(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		64 * time.Second:               "64 seconds",
+		time.Second:                    "1 second",
+		5*time.Minute + 10*time.Second: "5 minutes",
+		2*time.Hour + 5*time.Minute:    "2 hours 5 minutes",
+		3 * time.Hour:                  "3 hours",
+		76 * time.Hour:                 "3 days 4 hours",
+		24 * time.Hour:                 "1 day",
+	} {
+		if got := fmtLag(d); got != want {
+			t.Errorf("fmtLag(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

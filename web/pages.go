@@ -86,6 +86,33 @@ func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
 	http.StripPrefix("/static/", http.FileServer(http.FS(sub))).ServeHTTP(w, r)
 }
 
+// fmtLag says a lag as people say one: "3 days 4 hours", "2 hours 5
+// minutes", "64 seconds" (Go's "76h0m0s" is a programmer's).
+func fmtLag(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.FormatInt(n, 10) + " " + one + "s"
+	}
+	two := func(a int64, an string, b int64, bn string) string {
+		if b == 0 {
+			return unit(a, an)
+		}
+		return unit(a, an) + " " + unit(b, bn)
+	}
+	switch s := int64(d.Round(time.Second) / time.Second); {
+	case s < 120:
+		return unit(s, "second")
+	case s < 3600:
+		return two(s/60, "minute", 0, "")
+	case s < 86400:
+		return two(s/3600, "hour", s%3600/60, "minute")
+	default:
+		return two(s/86400, "day", s%86400/3600, "hour")
+	}
+}
+
 // fmtTime shows a time to the second: a removal is bracketed by checks
 // seconds apart, and an archivist cites the times the page shows.
 func fmtTime(t time.Time) string {
@@ -115,6 +142,13 @@ func (h *Handler) eventViews(r *http.Request, events []*store.EventRow) []eventV
 			what = "removed — " + feeds.ReasonWords(e.Reason)
 		}
 		detail := feeds.DetailWords(e.Detail)
+		switch {
+		case e.Detail == "":
+		case e.Type == store.EventRestored: // the detail is the reason it had been gone for
+			detail = "had been " + feeds.ReasonWords(e.Detail)
+		case e.Type == store.EventReported: // the detail is who reported it
+			detail = "by " + e.Detail
+		}
 		if e.Metric != nil {
 			detail = e.Metric.Name + ": " + strconv.FormatFloat(e.Metric.From, 'f', -1, 64) + " → " + strconv.FormatFloat(e.Metric.To, 'f', -1, 64)
 		}
@@ -168,7 +202,8 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		data.Problem, status = err.Error(), http.StatusBadRequest
 	case !q.asked():
 		events, err := h.o.Store.Events(r.Context(), store.EventQuery{Fold: true, Limit: 50,
-			Types: []string{store.EventRemoved, store.EventAccountGone, store.EventRestricted, store.EventRestored, store.EventEdited, store.EventMetricsAnomaly}})
+			Types: []string{store.EventRemoved, store.EventAccountGone, store.EventRestricted, store.EventRestored, store.EventEdited,
+				store.EventReported, store.EventMetricsAnomaly}})
 		if err != nil {
 			h.errorPage(w, http.StatusInternalServerError, "The archive does not answer.")
 			return
@@ -533,7 +568,7 @@ func (h *Handler) postPage(w http.ResponseWriter, r *http.Request) {
 				v.SourceURL = rp.SourceURL
 			}
 			if p.State == store.StateRemoved && !rp.FiledAt.IsZero() && rp.FiledAt.Before(p.FirstSeenMissing) {
-				v.Lag = p.FirstSeenMissing.Sub(rp.FiledAt).Round(time.Minute).String()
+				v.Lag = fmtLag(p.FirstSeenMissing.Sub(rp.FiledAt))
 			}
 			reps = append(reps, v)
 		}
@@ -548,8 +583,22 @@ func (h *Handler) postPage(w http.ResponseWriter, r *http.Request) {
 		Events                             []eventView
 		Removal                            *removalView
 		Reports                            []reportView
-	}{page{Title: actorName + " — post", Feeds: feedsOf}, p, actorName, feeds.ReasonWords(p.Reason), safe,
+	}{page{Title: postTitle(actorName, versions), Feeds: feedsOf}, p, actorName, feeds.ReasonWords(p.Reason), safe,
 		fmtTime(p.Published), fmtTime(p.FirstSeen), fmtTime(p.LastSeenLive), vs, h.eventViews(r, events), removal, reps})
+}
+
+// postTitle names a post's page by its actor and first words, so tabs
+// and bookmarks of several posts can be told apart.
+func postTitle(actor string, versions []*store.Version) string {
+	if len(versions) == 0 {
+		return actor + " — post"
+	}
+	v := versions[len(versions)-1]
+	w := clip.Words(v.Title+" "+v.Text, 8, 60)
+	if strings.TrimSpace(w) == "" {
+		return actor + " — post"
+	}
+	return actor + " — " + w
 }
 
 type diffLine struct{ Class, Text string }

@@ -379,7 +379,7 @@ func TestFeed_Command_savedSearch(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"search", "--q", "/[/"}, "feed: --q: index: bad query"},
+		{[]string{"search", "--q", "/[/"}, "feed: --q: /[/: error parsing regexp: missing closing ]"},
 		{[]string{"search", "--q", "x", "--state", "gone"}, `--state "gone": want one of`},
 		{[]string{"removals", "--q", "x"}, "apply to the feed named search"},
 	} {

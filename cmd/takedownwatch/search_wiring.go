@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/sirupsen/logrus"
 	"github.com/takedownwatch/takedownwatch/archive"
@@ -132,7 +133,7 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 		Facets: q.Facets, Highlight: true, Wider: true,
 	})
 	if errors.Is(err, index.ErrBadQuery) {
-		return nil, &web.QueryError{Msg: err.Error()}
+		return nil, badQuery(err)
 	}
 	if err != nil {
 		return nil, err
@@ -153,6 +154,12 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 	return out, nil
 }
 
+// badQuery is an index.ErrBadQuery as the reader is told it: what is
+// wrong with the query, without the package's prefix.
+func badQuery(err error) *web.QueryError {
+	return &web.QueryError{Msg: strings.TrimPrefix(err.Error(), index.ErrBadQuery.Error()+": ")}
+}
+
 // PostIDs are the posts of a saved search, newest first; a search of
 // removed posts only takes the latest removed, so that the removal of an
 // old post (the usual case) is among the limit's posts.
@@ -163,7 +170,7 @@ func (s searcher) PostIDs(ctx context.Context, q string, states []string, limit 
 	}
 	res, err := s.ix.Search(ctx, index.Query{Q: q, States: states, Sort: sort, Limit: limit})
 	if errors.Is(err, index.ErrBadQuery) {
-		return nil, &web.QueryError{Msg: err.Error()}
+		return nil, badQuery(err)
 	}
 	if err != nil {
 		return nil, err
