@@ -232,7 +232,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		for _, hit := range res.Hits {
 			data.Hits = append(data.Hits, hitView{hit, template.HTML(safeSnippet(hit.Snippet)), actors[hit.Actor], fmtTime(hit.Published)})
 		}
-		data.Facets = facetViews(v, res.Facets)
+		data.Facets = facetViews(v, res.Facets, actors)
 		if q.Offset > 0 {
 			data.Prev = pageHref(v, max(0, q.Offset-q.Limit))
 		}
@@ -299,8 +299,8 @@ type facetView struct {
 }
 
 type facetCount struct {
-	Term, Href string
-	Count      int
+	Term, Label, Href string
+	Count             int
 }
 
 // facetParams maps a facet to the query parameter that filters on it.
@@ -309,7 +309,9 @@ var facetParams = []struct{ facet, param, name string }{
 	{"platform", "platform", "Platform"}, {"month", "", "Month"},
 }
 
-func facetViews(v url.Values, facets map[string][]store.Count) []facetView {
+// facetViews are the facets as links that narrow the search; actors are
+// shown by name (names, by id).
+func facetViews(v url.Values, facets map[string][]store.Count, names map[string]string) []facetView {
 	var out []facetView
 	for _, fp := range facetParams {
 		counts := facets[fp.facet]
@@ -326,7 +328,11 @@ func facetViews(v url.Values, facets map[string][]store.Count) []facetView {
 				q.Set("since", t.Format("2006-01-02"))
 				q.Set("until", t.AddDate(0, 1, 0).Format("2006-01-02"))
 			}
-			fv.Counts = append(fv.Counts, facetCount{Term: c.Term, Count: c.Count, Href: "/?" + q.Encode()})
+			label := c.Term
+			if n := names[c.Term]; fp.facet == "actor" && n != "" {
+				label = n
+			}
+			fv.Counts = append(fv.Counts, facetCount{Term: c.Term, Label: label, Count: c.Count, Href: "/?" + q.Encode()})
 		}
 		out = append(out, fv)
 	}

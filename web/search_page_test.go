@@ -9,15 +9,16 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 )
 
-// A facet narrows the search from its first page: a link that kept the
-// page's offset could land past the narrower search's end.
+// A facet narrows the search from its first page (a link that kept the
+// page's offset could land past the narrower search's end), and names an
+// actor by name.
 func TestSearchPage_FacetLinksStartAtTheFirstPage(t *testing.T) {
 	srv, _ := newTestServer(t, fakeSearch{ids: []string{store.PostID("feed", "1")}})
 	resp, body := get(t, srv.URL+"/?q=rally&offset=20", nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	if !strings.Contains(body, `href="/?actor=opp&amp;q=rally"`) || strings.Contains(body, "actor=opp&amp;offset") {
+	if !strings.Contains(body, `href="/?actor=opp&amp;q=rally">Opposition</a>`) || strings.Contains(body, "actor=opp&amp;offset") {
 		t.Errorf("the actor facet's link keeps the offset or is missing:\n%s", body)
 	}
 	if !strings.Contains(body, "← previous results") {
