@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -34,17 +36,35 @@ func originalURL(rest string) (string, bool) {
 	return rest, true
 }
 
+// mementos are the captures of original or, when it has none, of the
+// first of its look-alikes that has some: with or without a trailing
+// slash, and over the other of http and https (a URL typed or linked with
+// the wrong one names the same page to its reader).
 func (h *Handler) mementos(r *http.Request, original string) ([]*store.Capture, error) {
-	caps, err := h.o.Store.CapturesByURL(r.Context(), original)
-	if err != nil || len(caps) > 0 {
-		return caps, err
+	slash := func(u string) string {
+		if t := strings.TrimSuffix(u, "/"); t != u {
+			return t
+		}
+		return u + "/"
 	}
-	// A trailing slash is the same resource to most people typing a URL.
-	alt := strings.TrimSuffix(original, "/")
-	if alt == original {
-		alt += "/"
+	other := "https://" + strings.TrimPrefix(original, "http://")
+	if strings.HasPrefix(original, "https://") {
+		other = "http://" + strings.TrimPrefix(original, "https://")
 	}
-	return h.o.Store.CapturesByURL(r.Context(), alt)
+	for _, u := range []string{original, slash(original), other, slash(other)} {
+		caps, err := h.o.Store.CapturesByURL(r.Context(), u)
+		if err != nil || len(caps) > 0 {
+			return caps, err
+		}
+	}
+	return nil, nil
+}
+
+// mementoLinks are the Link header of a TimeGate's redirect: the original
+// and its TimeMap.
+func (h *Handler) mementoLinks(original string) string {
+	return fmt.Sprintf(`<%s>; rel="original", <%s>; rel="timemap"; type="application/link-format"`,
+		original, h.o.Site.PageURL("timemap/link/"+original))
 }
 
 func (h *Handler) mementoURL(c *store.Capture) string {
@@ -122,8 +142,7 @@ func (h *Handler) timegate(w http.ResponseWriter, r *http.Request, rest string) 
 	best := nearest(caps, want)
 	w.Header().Set("Vary", "accept-datetime")
 	w.Header().Set("Location", h.mementoURL(best))
-	w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="original", <%s>; rel="timemap"; type="application/link-format"`,
-		original, h.o.Site.PageURL("timemap/link/"+original)))
+	w.Header().Set("Link", h.mementoLinks(original))
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusFound)
 	fmt.Fprintf(w, "The archive's copy nearest to %s: %s\n", httpDate(want), h.mementoURL(best))
@@ -177,12 +196,17 @@ func (h *Handler) memento(w http.ResponseWriter, r *http.Request, rest string) {
 	}
 	if c == nil {
 		w.Header().Set("Location", h.mementoURL(nearest(caps, t)))
+		w.Header().Set("Link", h.mementoLinks(original))
 		w.WriteHeader(http.StatusFound)
 		return
 	}
 	rec, body, err := h.payload(r, c)
-	if err != nil {
+	if errors.Is(err, context.Canceled) {
 		h.internal(w, "memento", err)
+		return
+	}
+	if err != nil {
+		h.damaged(w, c, err.Error(), "")
 		return
 	}
 	hd := w.Header()

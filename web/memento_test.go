@@ -29,3 +29,19 @@ func TestMemento_KeepsTheArchivedLink(t *testing.T) {
 		t.Errorf("X-Archive-Link %q; Link %q", got, resp.Header.Values("Link"))
 	}
 }
+
+// A URL written with the other scheme finds the same page's mementos, and
+// a memento redirect to the nearest copy carries the original and TimeMap
+// links, as a TimeGate's does.
+func TestMemento_LookAlikesAndRedirectLinks(t *testing.T) {
+	e := newEvidence(t, Options{})
+	other := "http://" + strings.TrimPrefix(e.pageURL, "https://")
+	resp, body := rawGet(t, e.srv, "/timemap/link/"+other, nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, `memento"`) {
+		t.Errorf("timemap of %s: %d\n%s", other, resp.StatusCode, body)
+	}
+	resp, _ = rawGet(t, e.srv, "/memento/20260101000000/"+e.pageURL, nil)
+	if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Link"), `rel="timemap"`) {
+		t.Errorf("inexact memento: %d, Link %q", resp.StatusCode, resp.Header.Get("Link"))
+	}
+}
