@@ -117,3 +117,18 @@ func TestPostPage_WordsForReaders(t *testing.T) {
 		t.Errorf("the latest changes leave the report out:\n%s", home)
 	}
 }
+
+// Khmer text is marked lang="km" (the page is lang="en"), so a browser
+// picks a Khmer font and a screen reader a Khmer voice.
+func TestPostPage_KhmerTextMarked(t *testing.T) {
+	e := newEvidence(t, Options{})
+	if err := e.a.Store.Write(t.Context(), func(tx *store.Tx) error {
+		return tx.AddVersion(&store.Version{PostID: e.postID, Digest: "km", Text: "រាជរដ្ឋាភិបាលកម្ពុជា", FirstSeen: e.t0.Add(8 * time.Hour), LastSeen: e.t0.Add(8 * time.Hour)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	post := httpGet(t, e.srv.URL+"/posts/"+e.postID, 200)
+	if !strings.Contains(post, `<div class="text" lang="km">រាជរដ្ឋាភិបាលកម្ពុជា</div>`) || strings.Count(post, `lang="km"`) != 1 {
+		t.Errorf("Khmer text not marked, or English marked too:\n%s", post)
+	}
+}

@@ -141,3 +141,18 @@ func TestFmtLag(t *testing.T) {
 		}
 	}
 }
+
+func TestTextLang(t *testing.T) {
+	for s, want := range map[string]string{
+		"រាជរដ្ឋាភិបាលកម្ពុជា សូមជម្រាប": "km",
+		"Prime Minister Hun Sen said":         "",
+		"ประกาศ สำนักงาน":                     "th",
+		"Breaking: រាជរដ្ឋាភិបាល":             "km", // mostly Khmer letters
+		"A long English sentence with ១ word": "",
+		"":                                    "",
+	} {
+		if got := textLang(s); got != want {
+			t.Errorf("textLang(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
@@ -36,7 +37,7 @@ type pages struct {
 func newPages() *pages {
 	p := &pages{t: map[string]*template.Template{}}
 	for _, name := range []string{"search", "post", "actor", "sources", "reports", "stats", "error"} {
-		p.t[name] = template.Must(template.New("").ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		p.t[name] = template.Must(template.New("").Funcs(template.FuncMap{"textLang": textLang}).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return p
 }
@@ -84,6 +85,38 @@ func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
 	sub, _ := fs.Sub(staticFS, "static")
 	w.Header().Set("Cache-Control", h.cacheControl(3600))
 	http.StripPrefix("/static/", http.FileServer(http.FS(sub))).ServeHTTP(w, r)
+}
+
+// scriptLangs are the languages told by their script alone: a browser
+// picks a font for them and a screen reader a voice by the lang
+// attribute, which the pages (lang="en") would otherwise give wrongly.
+var scriptLangs = []struct {
+	lang   string
+	lo, hi rune
+}{{"km", 0x1780, 0x17FF}, {"th", 0x0E00, 0x0E7F}, {"lo", 0x0E80, 0x0EFF}, {"my", 0x1000, 0x109F}}
+
+// textLang is the language of a post's text when most of its letters are
+// of one of those scripts, else "".
+func textLang(s string) string {
+	counts := make([]int, len(scriptLangs))
+	letters := 0
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+			continue
+		}
+		letters++
+		for i, sl := range scriptLangs {
+			if r >= sl.lo && r <= sl.hi {
+				counts[i]++
+			}
+		}
+	}
+	for i, n := range counts {
+		if letters > 0 && 2*n > letters {
+			return scriptLangs[i].lang
+		}
+	}
+	return ""
 }
 
 // fmtLag says a lag as people say one: "3 days 4 hours", "2 hours 5
@@ -230,7 +263,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 			actors[a.ID] = a.Name
 		}
 		for _, hit := range res.Hits {
-			data.Hits = append(data.Hits, hitView{hit, template.HTML(safeSnippet(hit.Snippet)), actors[hit.Actor], fmtTime(hit.Published)})
+			data.Hits = append(data.Hits, hitView{hit, template.HTML(safeSnippet(hit.Snippet)), actors[hit.Actor], fmtTime(hit.Published), textLang(hit.Snippet)})
 		}
 		data.Facets = facetViews(v, res.Facets, actors)
 		if q.Offset > 0 {
@@ -291,6 +324,7 @@ type hitView struct {
 	Snippet   template.HTML
 	ActorName string
 	Published string
+	Lang      string // of the snippet's script (textLang)
 }
 
 type facetView struct {
