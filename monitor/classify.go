@@ -115,7 +115,11 @@ func ClassifyHTTP(postURL, text string, resp *FetchResponse) Answer {
 		// A redirect the fetcher did not follow (loop, cap): no verdict.
 		return Answer{Class: ClassTransient, Detail: strconv.Itoa(code) + " unfollowed redirect"}
 	case code >= 400:
-		return Answer{Class: ClassUnknown, Detail: strconv.Itoa(code)}
+		// 400, 405, 408 and the rest say the request went wrong (a proxy,
+		// a firewall, a timeout on the way), not that the post is gone:
+		// a removal confirmed on them would cry wolf. No verdict; checks
+		// go on, and a post that never answers otherwise stays suspect.
+		return Answer{Class: ClassTransient, Detail: strconv.Itoa(code) + " no verdict"}
 	case code < 200:
 		return Answer{Class: ClassTransient, Detail: strconv.Itoa(code)}
 	}

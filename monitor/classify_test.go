@@ -54,7 +54,9 @@ func TestClassifyHTTP(t *testing.T) {
 		{"429", FetchResponse{URL: post, StatusCode: 429}, ClassTransient, "429"},
 		{"blocked by the platform", FetchResponse{URL: post, StatusCode: 200, Body: page("You're Temporarily Blocked")}, ClassTransient, "200: you're temporarily blocked"},
 		{"redirect not followed", FetchResponse{URL: post, StatusCode: 301}, ClassTransient, "301 unfollowed redirect"},
-		{"400", FetchResponse{URL: post, StatusCode: 400}, ClassUnknown, "400"},
+		{"400", FetchResponse{URL: post, StatusCode: 400}, ClassTransient, "400 no verdict"},
+		{"408", FetchResponse{URL: post, StatusCode: 408}, ClassTransient, "408 no verdict"},
+		{"405", FetchResponse{URL: post, StatusCode: 405}, ClassTransient, "405 no verdict"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
