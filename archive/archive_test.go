@@ -303,6 +303,30 @@ func TestArchive_VerifyNamesUnreferencedRecords(t *testing.T) {
 	}
 }
 
+// Beside a running writer, a record whose metadata is not committed yet
+// (the last of the file still being written, or one dated just now) is in
+// flight, not unreferenced: verify --strict must not fail on a writer's
+// ordinary work.
+func TestArchive_VerifyBesideTheWriter(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	defer a.Close()
+	fill(t, a, 2)
+	if _, err := a.w.WriteResource("https://example.org/committing", "text/plain", []byte("metadata on its way"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.w.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || len(rep.Unreferenced) != 0 || len(rep.InFlight) != 1 || !strings.Contains(rep.InFlight[0], "resource record, no metadata yet") {
+		t.Fatalf("report %+v, want the record in flight", rep)
+	}
+}
+
 func TestArchive_ResourceRecords(t *testing.T) {
 	dir := t.TempDir()
 	a := openTest(t, dir)

@@ -140,6 +140,15 @@ type recordAt struct {
 }
 
 func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport) error {
+	// A file still being written grows while it is checked: only what it
+	// held before its metadata was read is checked against that metadata.
+	var size int64 = -1
+	if p, err := warc.Path(a.warcDir, file); err == nil {
+		if fi, err := os.Stat(p); err == nil {
+			size = fi.Size()
+		}
+	}
+	start := time.Now()
 	captures, err := a.Store.CapturesInFile(ctx, file)
 	if err != nil {
 		return err
@@ -155,10 +164,16 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 	}
 	records := map[int64]*recordAt{}
 	scanErr := warc.Scan(path, func(r *warc.Record) error {
+		if size >= 0 && r.Offset >= size {
+			return errWrittenSince
+		}
 		rep.Records++
 		records[r.Offset] = &recordAt{rec: r}
 		return nil
 	})
+	if errors.Is(scanErr, errWrittenSince) {
+		scanErr = nil
+	}
 	var se *warc.ScanError
 	if errors.As(scanErr, &se) {
 		if strings.HasSuffix(path, warc.OpenSuffix) && se.Offset >= referencedEnd(captures) {
@@ -195,6 +210,7 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 			rep.Problems = append(rep.Problems, Problem{CaptureID: c.ID, File: file, Offset: c.WARCOffset, Msg: msg})
 		}
 	}
+	open, end := strings.HasSuffix(path, warc.OpenSuffix), referencedEnd(captures)
 	offsets := make([]int64, 0, len(records))
 	for off := range records {
 		offsets = append(offsets, off)
@@ -208,13 +224,28 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 		if len(r.rec.Problems) > 0 {
 			rep.Problems = append(rep.Problems, Problem{File: file, Offset: off, Msg: joinErrs(r.rec.Problems)})
 		}
-		if r.rec.Type != "warcinfo" {
+		switch {
+		case r.rec.Type == "warcinfo":
+		case open && (off >= end || start.Sub(r.rec.Date) < inFlightAge):
+			// written by the running writer, its metadata not yet
+			// committed when it was read
+			rep.InFlight = append(rep.InFlight, fmt.Sprintf("%s@%d (%s record, no metadata yet)", file, off, r.rec.Type))
+		default:
 			rep.Unreferenced = append(rep.Unreferenced, Unreferenced{File: file, Offset: off, Type: r.rec.Type,
 				TargetURI: r.rec.TargetURI, Date: r.rec.Date})
 		}
 	}
 	return nil
 }
+
+// errWrittenSince stops a scan at the records written after the check of
+// their file began.
+var errWrittenSince = errors.New("written since the check began")
+
+// inFlightAge: a record of a file still being written, dated this recently
+// before its check, may be waiting for its metadata (fetches run side by
+// side, so one may commit after a later one).
+const inFlightAge = 10 * time.Minute
 
 // referencedEnd is the end of the last record metadata points to.
 func referencedEnd(captures []*store.Capture) int64 {

@@ -141,7 +141,7 @@ func printVerify(w io.Writer, rep *archive.VerifyReport, strict, ok bool, start 
 			"Nothing takedownwatch serves or exports reads them, but the WARC files carry them (--strict fails on them)")
 	}
 	for _, f := range rep.InFlight {
-		fmt.Fprintln(w, "note: unfinished record at the end of a file still open for writing (no metadata points to it):", f)
+		fmt.Fprintln(w, "note: in flight in a file still being written (no metadata points to it yet):", f)
 	}
 	for _, t := range rep.TornFiles {
 		fmt.Fprintln(w, "note: torn tail kept aside from a crash:", t)
