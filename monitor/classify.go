@@ -30,6 +30,12 @@ var _ Checker = PermalinkChecker{}
 // Check fetches the permalink and classifies the answer. Only an archive
 // failure is returned as an error; a network failure is a transient answer.
 func (PermalinkChecker) Check(ctx context.Context, src *config.Source, post *store.Post, text string, f Fetcher) (Answer, error) {
+	if u, err := url.Parse(post.PostURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		// An item without a web link (none, or javascript:) has nothing
+		// to check: no verdict, rechecked less and less often, and no
+		// archive failure (it was logged as one every round).
+		return Answer{Class: ClassTransient, Detail: "no http(s) permalink to check"}, nil
+	}
 	resp, err := f.Fetch(ctx, &FetchRequest{URL: post.PostURL, Kind: KindPermalink, SourceID: src.ID, Vantage: src.Vantage})
 	if err != nil {
 		return FailedFetchAnswer(ctx, err)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/testtool"
 )
 
@@ -125,5 +127,24 @@ func TestFailedFetchAnswer(t *testing.T) {
 				t.Errorf("answer = %+v, want %+v", a, tt.want)
 			}
 		})
+	}
+}
+
+// failFetcher fails the test if it is asked to fetch anything.
+type failFetcher struct{ t *testing.T }
+
+func (f failFetcher) Fetch(_ context.Context, r *FetchRequest) (*FetchResponse, error) {
+	f.t.Errorf("fetched %q", r.URL)
+	return nil, errors.New("no fetch expected")
+}
+
+// A post without a web permalink (none, or javascript:) is no verdict and
+// no error: it was an "archive failure" every round, and never rescheduled.
+func TestPermalinkChecker_NoPermalink(t *testing.T) {
+	for _, u := range []string{"", "javascript:alert(1)", "/relative/1", "mailto:a@example.org"} {
+		a, err := PermalinkChecker{}.Check(t.Context(), &config.Source{ID: "s"}, &store.Post{PostURL: u}, "", failFetcher{t})
+		if err != nil || a.Class != ClassTransient || a.Detail != "no http(s) permalink to check" {
+			t.Errorf("%q: %+v, %v", u, a, err)
+		}
 	}
 }
