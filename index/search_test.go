@@ -553,3 +553,31 @@ func TestSearch_facetsCountPosts(t *testing.T) {
 		}
 	}
 }
+
+// A version's text is indexed up to maxIndexedText (a megabyte item held
+// half a gigabyte while it was analysed): a word within is found, one past
+// it is not; batches are cut by text as well as by count, and every
+// document lands.
+func TestPut_BoundsTheTextAnalysed(t *testing.T) {
+	ix := openTestIndex(t)
+	filler := strings.Repeat("statement ", maxIndexedText/10+100)
+	docs := []Doc{{PostID: "big", VersionID: 1, Version: 1, Text: "openingword " + filler + " closingword"}}
+	for i := range maxBatchText/maxIndexedText + 8 { // more than one batch's worth of text
+		docs = append(docs, Doc{PostID: fmt.Sprintf("p%d", i), VersionID: int64(i + 2), Version: 1, Text: filler})
+	}
+	if err := ix.Put(t.Context(), docs, "w"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.DocCount(); err != nil || n != uint64(len(docs)) {
+		t.Fatalf("%d documents indexed, want %d (%v)", n, len(docs), err)
+	}
+	for q, want := range map[string]uint64{"openingword": 1, "closingword": 0} {
+		res, err := ix.Search(t.Context(), Query{Q: q})
+		if err != nil || res.Total != want {
+			t.Errorf("%s: %v, %v; want %d", q, res.Total, err, want)
+		}
+	}
+	if got := ix.batchEnd(docs, 0); got <= 1 || got >= len(docs) {
+		t.Errorf("the first batch ends at %d of %d documents; want it cut by text", got, len(docs))
+	}
+}
