@@ -15,24 +15,38 @@ import (
 )
 
 // mapItems turns a parsed feed into items. Of items sharing a PlatformID
-// only the first is kept: the detector keys posts by it, and a feed that
-// repeats a guid means one post, not two.
+// one is kept: the detector keys posts by it, and a feed that repeats a
+// guid means one post, not two. Which one does not follow their order,
+// which a feed may change at every fetch (each change would read as an
+// edit, for ever): the latest published, then the least text digest.
 func mapItems(f *gofeed.Feed, fetched string) []monitor.Item {
 	base := feedBase(f.Link, fetched)
 	items := make([]monitor.Item, 0, len(f.Items))
-	seen := make(map[string]bool, len(f.Items))
+	at := make(map[string]int, len(f.Items))
 	for _, it := range f.Items {
 		if it == nil {
 			continue
 		}
 		item := mapItem(it, base)
-		if seen[item.PlatformID] {
+		i, seen := at[item.PlatformID]
+		if !seen {
+			at[item.PlatformID] = len(items)
+			items = append(items, item)
 			continue
 		}
-		seen[item.PlatformID] = true
-		items = append(items, item)
+		if prefer(item, items[i]) {
+			items[i] = item
+		}
 	}
 	return items
+}
+
+// prefer reports whether a is kept over b, two items of one PlatformID.
+func prefer(a, b monitor.Item) bool {
+	if !a.Published.Equal(b.Published) {
+		return a.Published.After(b.Published)
+	}
+	return normalize.Digest(a.Title+"\n"+a.Text) < normalize.Digest(b.Title+"\n"+b.Text)
 }
 
 func mapItem(it *gofeed.Item, base *url.URL) monitor.Item {

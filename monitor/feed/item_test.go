@@ -73,9 +73,21 @@ func TestParse_Items(t *testing.T) {
 			want: []monitor.Item{{PlatformID: "g"}},
 		},
 		{
-			name: "repeated guid: the first wins",
+			name: "repeated guid: one kept, whatever the order",
 			body: rss(`<item><guid>g</guid><title>first</title></item><item><guid>g</guid><title>second</title></item><item><guid>h</guid></item>`),
 			want: []monitor.Item{{PlatformID: "g", Title: "first", Text: "first"}, {PlatformID: "h"}},
+		},
+		{
+			// a feed that swaps them at every fetch made an edit of each
+			name: "repeated guid in the other order: the same one",
+			body: rss(`<item><guid>g</guid><title>second</title></item><item><guid>g</guid><title>first</title></item><item><guid>h</guid></item>`),
+			want: []monitor.Item{{PlatformID: "g", Title: "first", Text: "first"}, {PlatformID: "h"}},
+		},
+		{
+			name: "repeated guid: the latest published",
+			body: rss(`<item><guid>g</guid><title>first</title><pubDate>Tue, 03 Feb 2026 04:05:06 +0000</pubDate></item>` +
+				`<item><guid>g</guid><title>second</title><pubDate>Wed, 04 Feb 2026 04:05:06 +0000</pubDate></item>`),
+			want: []monitor.Item{{PlatformID: "g", Title: "second", Text: "second", Published: time.Date(2026, 2, 4, 4, 5, 6, 0, time.UTC)}},
 		},
 		{
 			name: "content, else description, else title",
