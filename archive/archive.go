@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
@@ -70,6 +71,39 @@ type Archive struct {
 	// MigratedFrom is the schema version OpenReader found and migrated
 	// from (0: none).
 	MigratedFrom int
+
+	writeFailure atomic.Pointer[WriteFailure] // the last write's failure; nil once one succeeds
+}
+
+// ErrWrite wraps every failure to write a capture (its WARC records or
+// their metadata): the archive's trouble (a full disk, a read-only
+// directory), not the source's whose answer it was keeping.
+var ErrWrite = errors.New("archive: cannot write")
+
+// WriteFailure is the archive's latest failure to write, while no write
+// has succeeded since.
+type WriteFailure struct {
+	Err   error
+	Since time.Time // the first failure of the run
+}
+
+// WriteFailing returns the failure of the archive's writes while they fail
+// (none has succeeded since), else nil: a health check's answer.
+func (a *Archive) WriteFailing() *WriteFailure { return a.writeFailure.Load() }
+
+// wrote records a write's outcome and returns err wrapped in ErrWrite.
+func (a *Archive) wrote(err error) error {
+	if err == nil {
+		a.writeFailure.Store(nil)
+		return nil
+	}
+	since := a.clock()
+	if prev := a.writeFailure.Load(); prev != nil {
+		since = prev.Since
+	}
+	err = fmt.Errorf("%w: %w", ErrWrite, err)
+	a.writeFailure.Store(&WriteFailure{Err: err, Since: since})
+	return err
 }
 
 // OpenWriter opens the data directory for writing: it takes the writer lock,
@@ -226,10 +260,10 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 	}
 	wr, err := a.w.WriteExchange(ex, prev)
 	if err != nil {
-		return nil, fmt.Errorf("archive: %s: %w", target, err)
+		return nil, a.wrote(fmt.Errorf("%s: %w", target, err))
 	}
 	if err := a.w.Sync(); err != nil {
-		return nil, err
+		return nil, a.wrote(err)
 	}
 	c := &store.Capture{
 		URL: target, Kind: m.Kind, SourceID: m.SourceID, At: ex.Date, Status: ex.StatusCode,
@@ -257,9 +291,12 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 		}
 	}
 	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, a.wrote(err)
 	}
-	return c, nil
+	return c, a.wrote(nil)
 }
 
 // RecordFailure keeps a fetch that got no HTTP answer (timeout, reset, DNS):
@@ -267,9 +304,12 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 func (a *Archive) RecordFailure(ctx context.Context, url string, at time.Time, vantage string, m Meta, fail error) (*store.Capture, error) {
 	c := &store.Capture{URL: a.red.URL(url), Kind: m.Kind, SourceID: m.SourceID, At: at, Vantage: vantage, Error: a.red.String(fail.Error())}
 	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, a.wrote(err)
 	}
-	return c, nil
+	return c, a.wrote(nil)
 }
 
 // LastCapture returns the newest archived 2xx/3xx answer for url (the base
@@ -288,16 +328,19 @@ func (a *Archive) RecordResource(ctx context.Context, uri, contentType string, b
 	now := a.clock()
 	wr, err := a.w.WriteResource(uri, contentType, body, now)
 	if err != nil {
-		return nil, err
+		return nil, a.wrote(err)
 	}
 	if err := a.w.Sync(); err != nil {
-		return nil, err
+		return nil, a.wrote(err)
 	}
 	c := &store.Capture{URL: a.red.URL(uri), Kind: m.Kind, SourceID: m.SourceID, At: now, Status: 200, ContentType: contentType,
 		PayloadDigest: wr.PayloadDigest, BlockDigest: wr.BlockDigest, RecordType: wr.Type, RecordID: wr.Response.RecordID,
 		WARCFile: wr.Response.File, WARCOffset: wr.Response.Offset, WARCLength: wr.Response.Length, Vantage: "direct"}
 	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, a.wrote(err)
 	}
-	return c, nil
+	return c, a.wrote(nil)
 }

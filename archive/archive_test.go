@@ -441,3 +441,31 @@ func TestOpenReader_OlderWriterRunning(t *testing.T) {
 		t.Errorf("schema = %d, want 5 left alone", v)
 	}
 }
+
+// A write that fails (here its metadata: a source the archive does not
+// hold) is ErrWrite and makes the archive's writes failing, since the
+// first failure, until one succeeds.
+func TestArchive_WriteFailing(t *testing.T) {
+	a := openTest(t, t.TempDir())
+	defer a.Close()
+	if f := a.WriteFailing(); f != nil {
+		t.Fatalf("a new archive fails: %v", f.Err)
+	}
+	var first time.Time
+	for i := range 2 {
+		_, err := a.Record(t.Context(), ex("https://example.org/x", "x"), Meta{Kind: "listing", SourceID: "no-such-source"})
+		f := a.WriteFailing()
+		if !errors.Is(err, ErrWrite) || f == nil || !errors.Is(f.Err, ErrWrite) {
+			t.Fatalf("failed write %d: %v, failing %+v", i, err, f)
+		}
+		if i == 0 {
+			first = f.Since
+		} else if !f.Since.Equal(first) {
+			t.Errorf("since moved from %v to %v: it is the first failure's", first, f.Since)
+		}
+	}
+	fill(t, a, 1)
+	if f := a.WriteFailing(); f != nil {
+		t.Errorf("still failing after a write succeeded: %v", f.Err)
+	}
+}

@@ -276,6 +276,13 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 		if ctx.Err() != nil {
 			return res, nil
 		}
+		if errors.Is(err, archive.ErrWrite) {
+			// The source answered; the archive could not keep it (a full
+			// disk, a read-only directory): the archive's failure, not one
+			// of the source's (every source turned "failing", as if the
+			// sites were down).
+			return res, err
+		}
 		res.Err = err
 		now := p.clock()
 		werr := p.arc.Store.Write(ctx, func(tx *store.Tx) error {

@@ -2,6 +2,7 @@ package monitor_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -268,5 +269,33 @@ func TestUnifiedDiff(t *testing.T) {
 	want := "--- version 1\n+++ version 2\n@@ -1,2 +1,2 @@\n-We reject the law.\n+We reject the law today.\n Second line\n"
 	if got != want {
 		t.Errorf("diff\n%q\nwant\n%q", got, want)
+	}
+}
+
+// archiveFails is a collector whose fetches reached the source but could
+// not be archived.
+type archiveFails struct{}
+
+func (archiveFails) Collect(context.Context, *config.Source, monitor.Fetcher, monitor.CollectOptions) (*monitor.Listing, error) {
+	return nil, fmt.Errorf("feed: fetch https://gov.example/feed: archive: %w", archive.ErrWrite)
+}
+
+// A listing the archive could not keep is the archive's failure, returned
+// as such, not the source's: its health stays as it was (every source had
+// turned "failing" on a read-only disk, as if the sites were down).
+func TestPipeline_ArchiveFailureIsNotTheSources(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "gov-feed", "gov", "https://gov.example/feed")
+	a, p := wireClock(t, cfg, time.Now, map[string]monitor.Collector{"feed": archiveFails{}})
+	_, err := p.CollectSource(t.Context(), &cfg.Sources[0])
+	if !errors.Is(err, archive.ErrWrite) {
+		t.Fatalf("CollectSource: %v, want the archive's failure", err)
+	}
+	srcs, err := a.Store.Sources(t.Context())
+	if err != nil || len(srcs) != 1 {
+		t.Fatal(err)
+	}
+	if s := srcs[0]; s.Status == "failing" || s.ConsecutiveFailures != 0 || s.LastError != "" {
+		t.Errorf("source health %+v: the source is blamed", s)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/export"
 )
@@ -60,11 +61,25 @@ func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, map[string]any{
+	out := map[string]any{
 		"status": "ok", "uptime_seconds": int64(time.Since(h.start).Seconds()),
 		"sources": c.Sources, "posts": c.Posts, "versions": c.Versions, "captures": c.Captures, "events": c.Events,
 		"index": h.indexHealth(),
-	})
+	}
+	status := http.StatusOK
+	if f := h.writeFailing(); f != nil {
+		// The daemon runs but keeps nothing: a supervisor must see it.
+		out["status"], status = "failing", http.StatusServiceUnavailable
+		out["archive"] = map[string]any{"writing": false, "error": f.Err.Error(), "since": export.FormatTime(f.Since)}
+	}
+	writeJSONStatus(w, status, out)
+}
+
+func (h *Handler) writeFailing() *archive.WriteFailure {
+	if h.o.Writes == nil {
+		return nil
+	}
+	return h.o.Writes.WriteFailing()
 }
 
 // Noticer is a Searcher that can say what its results may leave out (an

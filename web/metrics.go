@@ -30,7 +30,7 @@ func newArchiveCollector(h *Handler) *archiveCollector {
 		events:     prometheus.NewDesc("takedownwatch_events_total", "Events by type.", []string{"type"}, nil),
 		backlog:    prometheus.NewDesc("takedownwatch_check_backlog", "Permalink checks due now.", nil, nil),
 		lag:        prometheus.NewDesc("takedownwatch_index_lag", "Versions or state changes not yet in the search index.", nil, nil),
-		up:         prometheus.NewDesc("takedownwatch_archive_up", "1 when the archive's database answers.", nil, nil),
+		up:         prometheus.NewDesc("takedownwatch_archive_up", "1 when the archive's database answers and its writes succeed.", nil, nil),
 		rebuilding: prometheus.NewDesc("takedownwatch_index_rebuild_running", "1 while the search index is rebuilt beside the one in use.", nil, nil),
 		rebuilt:    prometheus.NewDesc("takedownwatch_index_rebuild_posts", "Posts of the running (or last) rebuild of the search index: done, and total when it began.", []string{"of"}, nil),
 	}
@@ -50,7 +50,7 @@ func (c *archiveCollector) Collect(ch chan<- prometheus.Metric) {
 	byType, err2 := st.EventsByType(ctx)
 	backlog, err3 := st.Backlog(ctx, c.h.o.Clock())
 	up := 1.0
-	if err1 != nil || err2 != nil || err3 != nil {
+	if err1 != nil || err2 != nil || err3 != nil || c.h.writeFailing() != nil {
 		up = 0
 	}
 	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, up)

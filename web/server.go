@@ -14,6 +14,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/feeds"
@@ -48,8 +49,18 @@ type Options struct {
 	ReportChannels []config.ReportChannel
 	// Reindex rebuilds the search index in place; nil answers 503.
 	Reindex Reindexer
-	Log     *logrus.Entry
-	Clock   func() time.Time
+	// Writes, when set, tells whether the archive's writes fail (the
+	// daemon's; a read-only process has none): /healthz and the
+	// archive_up metric say so.
+	Writes WriteHealth
+	Log    *logrus.Entry
+	Clock  func() time.Time
+}
+
+// WriteHealth is the archive's write health: the failure while writes
+// fail, nil while they succeed.
+type WriteHealth interface {
+	WriteFailing() *archive.WriteFailure
 }
 
 // Handler holds what the HTTP side depends on.

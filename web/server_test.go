@@ -2,14 +2,21 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
+	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 )
+
+type fakeWrites struct{ f *archive.WriteFailure }
+
+func (w fakeWrites) WriteFailing() *archive.WriteFailure { return w.f }
 
 func TestHandler_Healthz(t *testing.T) {
 	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "meta.db"), false)
@@ -45,6 +52,20 @@ func TestHandler_Healthz(t *testing.T) {
 		if idx, _ := body["index"].(map[string]any); code != 200 || body["status"] != "ok" || !reflect.DeepEqual(idx, c.want) {
 			t.Errorf("%d %v; want index %v", code, body, c.want)
 		}
+	}
+	// writes failing: the daemon runs but keeps nothing, and says so
+	failing := &archive.WriteFailure{Err: fmt.Errorf("%w: warc: create file: read-only file system", archive.ErrWrite),
+		Since: time.Date(2026, 11, 29, 19, 0, 0, 0, time.UTC)}
+	h = New(Options{Store: st, Writes: fakeWrites{failing}})
+	code, body := get()
+	arc, _ := body["archive"].(map[string]any)
+	if code != 503 || body["status"] != "failing" || arc["writing"] != false || arc["since"] != "2026-11-29T19:00:00Z" ||
+		arc["error"] != "archive: cannot write: warc: create file: read-only file system" {
+		t.Errorf("writes failing: %d %v", code, body)
+	}
+	h = New(Options{Store: st, Writes: fakeWrites{nil}})
+	if code, body := get(); code != 200 || body["status"] != "ok" || body["archive"] != nil {
+		t.Errorf("writes succeeding: %d %v", code, body)
 	}
 	st.Close()
 	if code, body := get(); code != 503 || body["error"] != "unavailable" {
