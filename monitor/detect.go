@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -166,6 +168,7 @@ func (p *Pipeline) Checks(ctx context.Context, budget int) (CheckResult, error) 
 		p.log.WithFields(logrus.Fields{"due": backlog, "budget": budget}).Warn("check backlog: some checks wait for the next round")
 	}
 	jobs := make(chan *store.Post)
+	finished := make(chan string)
 	var mu sync.Mutex
 	var errs []error
 	var wg sync.WaitGroup
@@ -185,14 +188,36 @@ func (p *Pipeline) Checks(ctx context.Context, budget int) (CheckResult, error) 
 				res.Restricted += r.Restricted
 				res.Restored += r.Restored
 				mu.Unlock()
+				finished <- postHost(post)
 			}
 		}()
 	}
-	for _, post := range due {
-		if ctx.Err() != nil {
-			break
+	// No more posts of one host go out at once than the fetcher lets run
+	// at once (per_host_concurrency): the workers beyond would only wait in
+	// its queue, and a host that stalls held every worker behind its
+	// posts, the other hosts' checks with them.
+	limit := max(1, p.cfg.Fetch.PerHostConcurrency)
+	inflight := map[string]int{}
+	running, pending := 0, due
+	for (len(pending) > 0 && ctx.Err() == nil) || running > 0 {
+		next := -1
+		if ctx.Err() == nil {
+			next = slices.IndexFunc(pending, func(post *store.Post) bool { return inflight[postHost(post)] < limit })
 		}
-		jobs <- post
+		var send chan *store.Post // nil: nothing may go out now
+		var post *store.Post
+		if next >= 0 {
+			send, post = jobs, pending[next]
+		}
+		select {
+		case send <- post:
+			pending = slices.Delete(pending, next, next+1)
+			inflight[postHost(post)]++
+			running++
+		case h := <-finished:
+			inflight[h]--
+			running--
+		}
 	}
 	close(jobs)
 	wg.Wait()
@@ -200,6 +225,16 @@ func (p *Pipeline) Checks(ctx context.Context, budget int) (CheckResult, error) 
 		return res, err
 	}
 	return res, errors.Join(errs...)
+}
+
+// postHost is the host a post's check asks (its permalink's; the API's of
+// a platform share one host, as its posts' pages do).
+func postHost(post *store.Post) string {
+	u, err := url.Parse(post.PostURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // checkPost checks one post and records what its answer changes.

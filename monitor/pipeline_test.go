@@ -64,6 +64,14 @@ func wire(t *testing.T, cfg *config.Config) (*archive.Archive, *monitor.Pipeline
 // registered platforms' ones.
 func wireClock(t *testing.T, cfg *config.Config, clock func() time.Time, over map[string]monitor.Collector) (*archive.Archive, *monitor.Pipeline) {
 	t.Helper()
+	return wireWith(t, cfg, clock, over, nil, 0)
+}
+
+// wireWith is wireClock with checkers that replace the platforms' too, and
+// a number of workers (0: the default).
+func wireWith(t *testing.T, cfg *config.Config, clock func() time.Time, over map[string]monitor.Collector,
+	overChecks map[string]monitor.Checker, workers int) (*archive.Archive, *monitor.Pipeline) {
+	t.Helper()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -79,8 +87,12 @@ func wireClock(t *testing.T, cfg *config.Config, clock func() time.Time, over ma
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f,
-		Collectors: testCollectors(over), Checkers: testCheckers(), Log: logrus.NewEntry(log), Clock: clock})
+	checkers := testCheckers()
+	for n, c := range overChecks {
+		checkers[n] = c
+	}
+	p, err := monitor.New(monitor.Options{Config: cfg, Archive: a, Fetcher: f, Workers: workers,
+		Collectors: testCollectors(over), Checkers: checkers, Log: logrus.NewEntry(log), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,5 +309,63 @@ func TestPipeline_ArchiveFailureIsNotTheSources(t *testing.T) {
 	}
 	if s := srcs[0]; s.Status == "failing" || s.ConsecutiveFailures != 0 || s.LastError != "" {
 		t.Errorf("source health %+v: the source is blamed", s)
+	}
+}
+
+// stallChecker stalls on the posts of one host until the others' checks
+// are done, as a host that answers nothing does.
+type stallChecker struct {
+	mu      sync.Mutex
+	others  int
+	release chan struct{}
+}
+
+func (c *stallChecker) Check(ctx context.Context, _ *config.Source, post *store.Post, _ string, _ monitor.Fetcher) (monitor.Answer, error) {
+	if strings.Contains(post.PostURL, "stall.example") {
+		select {
+		case <-c.release:
+		case <-ctx.Done():
+			return monitor.Answer{}, ctx.Err()
+		}
+		return monitor.Answer{Class: monitor.ClassTransient, Detail: "timeout"}, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.others++; c.others == 4 {
+		close(c.release)
+	}
+	return monitor.Answer{Class: monitor.ClassLive, Detail: "200"}, nil
+}
+
+// A host that stalls holds no more workers than it may have fetches at
+// once: the other hosts' checks go on (two workers both waiting on it held
+// the round until its timeouts).
+func TestChecks_AStalledHostHoldsNoMoreWorkersThanItsShare(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.Fetch.PerHostConcurrency = 1
+	addSource(cfg, "src", "gov", "https://ok.example/feed")
+	c := &stallChecker{release: make(chan struct{})}
+	a, p := wireWith(t, cfg, time.Now, nil, map[string]monitor.Checker{"feed": c}, 2)
+	t0 := time.Now().Add(-time.Hour)
+	err := a.Store.Write(t.Context(), func(tx *store.Tx) error {
+		for i, u := range []string{"https://stall.example/1", "https://stall.example/2", "https://ok.example/1",
+			"https://ok.example/2", "https://ok.example/3", "https://ok.example/4"} {
+			// the stalled host's posts fall due first
+			p := &store.Post{Platform: "feed", PlatformID: u, SourceID: "src", PostURL: u, CanonicalURL: u, FirstSeen: t0,
+				State: store.StateSuspect, NextCheckAt: t0.Add(time.Duration(i) * time.Minute)}
+			if err := tx.InsertPost(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	res, err := p.Checks(ctx, 100)
+	if err != nil || res.Checked != 6 {
+		t.Fatalf("checks: %+v, %v; want all 6 checked, the stalled host's after the others", res, err)
 	}
 }
