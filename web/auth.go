@@ -19,9 +19,9 @@ import (
 func (h *Handler) authorized(w http.ResponseWriter, r *http.Request) bool {
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
 	switch {
-	case write && isFeedPath(r.URL.Path):
-		// No token makes a feed writable: a 401 would send the client
-		// looking for one.
+	case write && !writable(r.URL.Path):
+		// No token makes a feed, a page or a memento writable: a 401
+		// would send the client looking for one.
 		w.Header().Set("Allow", "GET, HEAD")
 		jsonError(w, http.StatusMethodNotAllowed, "method not allowed")
 		return false
@@ -47,9 +47,10 @@ func (h *Handler) authorized(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// isFeedPath says whether path is one of the feeds, which are read-only.
-func isFeedPath(path string) bool {
-	return strings.HasPrefix(path, "/feeds/") || path == "/feeds.opml"
+// writable says whether path takes writes (with the admin token): the
+// report intake and the index rebuild; everything else is read-only.
+func writable(path string) bool {
+	return path == "/api/reports" || path == "/api/reindex"
 }
 
 // bearerMatches compares in constant time; an unset token matches nothing.

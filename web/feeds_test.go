@@ -283,8 +283,9 @@ func TestFeeds_EmptyHasValidator(t *testing.T) {
 	}
 }
 
-// TestFeeds_WriteMethods: nothing is ever written to a feed, so a write
-// answers 405 whatever token it carries; a 401 would suggest a token helps.
+// TestFeeds_WriteMethods: nothing is ever written to a feed (a page, a
+// memento), so a write answers 405 whatever token it carries; a 401 would
+// suggest a token helps.
 func TestFeeds_WriteMethods(t *testing.T) {
 	for _, o := range []struct {
 		name string
@@ -297,7 +298,8 @@ func TestFeeds_WriteMethods(t *testing.T) {
 	} {
 		srv, _ := newFeedServer(t, o.opts)
 		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
-			for _, path := range []string{"/feeds/events.rss", "/feeds/actors/opp.atom", "/feeds.opml"} {
+			for _, path := range []string{"/feeds/events.rss", "/feeds/actors/opp.atom", "/feeds.opml", "/timemap/link/https://x.example/",
+				"/posts/x", "/api/search"} {
 				req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader("x"))
 				if o.auth != "" {
 					req.Header.Set("Authorization", o.auth)
