@@ -81,6 +81,9 @@ func (ix *Index) bleveQuery(q Query) (query.Query, error) {
 		if err := checkQuery(parsed); err != nil {
 			return nil, err
 		}
+		if err := ix.checkLanguages(languageTerms(parsed)); err != nil {
+			return nil, err
+		}
 		r := rewriter{an: ix.an, langs: langs, pairs: ix.pairs}
 		parts = append(parts, unwrap(r.rewrite(parsed)))
 	}
@@ -110,6 +113,36 @@ func (ix *Index) checkLanguages(langs []string) error {
 		return fmt.Errorf("%w: language: no post is in %q (the index holds %s)", ErrBadQuery, l, strings.Join(held, ", "))
 	}
 	return nil
+}
+
+// languageTerms are the languages a query string names (language:km).
+func languageTerms(q query.Query) []string {
+	var out []string
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		for _, k := range []query.Query{q.Must, q.Should, q.MustNot, q.Filter} {
+			if k != nil {
+				out = append(out, languageTerms(k)...)
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, k := range q.Conjuncts {
+			out = append(out, languageTerms(k)...)
+		}
+	case *query.DisjunctionQuery:
+		for _, k := range q.Disjuncts {
+			out = append(out, languageTerms(k)...)
+		}
+	case *query.MatchQuery:
+		if q.Field() == FieldLanguage {
+			out = append(out, q.Match)
+		}
+	case *query.TermQuery:
+		if q.Field() == FieldLanguage {
+			out = append(out, q.Term)
+		}
+	}
+	return out
 }
 
 // queryFields are the fields a query string may name besides the text:

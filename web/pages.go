@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -394,6 +395,9 @@ func pageHref(v url.Values, offset int) string {
 // postStates are the states a post can be in, as searches and feeds take them.
 var postStates = []string{store.StateLive, store.StateSuspect, store.StateRemoved, store.StateRestricted, store.StateHidden}
 
+// maxQueryRunes bounds a query's length.
+const maxQueryRunes = 2000
+
 // QueryError is a search the user asked wrongly (a 400, never a 500).
 type QueryError struct{ Msg string }
 
@@ -417,8 +421,9 @@ func ParseSearch(v url.Values, defLimit int) (SearchQuery, error) {
 		}
 	}
 	q := SearchQuery{Q: strings.TrimSpace(v.Get("q")), Sort: v.Get("sort"), Limit: defLimit}
-	if len(q.Q) > 2000 {
-		return q, &QueryError{"the query is too long"}
+	if n := utf8.RuneCountInString(q.Q); n > maxQueryRunes {
+		// counted in characters: a Khmer paragraph is three bytes a letter
+		return q, &QueryError{fmt.Sprintf("the query is too long: %d characters, at most %d", n, maxQueryRunes)}
 	}
 	one := func(name string, allowed []string) ([]string, error) {
 		var out []string

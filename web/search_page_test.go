@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -82,5 +83,19 @@ func TestSearchPage_KeepsFacetFilters(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q:\n%s", want, body)
 		}
+	}
+}
+
+// The query's length is counted in characters: a Khmer paragraph of 700
+// letters (2,100 bytes) is a query; past 2,000 characters the error says
+// the limit.
+func TestSearch_QueryLengthInCharacters(t *testing.T) {
+	para := strings.Repeat("ក", 700)
+	if _, err := ParseSearch(url.Values{"q": {para}}, 20); err != nil {
+		t.Errorf("700 Khmer letters: %v", err)
+	}
+	_, err := ParseSearch(url.Values{"q": {strings.Repeat("ក", 2001)}}, 20)
+	if err == nil || !strings.Contains(err.Error(), "2001 characters, at most 2000") {
+		t.Errorf("2001 letters: %v", err)
 	}
 }
