@@ -104,7 +104,7 @@ func TestClassify(t *testing.T) {
 		{"429", monitor.FetchResponse{StatusCode: 429}, monitor.ClassTransient, "429"},
 		{"502", monitor.FetchResponse{StatusCode: 502}, monitor.ClassTransient, "502"},
 		{"302 unfollowed", monitor.FetchResponse{StatusCode: 302}, monitor.ClassTransient, "302 unfollowed redirect"},
-		{"422", monitor.FetchResponse{StatusCode: 422}, monitor.ClassUnknown, "422"},
+		{"422", monitor.FetchResponse{StatusCode: 422}, monitor.ClassTransient, "422 no verdict"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
