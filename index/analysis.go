@@ -166,6 +166,7 @@ type textFlags struct {
 	bridge bool // bigrams across invisible breaks
 	digits bool // the digits of the clustered scripts are numbers (scriptDigit)
 	saraAe bool // Thai and Lao SARA E typed twice is SARA AE (saraE)
+	qoo    bool // Khmer QOO TYPE TWO (ឲ) keyed as QOO TYPE ONE (ឱ): ឲ្យ and ឱ្យ are one word (clusterKey)
 }
 
 func newTextAnalyzer(latin analysis.Analyzer, f textFlags) *textAnalyzer {
@@ -218,7 +219,7 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 		// Terms are cluster keys (see clusterKey); a key is its cluster's
 		// own bytes but for the odd cluster typed out of order.
 		cl := seg.clusters
-		key, changed := clusterKey(b[cl[0].start:cl[0].end:cl[0].end], a.fold)
+		key, changed := clusterKey(b[cl[0].start:cl[0].end:cl[0].end], a.textFlags)
 		if last.ok {
 			out = append(out, &analysis.Token{
 				Start: last.start, End: cl[0].end, Term: append(append(make([]byte, 0, len(last.key)+len(key)), last.key...), key...),
@@ -234,7 +235,7 @@ func (a *textAnalyzer) Analyze(b []byte) analysis.TokenStream {
 			if i+1 == len(cl) {
 				break
 			}
-			next, nextChanged := clusterKey(b[cl[i+1].start:cl[i+1].end:cl[i+1].end], a.fold)
+			next, nextChanged := clusterKey(b[cl[i+1].start:cl[i+1].end:cl[i+1].end], a.textFlags)
 			bigram := b[c.start:cl[i+1].end:cl[i+1].end]
 			if changed || nextChanged {
 				bigram = append(append(make([]byte, 0, len(key)+len(next)), key...), next...)

@@ -463,13 +463,20 @@ func (l *lookAlikes) see(sign []byte) {
 // spellings folded when fold is set: c itself, and changed false, when it
 // is already a key, as nearly every cluster is (checked without
 // allocating).
-func clusterKey(c []byte, fold bool) (key []byte, changed bool) {
+func clusterKey(c []byte, f textFlags) (key []byte, changed bool) {
+	fold := f.fold
 	r0, head := utf8.DecodeRune(c) // the base, and a leading vowel's consonant
 	if ae, ok := saraE(r0); ok {
 		if r1, n1 := utf8.DecodeRune(c[head:]); r1 == r0 { // SARA E twice (segmentText made it one cluster)
-			k, _ := clusterKey(append([]byte(ae), c[head+n1:]...), fold)
+			k, _ := clusterKey(append([]byte(ae), c[head+n1:]...), f)
 			return k, true
 		}
+	}
+	if r0 == qooTwo && f.qoo {
+		// ឲ is written only in ឲ្យ, which ឱ្យ spells as well (Unicode
+		// recommends the latter; both are in daily use)
+		k, _ := clusterKey(append([]byte(string(qooOne)), c[head:]...), f)
+		return k, true
 	}
 	if classify(r0) == kLead {
 		if r1, n1 := utf8.DecodeRune(c[head:]); head < len(c) && takes(kLead, r0, r1) {
@@ -543,6 +550,9 @@ type signUnit struct {
 	b    []byte
 	rank int
 }
+
+// The Khmer independent vowels QOO TYPE ONE and TWO.
+const qooOne, qooTwo = '\u17B1', '\u17B2'
 
 // foldLookAlikes folds the look-alike spellings of a cluster's sorted signs
 // (see lookAlikes): subscript DA to TA; subscript RO after the subscript

@@ -427,7 +427,9 @@ func TestClusterKey_fold(t *testing.T) {
 		{"ស\u17d2\u179a\u17d2\u178f\u17b8", "ស\u17d2\u178f\u17d2\u179a\u17b8", true}, // ស្រ្តី → ស្ត្រី
 		{"ស\u17d2\u179a\u17d2\u178a\u17b8", "ស\u17d2\u178f\u17d2\u179a\u17b8", true}, // ស្រ្ដី: both folds
 		{"ក\u17d2\u179a\u17bb", "ក\u17d2\u179a\u17bb", false},                        // RO alone
-		{"น\u0e4d\u0e49\u0e32", "น\u0e49\u0e33", true},                               // Thai น้ำ typed ํ ้ า
+		{"\u17b2\u17d2\u1799", "\u17b1\u17d2\u1799", true},                           // ឲ្យ → ឱ្យ
+		{"\u17b1\u17d2\u1799", "\u17b1\u17d2\u1799", false},
+		{"น\u0e4d\u0e49\u0e32", "น\u0e49\u0e33", true}, // Thai น้ำ typed ํ ้ า
 		{"น\u0e49\u0e4d\u0e32", "น\u0e49\u0e33", true},
 		{"น\u0e49\u0e33", "น\u0e49\u0e33", false},
 		{"ນ\u0ecd\u0eb2", "ນ\u0eb3", true}, // Lao
@@ -439,7 +441,7 @@ func TestClusterKey_fold(t *testing.T) {
 			continue
 		}
 		// without fold, only order counts
-		plain, _ := clusterKey([]byte(tt.in), false)
+		plain, _ := clusterKey([]byte(tt.in), textFlags{})
 		if strings.Contains(string(plain), "\u17be") && !strings.Contains(tt.in, "\u17be") ||
 			strings.Contains(string(plain), "\u17c4") && !strings.Contains(tt.in, "\u17c4") ||
 			strings.Contains(tt.in, "\u17d2\u178a") && !strings.Contains(string(plain), "\u17d2\u178a") ||
@@ -452,11 +454,12 @@ func TestClusterKey_fold(t *testing.T) {
 
 func checkClusterKey(t *testing.T, in string, fold bool, want string, wantChanged bool) {
 	t.Helper()
-	got, changed := clusterKey([]byte(in), fold)
+	f := textFlags{fold: fold, qoo: fold}
+	got, changed := clusterKey([]byte(in), f)
 	if string(got) != want || changed != wantChanged {
 		t.Errorf("clusterKey(%+q, fold %v) = %+q, %v; want %+q, %v", in, fold, got, changed, want, wantChanged)
 	}
-	if again, ch := clusterKey(got, fold); string(again) != string(got) || ch {
+	if again, ch := clusterKey(got, f); string(again) != string(got) || ch {
 		t.Errorf("clusterKey(%+q, fold %v) is no key: it keys to %+q", got, fold, again)
 	}
 }

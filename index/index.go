@@ -159,6 +159,7 @@ var (
 	keyBridge     = []byte("takedownwatch/bridges")     // bigrams across invisible breaks (textAnalyzer)
 	keyDigits     = []byte("takedownwatch/digits")      // Khmer, Thai, Lao and Burmese digits are numbers (scriptDigit)
 	keySaraAe     = []byte("takedownwatch/sara-ae")     // Thai and Lao SARA E typed twice is SARA AE (saraE)
+	keyQoo        = []byte("takedownwatch/qoo")         // Khmer ឲ keyed as ឱ (clusterKey)
 )
 
 // formats are the choices of analysis an index is made with, recorded in
@@ -198,6 +199,9 @@ var formatFlags = []formatFlag{
 	{keyDigits, "1", func(f *formats) *bool { return &f.digits },
 		"was made before Khmer, Thai, Lao and Burmese digits were searched as numbers: " +
 			"a number written in those digits and the same number in ASCII digits do not find each other"},
+	{keyQoo, "1", func(f *formats) *bool { return &f.qoo },
+		"was made before ឲ្យ and ឱ្យ, two spellings of one Khmer word, were matched: " +
+			"a word written one way does not find it written the other"},
 	{keySaraAe, "1", func(f *formats) *bool { return &f.saraAe },
 		"was made before Thai and Lao SARA AE typed as SARA E twice was matched: " +
 			"a word written one way does not find it written the other"},

@@ -401,7 +401,7 @@ func units(s string, f textFlags) []unit {
 		if seg.clustered {
 			u := unit{}
 			for _, c := range seg.clusters {
-				k, _ := clusterKey(b[c.start:c.end], f.fold)
+				k, _ := clusterKey(b[c.start:c.end], f)
 				u.clusters = append(u.clusters, string(k))
 			}
 			out = append(out, u)

@@ -455,6 +455,12 @@ func TestIndex_madeBefore(t *testing.T) {
 				"เเปลก": 1,
 				"แปลก":  0,
 			}},
+		{"before QOO TYPE TWO", keyQoo, "ឲ្យ and ឱ្យ",
+			Doc{Text: "សូមឲ្យគេដឹង"},
+			map[string]uint64{
+				"ឲ្យ": 1,
+				"ឱ្យ": 0,
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
