@@ -342,6 +342,9 @@ func (r rewriter) rewrite(q query.Query) query.Query {
 			}
 			q.SetField(FieldText)
 			q.Wildcard = strings.ToLower(r.digits(q.Wildcard))
+			if stems := r.stemPrefixes(q.Wildcard); len(stems) > 0 {
+				return withBoost(query.NewDisjunctionQuery(append([]query.Query{q}, stems...)), q.BoostVal)
+			}
 		}
 		return q
 	case *query.RegexpQuery:
@@ -685,6 +688,40 @@ func khmerQuery(runs [][]string, prefix bool) query.Query {
 	q := newTermPhraseQuery(terms, FieldText)
 	q.prefixLast = prefix
 	return q
+}
+
+// stemPrefixes are, for a word ending in * (and no other wildcard), the
+// prefix queries of its stem in each language searched, where the stem
+// differs from the word: the text field holds stems, so banking* asked for
+// terms beginning "banking" and found none of the posts saying banking
+// (its term is bank). The word's own prefix still counts (bank* finds
+// bankruptcy's stem too).
+func (r rewriter) stemPrefixes(w string) []query.Query {
+	word, ok := strings.CutSuffix(w, "*")
+	if !ok || word == "" || strings.ContainsAny(word, "*?") {
+		return nil
+	}
+	langs := r.langs
+	if len(langs) == 0 {
+		langs = []string{""}
+	}
+	seen := map[string]bool{word: true}
+	var out []query.Query
+	for _, l := range langs {
+		toks := r.an.textFor(l).Analyze([]byte(word))
+		if len(toks) != 1 {
+			continue // a stop word, or more than one word: no stem to ask
+		}
+		stem := string(toks[0].Term)
+		if seen[stem] || len(stem) < 2 {
+			continue
+		}
+		seen[stem] = true
+		pq := query.NewPrefixQuery(stem)
+		pq.SetField(FieldText)
+		out = append(out, pq)
+	}
+	return out
 }
 
 // khmerPrefix is the query for a word of the query string ending in *
