@@ -140,18 +140,20 @@ type recordAt struct {
 }
 
 func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport) error {
-	// A file still being written grows while it is checked: only what it
-	// held before its metadata was read is checked against that metadata.
+	start := time.Now()
+	captures, err := a.Store.CapturesInFile(ctx, file)
+	if err != nil {
+		return err
+	}
+	// A file still being written grows while it is checked: what it holds
+	// once its metadata is read is checked (every record that metadata
+	// names is in it; those written meanwhile are in flight), the rest is
+	// left to the next check.
 	var size int64 = -1
 	if p, err := warc.Path(a.warcDir, file); err == nil {
 		if fi, err := os.Stat(p); err == nil {
 			size = fi.Size()
 		}
-	}
-	start := time.Now()
-	captures, err := a.Store.CapturesInFile(ctx, file)
-	if err != nil {
-		return err
 	}
 	rep.Files++
 	path, err := warc.Path(a.warcDir, file)
