@@ -170,8 +170,8 @@ func (s *selectors) parse(body []byte, contentType, pageURL string, now time.Tim
 		it := monitor.Item{
 			PlatformID: id,
 			URL:        link,
-			Title:      normalize.Text(innerHTML(anchor)),
-			Text:       normalize.Text(innerHTML(outermost(scope, item.Nodes[0]))),
+			Title:      normalize.HTML(innerHTML(anchor)),
+			Text:       normalize.HTML(innerHTML(outermost(scope, item.Nodes[0]))),
 			Media:      images(scope, base),
 		}
 		var found bool

@@ -179,8 +179,8 @@ func TestParse_Pages(t *testing.T) {
 					Published: date(2026, 11, 20, 0, 0), Title: "the real link comes second",
 					Text: "Second link wins."},
 				{PlatformID: "https://council.gov.example/communiques/74", URL: "https://council.gov.example/communiques/74",
-					Published: time.Time{}, Title: "Communiqué escaped <twice>", // the tag escaped twice is markup, the one escaped three times its text
-					Text: "Escaped & markup"},
+					Published: time.Time{}, Title: "Communiqué <b>escaped</b> &lt;twice&gt;", // as the page shows it: a page's HTML is escaped once
+					Text: "<p>Escaped &amp; markup</p>"},
 				{PlatformID: "https://council.gov.example/communiques/73", URL: "https://council.gov.example/communiques/73",
 					Published: time.Time{}, Title: "Nested",
 					Text: "inner text\nouter text"},

@@ -182,7 +182,7 @@ func (s *status) item(fallback string) monitor.Item {
 		it.Title = normalize.Plain(w)
 		content = "<p>" + html.EscapeString(w) + "</p>" + content
 	}
-	it.Text = normalize.Text(content)
+	it.Text = normalize.HTML(content)
 	seen := map[string]bool{}
 	for _, m := range s.MediaAttachments {
 		// url is the instance's copy; a remote file it has not cached

@@ -94,6 +94,17 @@ func unescapeAll(s string) string {
 	return s
 }
 
+// HTML returns the normalized text of s, HTML that is escaped exactly once
+// (a page's, a Telegram message's or a Mastodon status's markup, as a
+// browser reads it): one parse, cleaned as Text cleans. What such HTML
+// shows escaped ("&lt;Article 19&gt;") is what its reader sees, so it
+// is kept even where the input holds no tag of its own; Text, for feeds,
+// would take such input for HTML escaped twice and lose those words.
+func HTML(s string) string {
+	t, _ := pass(s)
+	return t
+}
+
 // Plain returns the normalized text of s, which is plain text and never
 // markup: a Bluesky record, a Facebook message, a Mastodon content warning.
 // It lays out and cleans s as Text does (line breaks, whitespace, controls,

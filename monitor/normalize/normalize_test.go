@@ -261,3 +261,23 @@ func TestCheckText(t *testing.T) {
 		}
 	}
 }
+
+// HTML reads markup escaped exactly once, in one parse: what it shows
+// escaped is its reader's text even without a tag of its own, where Text
+// would take it for HTML escaped twice.
+func TestHTML(t *testing.T) {
+	for in, want := range map[string]string{
+		"See &lt;Article 19&gt; of the law":    "See <Article 19> of the law",
+		"<p>one</p><p>two &amp; three</p>":     "one\ntwo & three",
+		"&lt;p&gt;shown as typed&lt;/p&gt;":    "<p>shown as typed</p>",
+		"before<script>alert(1)</script>after": "beforeafter",
+		"Cafe\u0301 <b>bold</b>\u00a0 spaced":  "Caf\u00e9 bold spaced",
+	} {
+		if got := HTML(in); got != want {
+			t.Errorf("HTML(%q) = %q, want %q", in, got, want)
+		}
+		if got := HTML(in); Plain(got) != got {
+			t.Errorf("HTML(%q) = %q is not laid out as Plain lays out", in, got)
+		}
+	}
+}

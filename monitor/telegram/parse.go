@@ -213,13 +213,13 @@ func parseMessage(s *goquery.Selection, base *url.URL) (Message, bool) {
 	}
 	if text := own(".tgme_widget_message_text").First(); text.Length() > 0 {
 		h, _ := text.Html() // serializing a parsed tree writes to memory: no error to have
-		m.Text = normalize.Text(h)
+		m.Text = normalize.HTML(h)
 	}
 	if m.Text == "" {
 		var parts []string
 		own(".tgme_widget_message_poll_question, .tgme_widget_message_poll_option_text").Each(func(_ int, e *goquery.Selection) {
 			h, _ := e.Html()
-			if t := normalize.Text(h); t != "" {
+			if t := normalize.HTML(h); t != "" {
 				parts = append(parts, t)
 			}
 		})
