@@ -65,7 +65,7 @@ func TestCollector_Collect(t *testing.T) {
 			wantText: "ចាប់ដៃរួមគ្នា\u200bធ្វើកិច្ច ធំមួយ",
 		},
 		{
-			post:     sandbox.Post{ID: "escaped", Published: published.Add(2 * time.Hour), HTML: "&lt;p&gt;double &amp;amp; escaped&lt;/p&gt;"},
+			post: sandbox.Post{ID: "escaped", Published: published.Add(2 * time.Hour), HTML: "&lt;p&gt;double &amp;amp; escaped&lt;/p&gt;"},
 			// Telegram escapes what its author typed once: the reader
 			// sees the markup, and so does the archive
 			wantText: "<p>double &amp; escaped</p>",
