@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -234,7 +235,12 @@ func postHost(post *store.Post) string {
 	if err != nil {
 		return ""
 	}
-	return u.Host
+	// keyed as the fetcher keys its hosts: case and default port apart
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return strings.ToLower(u.Hostname()) + ":" + port
 }
 
 // checkPost checks one post and records what its answer changes.

@@ -70,7 +70,13 @@ func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 	if f := h.writeFailing(); f != nil {
 		// The daemon runs but keeps nothing: a supervisor must see it.
 		out["status"], status = "failing", http.StatusServiceUnavailable
-		out["archive"] = map[string]any{"writing": false, "error": f.Err.Error(), "since": export.FormatTime(f.Since)}
+		arc := map[string]any{"writing": false, "since": export.FormatTime(f.Since)}
+		if h.o.ReadToken.Value() == "" {
+			// (health answers without a token: a private deployment's
+			// error, which names a watched URL, stays in its log)
+			arc["error"] = f.Err.Error()
+		}
+		out["archive"] = arc
 	}
 	writeJSONStatus(w, status, out)
 }

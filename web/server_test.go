@@ -63,6 +63,11 @@ func TestHandler_Healthz(t *testing.T) {
 		arc["error"] != "archive: cannot write: warc: create file: read-only file system" {
 		t.Errorf("writes failing: %d %v", code, body)
 	}
+	// a private deployment's health answers without a token: no error text
+	h = New(Options{Store: st, Writes: fakeWrites{failing}, ReadToken: "r3ad-token"})
+	if code, body := get(); code != 503 || body["status"] != "failing" || body["archive"].(map[string]any)["error"] != nil {
+		t.Errorf("writes failing, private: %d %v", code, body)
+	}
 	h = New(Options{Store: st, Writes: fakeWrites{nil}})
 	if code, body := get(); code != 200 || body["status"] != "ok" || body["archive"] != nil {
 		t.Errorf("writes succeeding: %d %v", code, body)
