@@ -92,6 +92,9 @@ type WriteFailure struct {
 func (a *Archive) WriteFailing() *WriteFailure { return a.writeFailure.Load() }
 
 // wrote records a write's outcome and returns err wrapped in ErrWrite.
+// Writes run side by side, so the state may for a moment be one write
+// behind (a failure recorded just after a success); the next write sets it
+// right, which is all a health check needs.
 func (a *Archive) wrote(err error) error {
 	if err == nil {
 		a.writeFailure.Store(nil)
