@@ -68,11 +68,7 @@ func (h *Handler) capture(w http.ResponseWriter, r *http.Request, rest string) {
 	}
 	rec, body, err := h.payload(r, c)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			h.internal(w, "capture", err)
-		} else {
-			h.damaged(w, c, err.Error(), "")
-		}
+		h.payloadFailed(w, "capture", err)
 		return
 	}
 	problem := damage(c, rec, nil)
@@ -126,6 +122,28 @@ func (h *Handler) capture(w http.ResponseWriter, r *http.Request, rest string) {
 	_, _ = w.Write(b.Bytes())
 }
 
+// unreadable is a capture's record that cannot be read as archived (the
+// capture's own, or the one it revisits): damage, which payload's other
+// errors (the database's) are not.
+type unreadable struct {
+	c   *store.Capture
+	err error
+}
+
+func (u *unreadable) Error() string { return u.err.Error() }
+func (u *unreadable) Unwrap() error { return u.err }
+
+// payloadFailed answers payload's error: damage for a record that cannot
+// be read, naming that record; the database's trouble as such.
+func (h *Handler) payloadFailed(w http.ResponseWriter, what string, err error) {
+	var u *unreadable
+	if errors.As(err, &u) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		h.damaged(w, u.c, u.err.Error(), "")
+		return
+	}
+	h.internal(w, what, err)
+}
+
 // damage says what is wrong with a capture's record as read (rec, err):
 // unreadable, failing its own digests, or not the record metadata names;
 // "" when intact.
@@ -159,7 +177,7 @@ func (h *Handler) damaged(w http.ResponseWriter, c *store.Capture, problem, more
 func (h *Handler) payload(r *http.Request, c *store.Capture) (*warc.Record, []byte, error) {
 	rec, err := warc.ReadAt(h.o.WARCDir, warc.Position{File: c.WARCFile, Offset: c.WARCOffset, Length: c.WARCLength, RecordID: c.RecordID})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &unreadable{c, err}
 	}
 	body := rec.Body
 	for hops, prev := 0, c; prev.RecordType == "revisit" && prev.RevisitOf != 0 && hops < 100; hops++ {
@@ -170,7 +188,7 @@ func (h *Handler) payload(r *http.Request, c *store.Capture) (*warc.Record, []by
 		if next.RecordType != "revisit" {
 			orig, err := warc.ReadAt(h.o.WARCDir, warc.Position{File: next.WARCFile, Offset: next.WARCOffset, Length: next.WARCLength})
 			if err != nil {
-				return rec, nil, err
+				return rec, nil, &unreadable{next, fmt.Errorf("the record it revisits: %w", err)}
 			}
 			body = orig.Body
 			if rec.StatusCode == http.StatusNotModified || rec.StatusCode == 0 {

@@ -61,6 +61,13 @@ func TestCapture_DamagedRecord(t *testing.T) {
 	if code != http.StatusOK || h.Get("X-Archive-Fixity") != "failed" || int64(len(body)) != c.WARCLength {
 		t.Errorf("?damaged=1: %d, fixity %q, %d bytes (record %d)", code, h.Get("X-Archive-Fixity"), len(body), c.WARCLength)
 	}
+	// a revisit of the damaged record says so, naming the record it
+	// revisits, not its own
+	rv := fmt.Sprint(c.ID + 1)
+	if code, _, body := get("/captures/" + rv); code != http.StatusInternalServerError ||
+		!strings.Contains(body, "the record it revisits") || !strings.Contains(body, fmt.Sprintf("capture %d:", c.ID)) {
+		t.Errorf("the revisit of a damaged record: %d %s", code, body)
+	}
 	// the other captures still read
 	if code, _, _ := get(fmt.Sprintf("/captures/%d", e.goneCap.ID)); code != http.StatusOK {
 		t.Errorf("an intact capture beside the damaged one: %d", code)

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -201,12 +199,8 @@ func (h *Handler) memento(w http.ResponseWriter, r *http.Request, rest string) {
 		return
 	}
 	rec, body, err := h.payload(r, c)
-	if errors.Is(err, context.Canceled) {
-		h.internal(w, "memento", err)
-		return
-	}
 	if err != nil {
-		h.damaged(w, c, err.Error(), "")
+		h.payloadFailed(w, "memento", err)
 		return
 	}
 	hd := w.Header()
