@@ -344,6 +344,7 @@ type searchHitJSON struct {
 	Reason    *string `json:"reason"`
 	Published *string `json:"published"`
 	Version   int     `json:"version"`
+	Versions  int     `json:"versions"` // the post's, so that a hit on an older version says so
 	Snippet   string  `json:"snippet"`
 }
 
@@ -354,9 +355,11 @@ func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets 
 	if res.Wider != "" {
 		out.Wider = &widerJSON{Q: res.Wider, Total: res.WiderTotal}
 	}
-	urls, _ := st.PostURLs(ctx, res.PostIDs()) // a failed lookup leaves post_url empty, as a missing post does
+	urls, _ := st.PostURLs(ctx, res.PostIDs())        // a failed lookup leaves post_url empty, as a missing post does
+	counts, _ := st.VersionCounts(ctx, res.PostIDs()) // and versions 0
 	for _, hit := range res.Hits {
-		h := searchHitJSON{PostID: hit.PostID, PostURL: urls[hit.PostID], Actor: hit.Actor, State: hit.State, Version: hit.Version, Snippet: safeSnippet(hit.Snippet)}
+		h := searchHitJSON{PostID: hit.PostID, PostURL: urls[hit.PostID], Actor: hit.Actor, State: hit.State, Version: hit.Version,
+			Versions: counts[hit.PostID], Snippet: safeSnippet(hit.Snippet)}
 		if hit.Reason != "" {
 			h.Reason = &hit.Reason
 		}

@@ -139,3 +139,16 @@ func TestPostPage_KhmerTextMarked(t *testing.T) {
 		t.Errorf("Khmer text not marked, or English marked too:\n%s", post)
 	}
 }
+
+// A hit on an older version says so: "version 1 of 2" on the page,
+// "versions" beside "version" in the JSON.
+func TestSearch_HitSaysWhichVersion(t *testing.T) {
+	e := newEvidence(t, Options{})
+	e.srv.Config.Handler = New(Options{Store: e.a.Store, WARCDir: e.a.WARCDir(), Search: fakeSearch{ids: []string{e.postID}}})
+	if page := httpGet(t, e.srv.URL+"/?q=rally", 200); !strings.Contains(page, "version 1 of 2") {
+		t.Errorf("the hit does not say it is the older of two versions:\n%s", page)
+	}
+	if js := httpGet(t, e.srv.URL+"/api/search?q=rally", 200); !strings.Contains(js, `"version":1,"versions":2`) {
+		t.Errorf("JSON: %s", js)
+	}
+}

@@ -263,8 +263,10 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		for _, a := range data.Actors {
 			actors[a.ID] = a.Name
 		}
+		counts, _ := h.o.Store.VersionCounts(r.Context(), res.PostIDs()) // none on failure: the hits still show
 		for _, hit := range res.Hits {
-			data.Hits = append(data.Hits, hitView{hit, template.HTML(safeSnippet(hit.Snippet)), actors[hit.Actor], fmtTime(hit.Published), textLang(hit.Snippet)})
+			data.Hits = append(data.Hits, hitView{hit, template.HTML(safeSnippet(hit.Snippet)), actors[hit.Actor], fmtTime(hit.Published),
+				textLang(hit.Snippet), counts[hit.PostID]})
 		}
 		data.Facets = facetViews(v, res.Facets, actors)
 		if q.Offset > 0 {
@@ -326,6 +328,7 @@ type hitView struct {
 	ActorName string
 	Published string
 	Lang      string // of the snippet's script (textLang)
+	Versions  int    // the post's: a hit on an older one says so
 }
 
 type facetView struct {

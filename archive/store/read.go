@@ -85,6 +85,30 @@ func (s *Store) PostURLs(ctx context.Context, ids []string) (map[string]string, 
 	return out, rows.Err()
 }
 
+// VersionCounts returns how many versions each of the posts ids has
+// (posts unknown are left out).
+func (s *Store) VersionCounts(ctx context.Context, ids []string) (map[string]int, error) {
+	out := make(map[string]int, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	b, _ := json.Marshal(ids)
+	rows, err := s.r.QueryContext(ctx, `SELECT post_id, count(*) FROM versions WHERE post_id IN (SELECT value FROM json_each(?)) GROUP BY post_id`, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("store: version counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("store: version counts: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
 // PostByKey returns a post by its platform key, or ErrNotFound.
 func (s *Store) PostByKey(ctx context.Context, platform, platformID string) (*Post, error) {
 	return getPost(ctx, s.r, `platform = ? AND platform_id = ?`, platform, platformID)

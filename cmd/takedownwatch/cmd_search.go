@@ -113,6 +113,7 @@ func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.Se
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	urls, _ := a.Store.PostURLs(ctx, res.PostIDs()) // none on failure: the hits still print
+	counts, _ := a.Store.VersionCounts(ctx, res.PostIDs())
 	for _, h := range res.Hits {
 		url := urls[h.PostID]
 		state := h.State
@@ -126,7 +127,11 @@ func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.Se
 		if !h.Published.IsZero() {
 			published = h.Published.UTC().Format(hitTime)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\tv%d\t%s\n", h.PostID, h.Actor, published, state, h.Version, url)
+		version := fmt.Sprintf("v%d", h.Version)
+		if n := counts[h.PostID]; n > 1 {
+			version += fmt.Sprintf(" of %d", n) // a hit on an older version says so
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", h.PostID, h.Actor, published, state, version, url)
 		fmt.Fprintf(tw, "\t%s\n", plainSnippet(h.Snippet))
 	}
 	return tw.Flush()
