@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/feeds"
 )
 
@@ -29,10 +30,10 @@ func (h *Handler) feed(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := feeds.Params{Limit: feeds.DefaultLimit, Corrections: q.Get("corrections") == "1", Q: q.Get("q"), States: q["state"]}
 	for _, st := range p.States {
-		if !contains(postStates, st) {
+		if !contains(store.States, st) {
 			// a typo would follow nothing, silently, for as long as the
 			// reader keeps the subscription
-			http.Error(w, "state: unknown value "+strconv.Quote(st)+"; want one of "+strings.Join(postStates, ", "), http.StatusBadRequest)
+			http.Error(w, "state: unknown value "+strconv.Quote(st)+"; want one of "+strings.Join(store.States, ", "), http.StatusBadRequest)
 			return
 		}
 	}

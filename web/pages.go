@@ -225,7 +225,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) {
 		Filters                             []filterView
 	}{page: page{Title: "Search", Feeds: h.feedLinks("removals", "Removals")}, Q: q, Filters: activeFilters(v),
 		State: v.Get("state"), Actor: v.Get("actor"), Since: v.Get("since"), Until: v.Get("until"),
-		States: postStates, Sorts: Sorts}
+		States: store.States, Sorts: Sorts}
 	if data.Q.Sort == "" {
 		data.Q.Sort = "relevance"
 	}
@@ -395,9 +395,6 @@ func pageHref(v url.Values, offset int) string {
 	return "/?" + q.Encode()
 }
 
-// postStates are the states a post can be in, as searches and feeds take them.
-var postStates = []string{store.StateLive, store.StateSuspect, store.StateRemoved, store.StateRestricted, store.StateHidden}
-
 // maxQueryRunes bounds a query's length.
 const maxQueryRunes = 2000
 
@@ -442,7 +439,7 @@ func ParseSearch(v url.Values, defLimit int) (SearchQuery, error) {
 		return out, nil
 	}
 	var err error
-	if q.States, err = one("state", postStates); err != nil {
+	if q.States, err = one("state", store.States); err != nil {
 		return q, err
 	}
 	if q.Reasons, err = one("reason", feeds.Reasons); err != nil {

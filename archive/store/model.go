@@ -81,6 +81,9 @@ const (
 	StateHidden     = "hidden"
 )
 
+// States are the states a post can be in, as filters take them.
+var States = []string{StateLive, StateSuspect, StateRemoved, StateRestricted, StateHidden}
+
 // Post is a platform item, keyed by (Platform, PlatformID).
 type Post struct {
 	ID               string

@@ -58,8 +58,8 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 		return usagef("export: --state applies to posts and wacz (the other kinds are not posts)")
 	}
 	for _, s := range o.wacz.states {
-		if !contains(postStates, s) {
-			return usagef("export: --state %q: want one of %v", s, postStates)
+		if !contains(store.States, s) {
+			return usagef("export: --state %q: want one of %v", s, store.States)
 		}
 	}
 	format, err := export.ParseFormat(o.format)

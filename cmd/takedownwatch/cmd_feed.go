@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/feeds"
 	"github.com/takedownwatch/takedownwatch/web"
 )
@@ -78,8 +79,8 @@ func feedCmd() *command {
 			var search feeds.Searcher
 			if name == "search" {
 				for _, st := range o.states {
-					if !contains(postStates, st) {
-						return usagef("feed: --state %q: want one of %v", st, postStates)
+					if !contains(store.States, st) {
+						return usagef("feed: --state %q: want one of %v", st, store.States)
 					}
 				}
 				ix, err := openIndexReader(a.Store, cfg.DataDir)

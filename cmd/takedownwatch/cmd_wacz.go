@@ -14,16 +14,13 @@ import (
 	"github.com/takedownwatch/takedownwatch/wacz"
 )
 
-// postStates are the values of --state.
-var postStates = []string{store.StateLive, store.StateSuspect, store.StateRemoved, store.StateRestricted, store.StateHidden}
-
 // waczOpts are the flags only `export wacz` takes.
 type waczOpts struct {
 	states stringList
 }
 
 func (o *waczOpts) register(fs *flag.FlagSet) {
-	fs.Var(&o.states, "state", "posts, wacz: only posts in state `S` (repeatable): "+strings.Join(postStates, ", "))
+	fs.Var(&o.states, "state", "posts, wacz: only posts in state `S` (repeatable): "+strings.Join(store.States, ", "))
 }
 
 // runExportWACZ writes the captures of the selected posts as a WACZ file:
@@ -49,8 +46,8 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 	}
 	sel := store.Selection{Filter: f}
 	for _, s := range o.wacz.states {
-		if !contains(postStates, s) {
-			return usagef("export wacz: --state %q: want one of %v", s, postStates)
+		if !contains(store.States, s) {
+			return usagef("export wacz: --state %q: want one of %v", s, store.States)
 		}
 		if !contains(sel.States, s) {
 			sel.States = append(sel.States, s)
