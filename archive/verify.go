@@ -145,16 +145,6 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 	if err != nil {
 		return err
 	}
-	// A file still being written grows while it is checked: what it holds
-	// once its metadata is read is checked (every record that metadata
-	// names is in it; those written meanwhile are in flight), the rest is
-	// left to the next check.
-	var size int64 = -1
-	if p, err := warc.Path(a.warcDir, file); err == nil {
-		if fi, err := os.Stat(p); err == nil {
-			size = fi.Size()
-		}
-	}
 	rep.Files++
 	path, err := warc.Path(a.warcDir, file)
 	if err != nil {
@@ -163,6 +153,14 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 			rep.Problems = append(rep.Problems, Problem{CaptureID: c.ID, File: file, Offset: c.WARCOffset, Msg: "WARC file is missing"})
 		}
 		return nil
+	}
+	// A file still being written grows while it is checked: what it holds
+	// once its metadata is read is checked (every record that metadata
+	// names is in it; those written meanwhile are in flight), the rest is
+	// left to the next check.
+	var size int64 = -1
+	if fi, err := os.Stat(path); err == nil {
+		size = fi.Size()
 	}
 	records := map[int64]*recordAt{}
 	scanErr := warc.Scan(path, func(r *warc.Record) error {

@@ -115,24 +115,27 @@ func (ix *Index) checkLanguages(langs []string) error {
 	return nil
 }
 
+// subqueries are the non-nil parts of a compound query (none of a leaf).
+func subqueries(q query.Query) []query.Query {
+	var kids []query.Query
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		kids = []query.Query{q.Must, q.Should, q.MustNot, q.Filter}
+	case *query.ConjunctionQuery:
+		kids = q.Conjuncts
+	case *query.DisjunctionQuery:
+		kids = q.Disjuncts
+	}
+	return slices.DeleteFunc(slices.Clone(kids), func(k query.Query) bool { return k == nil })
+}
+
 // languageTerms are the languages a query string names (language:km).
 func languageTerms(q query.Query) []string {
 	var out []string
+	for _, k := range subqueries(q) {
+		out = append(out, languageTerms(k)...)
+	}
 	switch q := q.(type) {
-	case *query.BooleanQuery:
-		for _, k := range []query.Query{q.Must, q.Should, q.MustNot, q.Filter} {
-			if k != nil {
-				out = append(out, languageTerms(k)...)
-			}
-		}
-	case *query.ConjunctionQuery:
-		for _, k := range q.Conjuncts {
-			out = append(out, languageTerms(k)...)
-		}
-	case *query.DisjunctionQuery:
-		for _, k := range q.Disjuncts {
-			out = append(out, languageTerms(k)...)
-		}
 	case *query.MatchQuery:
 		if q.Field() == FieldLanguage {
 			out = append(out, q.Match)
@@ -160,19 +163,7 @@ var dateFields = []string{FieldPublished, FieldRemovedAt}
 // none, which an archivist would read as "no such post". Each is a bad
 // query that says why.
 func checkQuery(q query.Query) error {
-	var kids []query.Query
-	switch q := q.(type) {
-	case *query.BooleanQuery:
-		kids = []query.Query{q.Must, q.Should, q.MustNot, q.Filter}
-	case *query.ConjunctionQuery:
-		kids = q.Conjuncts
-	case *query.DisjunctionQuery:
-		kids = q.Disjuncts
-	}
-	for _, k := range kids {
-		if k == nil {
-			continue
-		}
+	for _, k := range subqueries(q) {
 		if err := checkQuery(k); err != nil {
 			return err
 		}

@@ -168,6 +168,10 @@ func (p *Pipeline) Checks(ctx context.Context, budget int) (CheckResult, error) 
 	if backlog > len(due) {
 		p.log.WithFields(logrus.Fields{"due": backlog, "budget": budget}).Warn("check backlog: some checks wait for the next round")
 	}
+	hosts := make(map[*store.Post]string, len(due)) // each URL parsed once
+	for _, post := range due {
+		hosts[post] = postHost(post)
+	}
 	jobs := make(chan *store.Post)
 	finished := make(chan string)
 	var mu sync.Mutex
@@ -189,7 +193,7 @@ func (p *Pipeline) Checks(ctx context.Context, budget int) (CheckResult, error) 
 				res.Restricted += r.Restricted
 				res.Restored += r.Restored
 				mu.Unlock()
-				finished <- postHost(post)
+				finished <- hosts[post]
 			}
 		}()
 	}
@@ -203,7 +207,7 @@ func (p *Pipeline) Checks(ctx context.Context, budget int) (CheckResult, error) 
 	for (len(pending) > 0 && ctx.Err() == nil) || running > 0 {
 		next := -1
 		if ctx.Err() == nil {
-			next = slices.IndexFunc(pending, func(post *store.Post) bool { return inflight[postHost(post)] < limit })
+			next = slices.IndexFunc(pending, func(post *store.Post) bool { return inflight[hosts[post]] < limit })
 		}
 		var send chan *store.Post // nil: nothing may go out now
 		var post *store.Post
@@ -213,7 +217,7 @@ func (p *Pipeline) Checks(ctx context.Context, budget int) (CheckResult, error) 
 		select {
 		case send <- post:
 			pending = slices.Delete(pending, next, next+1)
-			inflight[postHost(post)]++
+			inflight[hosts[post]]++
 			running++
 		case h := <-finished:
 			inflight[h]--

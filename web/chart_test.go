@@ -62,18 +62,14 @@ func TestActorChart_OneSeries(t *testing.T) {
 	httpGet(t, e.srv.URL+"/actors/opp/metrics.svg?series=opp-site/nothing", 404)
 }
 
+// httpGet is get that wants status.
 func httpGet(t *testing.T, url string, status int) string {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, body := get(t, url, nil)
 	if resp.StatusCode != status {
 		t.Fatalf("GET %s: %d, want %d", url, resp.StatusCode, status)
 	}
-	return string(b)
+	return body
 }
 
 func TestCountFormatter(t *testing.T) {
