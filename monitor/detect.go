@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -239,12 +240,21 @@ func postHost(post *store.Post) string {
 	if err != nil {
 		return ""
 	}
-	// keyed as the fetcher keys its hosts: case and default port apart
+	return HostKey(u)
+}
+
+// HostKey is host:port with the scheme's default port made explicit, so
+// http://a and http://a:80 share their politeness (the fetcher's) and
+// their share of a check round's workers.
+func HostKey(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
 	}
-	return strings.ToLower(u.Hostname()) + ":" + port
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // checkPost checks one post and records what its answer changes.

@@ -2,9 +2,6 @@ package fetch
 
 import (
 	"context"
-	"net"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
 )
@@ -22,19 +19,6 @@ func (hs *hosts) get(key string) *host {
 	}
 	h, _ := hs.m.LoadOrStore(key, &host{key: key, slots: make(chan struct{}, hs.concurrency)})
 	return h.(*host)
-}
-
-// hostKey is host:port with the scheme's default port made explicit, so
-// http://a and http://a:80 share their politeness.
-func hostKey(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if u.Scheme == "https" {
-			port = "443"
-		}
-	}
-	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // host is one host's politeness: a semaphore bounds requests in flight,

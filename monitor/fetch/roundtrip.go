@@ -37,7 +37,7 @@ type fetchStats struct {
 // error, once the request has started.
 func (c *Client) roundTrip(ctx context.Context, v *vantage, target string, u *url.URL, header http.Header, limit int64, st *fetchStats) (*warc.Exchange, error) {
 	ex := &warc.Exchange{Method: http.MethodGet, URL: target, Vantage: v.name}
-	h := c.hosts.get(hostKey(u))
+	h := c.hosts.get(monitor.HostKey(u))
 	queued := time.Now()
 	turn, err := h.acquire(ctx, c.interval, c.maxRetryWait)
 	if err != nil {
