@@ -107,12 +107,18 @@ func published(it *gofeed.Item) time.Time {
 
 // bodyText is the item's text: its content, else its description, else
 // its title. A field whose text is empty once normalized (an image-only
-// content) does not count.
+// content) does not count. Content the feed declares plain text is read
+// as such; elsewhere normalize.Text tells markup from text.
 func bodyText(it *gofeed.Item, title string) string {
-	for _, s := range []string{it.Content, it.Description} {
-		if t := normalize.Text(s); t != "" {
+	if it.Custom[plainKey] != "" {
+		if t := normalize.Plain(it.Content); t != "" {
 			return t
 		}
+	} else if t := normalize.Text(it.Content); t != "" {
+		return t
+	}
+	if t := normalize.Text(it.Description); t != "" {
+		return t
 	}
 	return title
 }

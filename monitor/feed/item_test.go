@@ -103,6 +103,31 @@ func TestParse_Items(t *testing.T) {
 			},
 		},
 		{
+			// the type is what tells "type <b> for bold" from HTML
+			name: "atom content typed text keeps the tags it shows; html and untyped are markup",
+			body: `<feed xmlns="http://www.w3.org/2005/Atom">` +
+				`<entry><id>t</id><content type="text">type &lt;b&gt; for bold &amp;amp; &lt;Article 19&gt;</content></entry>` +
+				`<entry><id>h</id><content type="html">&lt;p&gt;type &amp;lt;b&amp;gt; for bold&lt;/p&gt;</content></entry>` +
+				`<entry><id>u</id><content>&lt;p&gt;untyped&lt;/p&gt;</content></entry>` +
+				`<entry><id>s</id><content type="text"> </content><summary>&lt;i&gt;summary&lt;/i&gt;</summary></entry></feed>`,
+			want: []monitor.Item{
+				{PlatformID: "t", Text: "type <b> for bold &amp; <Article 19>"},
+				{PlatformID: "h", Text: "type <b> for bold"},
+				{PlatformID: "u", Text: "untyped"},
+				{PlatformID: "s", Text: "summary"},
+			},
+		},
+		{
+			name: "json feed content_text is text, content_html markup",
+			body: `{"version":"https://jsonfeed.org/version/1.1","items":[` +
+				`{"id":"p","content_text":"use the <script> tag &amp; <b>"},` +
+				`{"id":"h","content_html":"<p>html &lt;b&gt;</p>","content_text":"ignored"}]}`,
+			want: []monitor.Item{
+				{PlatformID: "p", Text: "use the <script> tag &amp; <b>"},
+				{PlatformID: "h", Text: "html <b>"},
+			},
+		},
+		{
 			name: "published, else updated",
 			body: rss(`<item><guid>1</guid><pubDate>Tue, 03 Feb 2026 04:05:06 +0200</pubDate></item>` +
 				`<item><guid>2</guid><dc:date xmlns:dc="http://purl.org/dc/elements/1.1/">2026-02-04T00:00:00Z</dc:date></item>` +

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	"github.com/mmcdole/gofeed/json"
 
 	"github.com/takedownwatch/takedownwatch/internal/clip"
 	"github.com/takedownwatch/takedownwatch/monitor"
@@ -37,6 +40,8 @@ func Parse(body []byte, contentType, baseURL string) (items []monitor.Item, err 
 	// Media are what the feed declares; the first <img> of the content
 	// is part of the text's HTML, not a declared image.
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	p.AtomTranslator = atomTypes{}
+	p.JSONTranslator = jsonTypes{}
 	f, err := p.Parse(bytes.NewReader(text))
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 		return nil, fmt.Errorf("feed: not an RSS, Atom or JSON feed (it begins %q): %w", begin(text), err)
@@ -45,6 +50,57 @@ func Parse(body []byte, contentType, baseURL string) (items []monitor.Item, err 
 		return nil, fmt.Errorf("feed: %w", err)
 	}
 	return mapItems(f, baseURL), nil
+}
+
+// plainKey marks, in a gofeed.Item's Custom map, an item whose Content the
+// feed declares plain text: an Atom content of type "text", a JSON Feed
+// content_text. Such text is read as Plain reads it, so the "<b>" or
+// "&lt;" a post shows are kept; the universal item forgets the type.
+const plainKey = "takedownwatch:plain-content"
+
+// atomTypes translates Atom as gofeed does and marks plain-text content.
+type atomTypes struct{ gofeed.DefaultAtomTranslator }
+
+func (t atomTypes) Translate(raw any) (*gofeed.Feed, error) {
+	f, err := t.DefaultAtomTranslator.Translate(raw)
+	af, ok := raw.(*atom.Feed)
+	if err != nil || !ok || len(af.Entries) != len(f.Items) {
+		return f, err
+	}
+	for i, e := range af.Entries {
+		// Only a type written out counts: publishers who leave it off
+		// (the default is text) mostly put escaped HTML there.
+		if e != nil && e.Content != nil && e.Content.Src == "" && f.Items[i] != nil &&
+			(strings.EqualFold(e.Content.Type, "text") || strings.EqualFold(e.Content.Type, "text/plain")) {
+			markPlain(f.Items[i])
+		}
+	}
+	return f, nil
+}
+
+// jsonTypes translates JSON Feed as gofeed does and marks items whose
+// content is content_text (gofeed takes it when content_html is empty).
+type jsonTypes struct{ gofeed.DefaultJSONTranslator }
+
+func (t jsonTypes) Translate(raw any) (*gofeed.Feed, error) {
+	f, err := t.DefaultJSONTranslator.Translate(raw)
+	jf, ok := raw.(*json.Feed)
+	if err != nil || !ok || len(jf.Items) != len(f.Items) {
+		return f, err
+	}
+	for i, it := range jf.Items {
+		if it != nil && it.ContentHTML == "" && it.ContentText != "" && f.Items[i] != nil {
+			markPlain(f.Items[i])
+		}
+	}
+	return f, nil
+}
+
+func markPlain(it *gofeed.Item) {
+	if it.Custom == nil {
+		it.Custom = make(map[string]string, 1)
+	}
+	it.Custom[plainKey] = "1"
 }
 
 // begin is the start of a body, for an error message.

@@ -36,7 +36,9 @@ const maxRounds = 8
 // that parse's text taken; otherwise the first parse's is, unless the
 // deepest holds no '<' (entities escaped twice, "Q&amp;amp;A": "Q&A"). The price: text
 // without any markup that shows escaped tags ("type &lt;b&gt; for bold"
-// in a plain feed title) reads as escaped HTML and loses them. A raw-text
+// in a plain feed title) reads as escaped HTML and loses them; content a
+// feed declares plain text (Atom type="text", JSON Feed content_text) is
+// given to Plain instead. A raw-text
 // element (script, title …) that never closes does not swallow the rest
 // of the input as it would in a browser: what follows is parsed, its words
 // kept, and in input that holds no other markup its start tag is a word
