@@ -148,6 +148,68 @@ func languageTerms(q query.Query) []string {
 	return out
 }
 
+// termHint says why a query that found nothing may have missed: its first
+// ?-wildcard, leading *, fuzzy ~ or /regular expression/ on the text of a
+// Latin (not clustered) script. bleve matches those against the terms of
+// the index, and English words (those of any language with a stemmer) are
+// kept as stems: mini?ter asks for a term "minister", the index holds
+// "minist". A word with a trailing * is no such case: the rewriter asks
+// its stem's prefix too (stemPrefixes). "" when there is nothing to say.
+func termHint(q query.Query, flags textFlags) string {
+	for _, k := range subqueries(q) {
+		if h := termHint(k, flags); h != "" {
+			return h
+		}
+	}
+	fq, ok := q.(query.FieldableQuery)
+	if !ok || !isTextField(fq.Field()) {
+		return ""
+	}
+	var word string
+	switch q := q.(type) {
+	case *query.WildcardQuery:
+		rest, _ := strings.CutSuffix(q.Wildcard, "*")
+		if !strings.ContainsAny(rest, "*?") {
+			return "" // word*: stems are asked too
+		}
+		word = q.Wildcard
+	case *query.FuzzyQuery:
+		word = q.Term
+	case *query.MatchQuery:
+		if q.Fuzziness == 0 {
+			return ""
+		}
+		word = q.Match
+	case *query.RegexpQuery:
+		return "a /regular expression/ is matched against the index's terms, and the words of English (and of each language with a stemmer) are kept as stems " +
+			"(ministers and minister as minist): search the word itself, or its start followed by *"
+	default:
+		return ""
+	}
+	if clusterRuns(word, flags) != nil {
+		return ""
+	}
+	try := "the word itself, or its start followed by *"
+	if i := strings.IndexAny(word, "*?"); i >= 2 {
+		try = word[:i] + "*"
+	}
+	return fmt.Sprintf("%s is matched against the index's terms, and the words of English (and of each language with a stemmer) are kept as stems "+
+		"(ministers and minister as minist): try %s", word+fuzzySuffix(q), try)
+}
+
+// fuzzySuffix is how a fuzzy query was written after its word (~1), for a hint.
+func fuzzySuffix(q query.Query) string {
+	switch q := q.(type) {
+	case *query.FuzzyQuery:
+		return fmt.Sprintf("~%d", q.Fuzziness)
+	case *query.MatchQuery:
+		if q.Fuzziness > 0 {
+			return fmt.Sprintf("~%d", q.Fuzziness)
+		}
+	}
+	return ""
+}
+
 // queryFields are the fields a query string may name besides the text:
 // those the index holds terms of (first_seen and version are only
 // stored), dates apart.

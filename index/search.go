@@ -41,6 +41,11 @@ type Result struct {
 	// that finds with the same filters; "" when it finds none too.
 	Wider      string
 	WiderTotal uint64
+	// Hint: when the query found nothing and holds a ?, a leading *, a ~
+	// or a /regular expression/ on the text, why that may be (they match
+	// the index's terms, which for stemmed languages are stems) and what
+	// to type instead; "" otherwise.
+	Hint string
 }
 
 // Hit is one matching version.
@@ -102,8 +107,14 @@ var hitFields = []string{FieldPostID, FieldVersion, FieldActor, FieldState, Fiel
 // to do), with the total from Aggregates or from a count.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	r, err := ix.search(ctx, q)
-	if err != nil || r.Total > 0 || q.Offset > 0 || !q.Wider {
+	if err != nil || r.Total > 0 || q.Offset > 0 {
 		return r, err
+	}
+	if parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse(); err == nil && q.HasText() {
+		r.Hint = termHint(parsed, ix.an.textFlags)
+	}
+	if !q.Wider {
+		return r, nil
 	}
 	// A Khmer reader types a word as it reads, and the text may have
 	// joined a vowel to its last cluster: say so rather than only "none".

@@ -80,6 +80,9 @@ type caseSearch struct {
 		// whenever a case has a total (a case that says none wants none)
 		Wider      string `json:"wider"`
 		WiderTotal uint64 `json:"wider_total"`
+		// HintHas: what Result.Hint says, checked like Wider (a case with
+		// a total and no hint_contains wants no hint)
+		HintHas string `json:"hint_contains"`
 	} `json:"want"`
 }
 
@@ -157,6 +160,9 @@ func runCase(t *testing.T, ix *Index, s caseSearch) {
 	}
 	if s.Want.Total != nil && (res.Wider != s.Want.Wider || res.WiderTotal != s.Want.WiderTotal) {
 		t.Errorf("wider = %q (%d posts), want %q (%d)", res.Wider, res.WiderTotal, s.Want.Wider, s.Want.WiderTotal)
+	}
+	if s.Want.Total != nil && (s.Want.HintHas == "") != (res.Hint == "") || !strings.Contains(res.Hint, s.Want.HintHas) {
+		t.Errorf("hint = %q, want one containing %q", res.Hint, s.Want.HintHas)
 	}
 	if s.Want.HitCount != nil && len(got) != *s.Want.HitCount {
 		t.Errorf("%d hits (%v), want %d", len(got), got, *s.Want.HitCount)

@@ -286,8 +286,8 @@ func strOrNil(s string) any {
 
 // apiSearch is the search as JSON: {"total", "hits": [{post_id, post_url,
 // actor, state, reason, published, version, snippet}]} as `search --json`,
-// with "notice" when the index is outdated and "wider" when a Khmer word
-// found nothing but does with *.
+// with "notice" when the index is outdated, "wider" when a Khmer word
+// found nothing but does with *, and "hint" when a wildcard found nothing.
 func (h *Handler) apiSearch(w http.ResponseWriter, r *http.Request) {
 	q, err := h.parseSearch(r, r.URL.Query())
 	if err != nil {
@@ -329,6 +329,8 @@ type searchJSON struct {
 	// Burmese) word found nothing (SearchResult.Wider), as the search
 	// page offers it.
 	Wider *widerJSON `json:"wider,omitempty"`
+	// Hint: SearchResult.Hint, as the search page shows it.
+	Hint string `json:"hint,omitempty"`
 }
 
 type widerJSON struct {
@@ -351,7 +353,7 @@ type searchHitJSON struct {
 // SearchJSON is the --json shape of a search result, shared by the API
 // and the CLI.
 func SearchJSON(ctx context.Context, st *store.Store, res *SearchResult, facets bool) any {
-	out := searchJSON{Total: res.Total, Estimated: res.Estimated, Hits: []searchHitJSON{}, Notice: res.Notice}
+	out := searchJSON{Total: res.Total, Estimated: res.Estimated, Hits: []searchHitJSON{}, Notice: res.Notice, Hint: res.Hint}
 	if res.Wider != "" {
 		out.Wider = &widerJSON{Q: res.Wider, Total: res.WiderTotal}
 	}

@@ -80,6 +80,7 @@ type fakeSearch struct {
 	notice string
 	wider  string // Result.Wider when ids is empty, with widerTotal
 	widerN uint64
+	hint   string // Result.Hint when ids is empty
 }
 
 func (f fakeSearch) Notice() string { return f.notice }
@@ -94,7 +95,7 @@ func (f fakeSearch) Search(_ context.Context, q SearchQuery) (*SearchResult, err
 	}
 	res := &SearchResult{Total: uint64(len(f.ids)), Facets: map[string][]store.Count{"actor": {{Term: "opp", Count: len(f.ids)}}}, Notice: f.notice}
 	if len(f.ids) == 0 {
-		res.Wider, res.WiderTotal = f.wider, f.widerN
+		res.Wider, res.WiderTotal, res.Hint = f.wider, f.widerN, f.hint
 	}
 	for _, id := range f.ids {
 		res.Hits = append(res.Hits, SearchHit{PostID: id, Version: 1, Snippet: "Join the <mark>rally</mark> <script>x</script>", Actor: "opp", State: "removed", Reason: "withheld_legal", Platform: "feed"})

@@ -455,6 +455,21 @@ func TestSearchPage_Wider(t *testing.T) {
 	}
 }
 
+// A query whose wildcard found nothing says why, on the page (escaped)
+// and in JSON.
+func TestSearchPage_Hint(t *testing.T) {
+	srv, _ := newTestServer(t, fakeSearch{hint: "mini?ter is matched against <stems>: try mini*"})
+	_, body := get(t, srv.URL+"/?q="+url.QueryEscape("mini?ter"), nil)
+	if want := `<p class="wider">mini?ter is matched against &lt;stems&gt;: try mini*.</p>`; !strings.Contains(body, want) {
+		t.Errorf("no hint %s:\n%s", want, body)
+	}
+	_, body = get(t, srv.URL+"/api/search?q="+url.QueryEscape("mini?ter"), nil)
+	var res struct{ Hint string }
+	if err := json.Unmarshal([]byte(body), &res); err != nil || res.Hint != "mini?ter is matched against <stems>: try mini*" {
+		t.Errorf("/api/search: hint %q (%v):\n%s", res.Hint, err, body)
+	}
+}
+
 // Each hit of /api/search carries its post's URL, looked up for the whole
 // page at once; a hit whose post the store lacks has none.
 func TestAPISearch_PostURLs(t *testing.T) {

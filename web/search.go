@@ -48,6 +48,9 @@ type SearchResult struct {
 	// same word with *, and WiderTotal the posts it finds (index.Result).
 	Wider      string
 	WiderTotal uint64
+	// Hint, when a ?, leading *, ~ or /regexp/ found nothing: why, and
+	// what to type instead (index.Result.Hint).
+	Hint string
 }
 
 // PostIDs are the hits' post ids, in hit order.

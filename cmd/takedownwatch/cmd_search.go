@@ -111,6 +111,9 @@ func printHits(ctx context.Context, w io.Writer, a *archive.Archive, res *web.Se
 	if res.Wider != "" {
 		fmt.Fprintf(w, "%s (its last letter with more signs, as a compound may write it) finds %d\n", res.Wider, res.WiderTotal)
 	}
+	if res.Hint != "" {
+		fmt.Fprintf(w, "%s\n", res.Hint)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	urls, _ := a.Store.PostURLs(ctx, res.PostIDs()) // none on failure: the hits still print
 	counts, _ := a.Store.VersionCounts(ctx, res.PostIDs())

@@ -139,7 +139,7 @@ func (s searcher) Search(ctx context.Context, q web.SearchQuery) (*web.SearchRes
 		return nil, err
 	}
 	out := &web.SearchResult{Total: res.Total, Took: res.Took, Facets: map[string][]store.Count{},
-		Wider: res.Wider, WiderTotal: res.WiderTotal, Estimated: res.Estimated, FacetsOfVersions: res.FacetsOfVersions}
+		Wider: res.Wider, WiderTotal: res.WiderTotal, Hint: res.Hint, Estimated: res.Estimated, FacetsOfVersions: res.FacetsOfVersions}
 	out.Notice = s.Notice()
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, web.SearchHit{PostID: h.PostID, VersionID: h.VersionID, Version: h.Version, Score: h.Score,
