@@ -327,6 +327,80 @@ func TestArchive_VerifyBesideTheWriter(t *testing.T) {
 	}
 }
 
+// The writer closes a file (rotation) while a fetch's metadata is on its
+// way: beside a running writer its recent record is in flight, though its
+// file is closed. Once no writer runs, no metadata is coming, and the same
+// record is unreferenced.
+func TestArchive_VerifyAcrossRotation(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	fill(t, a, 2)
+	w, err := a.w.WriteResource("https://example.org/committing", "text/plain", []byte("metadata on its way"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.w.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || len(rep.Unreferenced) != 0 || len(rep.InFlight) != 1 || !strings.Contains(rep.InFlight[0], w.Response.File) {
+		t.Fatalf("report %+v, want the record of the closed file in flight", rep)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenReader(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rep, err = r.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || len(rep.InFlight) != 0 || len(rep.Unreferenced) != 1 || rep.Unreferenced[0].Offset != w.Response.Offset {
+		t.Fatalf("report %+v, want the record unreferenced once no writer runs", rep)
+	}
+}
+
+// Metadata committed between verify's reading of it and its scan of the
+// file (a fetch finishing as its file is checked) makes no unreferenced
+// record: the capture is read again and checked.
+func TestArchive_VerifyMetadataCommittedDuringScan(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	defer a.Close()
+	fill(t, a, 2)
+	e := ex("https://example.org/late", "committed late")
+	e.Date = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC) // not recent: no in-flight grace
+	wr, err := a.w.WriteExchange(e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.w.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	verifyScanned = func(string) {
+		c := &store.Capture{URL: e.URL, Kind: "listing", At: e.Date, Status: 200, PayloadDigest: wr.PayloadDigest,
+			BlockDigest: wr.BlockDigest, RecordType: wr.Type, RecordID: wr.Response.RecordID, WARCFile: wr.Response.File,
+			WARCOffset: wr.Response.Offset, WARCLength: wr.Response.Length, RequestOffset: wr.Request.Offset, RequestLength: wr.Request.Length}
+		if err := a.Store.Write(t.Context(), func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { verifyScanned = nil }()
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || len(rep.Unreferenced) != 0 || len(rep.InFlight) != 0 || rep.Captures != 3 {
+		t.Fatalf("report %+v, want 3 captures checked and nothing unreferenced", rep)
+	}
+}
+
 func TestArchive_ResourceRecords(t *testing.T) {
 	dir := t.TempDir()
 	a := openTest(t, dir)

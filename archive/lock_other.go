@@ -24,6 +24,13 @@ func lockFile(path string) (*os.File, error) {
 	return f, nil
 }
 
+// lockHeld reports whether path's lock file is there: without flock a
+// crashed writer's lock cannot be told from a running one's.
+func lockHeld(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 func unlockFile(f *os.File) error {
 	name := f.Name()
 	f.Close()

@@ -174,6 +174,9 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 	if errors.Is(scanErr, errWrittenSince) {
 		scanErr = nil
 	}
+	if verifyScanned != nil {
+		verifyScanned(file)
+	}
 	var se *warc.ScanError
 	if errors.As(scanErr, &se) {
 		if strings.HasSuffix(path, warc.OpenSuffix) && se.Offset >= referencedEnd(captures) {
@@ -216,6 +219,25 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 		offsets = append(offsets, off)
 	}
 	slices.Sort(offsets)
+	if slices.ContainsFunc(offsets, func(off int64) bool { return !records[off].seen }) {
+		// Metadata read before the scan may have been committed since
+		// for records the scan found (the writer rotated the file in
+		// between): those are checked as their captures say.
+		later, err := a.Store.CapturesInFile(ctx, file)
+		if err != nil {
+			return err
+		}
+		for _, c := range later {
+			if r, ok := records[c.WARCOffset]; !ok || r.seen {
+				continue
+			}
+			rep.Captures++
+			for _, msg := range checkCapture(c, lookup) {
+				rep.Problems = append(rep.Problems, Problem{CaptureID: c.ID, File: file, Offset: c.WARCOffset, Msg: msg})
+			}
+		}
+	}
+	writing := lockHeld(filepath.Join(a.dir, LockFile))
 	for _, off := range offsets {
 		r := records[off]
 		if r.seen {
@@ -226,9 +248,11 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 		}
 		switch {
 		case r.rec.Type == "warcinfo":
-		case open && (off >= end || start.Sub(r.rec.Date) < inFlightAge):
+		case open && (off >= end || start.Sub(r.rec.Date) < inFlightAge),
+			writing && start.Sub(r.rec.Date) < inFlightAge:
 			// written by the running writer, its metadata not yet
-			// committed when it was read
+			// committed when it was read (the file may have been closed
+			// since: the writer rotates while fetches commit)
 			rep.InFlight = append(rep.InFlight, fmt.Sprintf("%s@%d (%s record, no metadata yet)", file, off, r.rec.Type))
 		default:
 			rep.Unreferenced = append(rep.Unreferenced, Unreferenced{File: file, Offset: off, Type: r.rec.Type,
@@ -237,6 +261,10 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 	}
 	return nil
 }
+
+// verifyScanned, when set (by tests), runs after a file's scan: a commit
+// there is one that raced the check.
+var verifyScanned func(file string)
 
 // errWrittenSince stops a scan at the records written after the check of
 // their file began.
