@@ -208,7 +208,11 @@ func (l Lifecycle) against(p *store.Post, a Answer, now time.Time) Transition {
 		l.schedule(p, now)
 		return Transition{}
 	}
-	if p.FirstSeenMissing.IsZero() {
+	if p.FirstSeenMissing.IsZero() || fam == store.StateRemoved && restrictedSince(p) {
+		// A restricted post cannot be told deleted or not: the end of a
+		// removal's bracket is the first answer that says removed, not the
+		// login wall before it (that made removals look faster, and
+		// reports filed in between look later than the removal).
 		p.FirstSeenMissing = now
 	}
 	if p.State == store.StateLive {
@@ -232,6 +236,19 @@ func (l Lifecycle) against(p *store.Post, a Answer, now time.Time) Transition {
 		l.schedule(p, now)
 	}
 	return tr
+}
+
+// restrictedSince reports whether p's last check answer that counted said
+// restricted: a restriction is being confirmed, or p is restricted and no
+// removal is being confirmed.
+func restrictedSince(p *store.Post) bool {
+	switch Class(p.Pending.Class).family() {
+	case store.StateRestricted:
+		return true
+	case "":
+		return p.State == store.StateRestricted
+	}
+	return false
 }
 
 // confirm counts one removal-class or restricted answer toward its

@@ -124,6 +124,48 @@ func TestLifecycle_RemovalCarriesBracketAndEvidence(t *testing.T) {
 	}
 }
 
+// A post behind a login wall may or may not still be there: its removal's
+// bracket ends at the first removal-class answer, confirmed restriction or
+// not, while a post missing from its listing keeps that time as the end.
+func TestLifecycle_RemovalAfterRestrictionBracket(t *testing.T) {
+	tests := []struct {
+		name        string
+		steps       []step
+		wantMissing int // minutes after t0: the removal's first_seen_missing
+	}{
+		{"restricted, confirmed, then deleted", []step{{at: 10, answer: ClassRestricted}, {at: 30, answer: ClassRestricted},
+			{at: 500, answer: ClassDeleted}, {at: 520, answer: ClassDeleted}}, 500},
+		{"one restricted answer, then deleted", []step{{at: 10, answer: ClassRestricted}, {at: 30, answer: ClassDeleted}, {at: 50, answer: ClassDeleted}}, 30},
+		{"missing from the listing, then deleted", []step{{at: 10, miss: true}, {at: 30, answer: ClassDeleted}, {at: 50, answer: ClassDeleted}}, 10},
+		{"deleted, a restricted answer, deleted again", []step{{at: 10, answer: ClassDeleted}, {at: 30, answer: ClassRestricted},
+			{at: 50, answer: ClassDeleted}, {at: 70, answer: ClassDeleted}}, 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := testLife()
+			p := &store.Post{}
+			l.FirstSeen(p, t0)
+			var removal Transition
+			for _, s := range tt.steps {
+				now := t0.Add(time.Duration(s.at) * time.Minute)
+				if s.miss {
+					l.Missing(p, now)
+					continue
+				}
+				if tr := l.Apply(p, Answer{Class: s.answer}, now); tr.Event == store.EventRemoved {
+					removal = tr
+				}
+			}
+			if removal.Event == "" {
+				t.Fatalf("no removal; state %s", p.State)
+			}
+			if want := t0.Add(time.Duration(tt.wantMissing) * time.Minute); !removal.FirstSeenMissing.Equal(want) || !removal.LastSeenLive.Equal(t0) {
+				t.Errorf("bracket %s … %s, want %s … %s", removal.LastSeenLive, removal.FirstSeenMissing, t0, want)
+			}
+		})
+	}
+}
+
 func TestLifecycle_Schedule(t *testing.T) {
 	l := testLife()
 	p := &store.Post{}
