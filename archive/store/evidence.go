@@ -15,7 +15,7 @@ type Selection struct {
 
 // selectedPosts is a WITH clause naming the selected posts "sel".
 func (sel Selection) selectedPosts() (string, []any) {
-	where, args := sel.where("coalesce(p.published, p.first_seen)")
+	where, args := sel.where("coalesce(p.published, p.first_seen)", "p.platform")
 	if len(sel.States) > 0 {
 		b, _ := json.Marshal(sel.States)
 		cond := "p.state IN (SELECT value FROM json_each(?))"

@@ -25,7 +25,10 @@ type Filter struct {
 	States []string
 }
 
-func (f Filter) where(timeExpr string) (string, []any) {
+// where is f as a condition on rows with that time and platform: a
+// post's own platform (an imported Facebook post may sit under a source of
+// another platform, and rows show the post's), a metric's source's.
+func (f Filter) where(timeExpr, platformExpr string) (string, []any) {
 	var conds []string
 	var args []any
 	if !f.Since.IsZero() {
@@ -41,7 +44,7 @@ func (f Filter) where(timeExpr string) (string, []any) {
 		conds, args = append(conds, "a.affiliation = ?"), append(args, f.Affiliation)
 	}
 	if f.Platform != "" {
-		conds, args = append(conds, "s.platform = ?"), append(args, f.Platform)
+		conds, args = append(conds, platformExpr+" = ?"), append(args, f.Platform)
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -52,7 +55,7 @@ func (f Filter) where(timeExpr string) (string, []any) {
 // postWhere is where for posts (alias p): by publication time, else
 // first seen, and by state.
 func (f Filter) postWhere() (string, []any) {
-	where, args := f.where("coalesce(p.published, p.first_seen)")
+	where, args := f.where("coalesce(p.published, p.first_seen)", "p.platform")
 	if len(f.States) == 0 {
 		return where, args
 	}
@@ -251,12 +254,19 @@ FROM sources s LEFT JOIN actors a ON a.id = s.actor_id`)
 }
 
 // sourceCond selects the events whose source (the event's own, else its
-// post's) has this actor, affiliation and platform; empty values do not
+// post's) has this actor and affiliation, and whose platform (the post's,
+// else the source's, as rows show it) is platform; empty values do not
 // narrow, and with none set there is no condition.
 func sourceCond(infos map[string]sourceInfo, actor, affiliation, platform string) (string, []any) {
-	set := matchSources(infos, actor, affiliation, platform)
+	var conds []string
+	var args []any
+	if platform != "" {
+		conds = append(conds, "coalesce(p.platform, (SELECT platform FROM sources WHERE id = coalesce(e.source_id, p.source_id))) = ?")
+		args = append(args, platform)
+	}
+	set := matchSources(infos, actor, affiliation)
 	if set == nil {
-		return "", nil
+		return strings.Join(conds, " AND "), args
 	}
 	ids := []string{}
 	for id := range set {
@@ -264,19 +274,19 @@ func sourceCond(infos map[string]sourceInfo, actor, affiliation, platform string
 	}
 	sort.Strings(ids)
 	b, _ := json.Marshal(ids)
-	return "coalesce(e.source_id, p.source_id) IN (SELECT value FROM json_each(?))", []any{string(b)}
+	conds = append(conds, "coalesce(e.source_id, p.source_id) IN (SELECT value FROM json_each(?))")
+	return strings.Join(conds, " AND "), append(args, string(b))
 }
 
-// matchSources is the set of sources with this actor, affiliation and
-// platform; nil when none is set.
-func matchSources(infos map[string]sourceInfo, actor, affiliation, platform string) map[string]bool {
-	if actor == "" && affiliation == "" && platform == "" {
+// matchSources is the set of sources with this actor and affiliation; nil
+// when neither is set.
+func matchSources(infos map[string]sourceInfo, actor, affiliation string) map[string]bool {
+	if actor == "" && affiliation == "" {
 		return nil
 	}
 	set := map[string]bool{}
 	for id, si := range infos {
-		if (actor == "" || si.actor == actor) && (affiliation == "" || si.affiliation == affiliation) &&
-			(platform == "" || si.platform == platform) {
+		if (actor == "" || si.actor == actor) && (affiliation == "" || si.affiliation == affiliation) {
 			set[id] = true
 		}
 	}
@@ -432,6 +442,7 @@ type eventStream struct {
 	timeArgs  []any
 	infos     map[string]sourceInfo
 	sources   map[string]bool        // the filter's sources; nil: every one
+	platform  string                 // the filter's platform (of the post, else the source); "": every one
 	reports   map[string][]reportRef // by post id
 }
 
@@ -443,7 +454,7 @@ func (s *Store) newEventStream(ctx context.Context, f Filter) (*eventStream, err
 	if err != nil {
 		return nil, err
 	}
-	st := &eventStream{infos: infos, sources: matchSources(infos, f.Actor, f.Affiliation, f.Platform), reports: map[string][]reportRef{}}
+	st := &eventStream{infos: infos, sources: matchSources(infos, f.Actor, f.Affiliation), platform: f.Platform, reports: map[string][]reportRef{}}
 	var conds []string
 	if !f.Since.IsZero() {
 		conds, st.timeArgs = append(conds, "e.at >= ?"), append(st.timeArgs, formatTime(f.Since))
@@ -542,7 +553,7 @@ ORDER BY event_id, capture_id`, lo, hi)
 			return err
 		}
 		p := posts[x.f[packedPost]]
-		if st.sources != nil && !st.sources[x.sourceOf(p)] {
+		if st.sources != nil && !st.sources[x.sourceOf(p)] || st.platform != "" && st.platformOf(x, p) != st.platform {
 			chunk[0] = EventRow{} // the next row scans into it afresh
 			continue
 		}
@@ -555,6 +566,15 @@ ORDER BY event_id, capture_id`, lo, hi)
 		return fmt.Errorf("store: events: %w", err)
 	}
 	return nil
+}
+
+// platformOf is the platform an event's row shows: its post's, else its
+// source's.
+func (st *eventStream) platformOf(x *rawEvent, p postRef) string {
+	if p.platform != "" {
+		return p.platform
+	}
+	return st.infos[x.sourceOf(p)].platform
 }
 
 // rangeScratch is what one reader of an EachEvent reuses from range to
@@ -759,7 +779,7 @@ type MetricRow struct {
 
 // EachMetric streams metric values by source, name and time.
 func (s *Store) EachMetric(ctx context.Context, f Filter, fn func(*MetricRow) error) error {
-	where, args := f.where("m.at")
+	where, args := f.where("m.at", "s.platform")
 	rows, err := s.r.QueryContext(ctx, `
 SELECT m.source_id, coalesce(s.actor_id, ''), coalesce(s.platform, ''), m.at, m.name, m.value
 FROM metrics m
@@ -898,7 +918,7 @@ LEFT JOIN actors a ON a.id = s.actor_id`+where, args)
 
 // CountMetrics counts the metric values EachMetric streams for f.
 func (s *Store) CountMetrics(ctx context.Context, f Filter) (int, error) {
-	where, args := f.where("m.at")
+	where, args := f.where("m.at", "s.platform")
 	return s.countRows(ctx, "metrics", `SELECT count(*) FROM metrics m
 LEFT JOIN sources s ON s.id = m.source_id
 LEFT JOIN actors a ON a.id = s.actor_id`+where, args)

@@ -362,3 +362,84 @@ func TestLatestMetrics(t *testing.T) {
 		t.Errorf("an actor without sources: %v, %v", none, err)
 	}
 }
+
+// A post's platform may differ from its source's (CrowdTangle history
+// imported under a page followed through a feed bridge): --platform and
+// the feeds' platform select by the platform rows show, the post's, on
+// every read path.
+func TestFilter_PlatformIsThePosts(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.UpsertActor(Actor{ID: "pm", Name: "PM", Affiliation: "government"}); err != nil {
+			return err
+		}
+		if err := tx.UpsertSource(Source{ID: "pm-bridge", ActorID: "pm", Platform: "feed", URL: "https://bridge.example/pm", Schedule: "@hourly"}); err != nil {
+			return err
+		}
+		for i, platform := range []string{"feed", "facebook", "facebook"} {
+			u := fmt.Sprintf("https://example.org/%d", i)
+			p := &Post{Platform: platform, PlatformID: fmt.Sprint(i), SourceID: "pm-bridge", PostURL: u, CanonicalURL: u, Published: t0, FirstSeen: t0}
+			if err := tx.InsertPost(p); err != nil {
+				return err
+			}
+			if err := tx.AddEvent(&Event{Type: EventRemoved, At: t0.Add(time.Hour), PostID: p.ID, SourceID: "pm-bridge", Reason: "deleted"}); err != nil {
+				return err
+			}
+		}
+		// an event of the source itself shows the source's platform
+		return tx.AddEvent(&Event{Type: "account_gone", At: t0.Add(2 * time.Hour), SourceID: "pm-bridge"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		platform      string
+		posts, events int
+	}{{"facebook", 2, 2}, {"feed", 1, 2}, {"mastodon", 0, 0}} {
+		f := Filter{Platform: tc.platform}
+		posts := 0
+		if err := s.EachPost(ctx, f, func(p *PostRow) error {
+			if p.Platform != tc.platform {
+				t.Errorf("%s: post %s of %s", tc.platform, p.ID, p.Platform)
+			}
+			posts++
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.CountPosts(ctx, f); err != nil || n != tc.posts || posts != tc.posts {
+			t.Errorf("%s: %d posts streamed, %d counted (%v), want %d", tc.platform, posts, n, err, tc.posts)
+		}
+		counts, err := s.PostCounts(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := 0
+		for _, c := range counts {
+			counted += c.Posts
+		}
+		if counted != tc.posts {
+			t.Errorf("%s: PostCounts %d, want %d", tc.platform, counted, tc.posts)
+		}
+		var streamed []*EventRow
+		if err := s.EachEvent(ctx, f, func(r *EventRow) error {
+			if r.Platform != tc.platform {
+				t.Errorf("%s: event %d (%s) of %s", tc.platform, r.ID, r.Type, r.Platform)
+			}
+			streamed = append(streamed, r)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		queried, err := s.Events(ctx, EventQuery{Platform: tc.platform, Ascending: true, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.CountEvents(ctx, f); err != nil || n != tc.events || len(streamed) != tc.events || len(queried) != tc.events {
+			t.Errorf("%s: %d events streamed, %d queried, %d counted (%v), want %d", tc.platform, len(streamed), len(queried), n, err, tc.events)
+		}
+	}
+}

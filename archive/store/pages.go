@@ -40,7 +40,7 @@ func (s *Store) PostRowByID(ctx context.Context, id string) (*PostRow, error) {
 
 // RecentPosts returns a page of posts matching f, newest first sight first.
 func (s *Store) RecentPosts(ctx context.Context, f Filter, offset, limit int) ([]*PostRow, error) {
-	where, args := f.where("coalesce(p.published, p.first_seen)")
+	where, args := f.where("coalesce(p.published, p.first_seen)", "p.platform")
 	var out []*PostRow
 	err := s.eachPostWhere(ctx, where, args, fmt.Sprintf(" ORDER BY p.first_seen DESC, p.id LIMIT %d OFFSET %d", limit, offset),
 		func(p *PostRow) error {

@@ -22,7 +22,7 @@ type PostCount struct {
 // publication (else first sighting), in SQL: the denominators of the
 // statistics, whatever the number of posts.
 func (s *Store) PostCounts(ctx context.Context, f Filter) ([]PostCount, error) {
-	where, args := f.where("coalesce(p.published, p.first_seen)")
+	where, args := f.where("coalesce(p.published, p.first_seen)", "p.platform")
 	rows, err := s.r.QueryContext(ctx, `
 SELECT coalesce(s.actor_id, ''), coalesce(a.affiliation, ''), p.platform, `+statsMonth+` AS month, count(*)
 FROM posts p
@@ -75,7 +75,7 @@ type Removal struct {
 // selects (by the post's time, as PostCounts), ordered by post and event:
 // a post's first removal comes first.
 func (s *Store) EachRemoval(ctx context.Context, f Filter, fn func(*Removal) error) error {
-	where, args := f.where("coalesce(p.published, p.first_seen)")
+	where, args := f.where("coalesce(p.published, p.first_seen)", "p.platform")
 	if where == "" {
 		where = " WHERE "
 	} else {
