@@ -18,6 +18,9 @@ var StatsColumns = []string{
 	"removed_restricted", "median_hours_to_removal_low", "median_hours_to_removal_high",
 	"p90_hours_to_removal_low", "p90_hours_to_removal_high", "removed_reported", "restored", "likely_corrections",
 	"includes", "reference_group", "rate_ratio", "rate_ratio_ci_low", "rate_ratio_ci_high", "rate_ratio_method",
+	// The lower bound of the reported share (reports filed while the post
+	// was still seen live), added after the rest.
+	"removed_reported_low", "reported_share_low",
 }
 
 // Stats is the statistics table of a selection.
@@ -58,6 +61,7 @@ func StatsValues(r *stats.Row, o stats.Options) []any {
 		num(r.ReportedShare), num(r.MedianReportLagHours),
 		restricted, medianLow, medianHigh, p90Low, p90High, r.Reported, r.Restored, r.LikelyCorrections,
 		o.Includes(), ref, rr, lo, hi, method,
+		r.ReportedLow, num(r.ReportedShareLow),
 	}
 }
 

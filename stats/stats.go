@@ -85,10 +85,14 @@ type Row struct {
 	// MedianHours and P90Hours are quantiles of the hours from publication
 	// to removal; nil without removals.
 	MedianHours, P90Hours *Bracket
-	// Reported counts removals preceded by a takedown report; ReportedShare
-	// is Reported / Removed (nil without removals).
-	Reported      int
-	ReportedShare *float64
+	// Reported counts removals preceded by a takedown report (filed no
+	// later than the removal was first seen: an upper bound, as reported
+	// posts are re-checked sooner); ReportedShare is Reported / Removed
+	// (nil without removals). ReportedLow and ReportedShareLow count those
+	// whose report was filed while the post was still seen live: certainly
+	// before the removal (a lower bound).
+	Reported, ReportedLow           int
+	ReportedShare, ReportedShareLow *float64
 	// MedianReportLagHours is the median of first_seen_missing − first
 	// filing over the reported removals; nil without any.
 	MedianReportLagHours *float64
@@ -169,7 +173,7 @@ type key struct{ groupBy, group, period string }
 
 // cell accumulates a key's posts and removals.
 type cell struct {
-	posts, removed, reported, restored, corrections int
+	posts, removed, reported, reportedLow, restored, corrections int
 	reasons                                         map[string]int
 	mids, lows, highs, lags                         []float64
 }
@@ -252,6 +256,9 @@ func Compute(ctx context.Context, src Source, o Options) (*Result, error) {
 			if !r.FirstReport.IsZero() {
 				c.reported++
 				c.lags = append(c.lags, hours(missingAt(r).Sub(r.FirstReport)))
+				if !r.LastSeenLive.IsZero() && !r.FirstReport.After(r.LastSeenLive) {
+					c.reportedLow++
+				}
 			}
 			if r.Restored {
 				c.restored++
@@ -359,7 +366,7 @@ func hours(d time.Duration) float64 { return d.Hours() }
 
 func (c *cell) row(k key, o Options) Row {
 	r := Row{GroupBy: k.groupBy, Group: k.group, Period: k.period, PostsSeen: c.posts, Removed: c.removed,
-		ByReason: c.reasons, Reported: c.reported, Restored: c.restored, LikelyCorrections: c.corrections}
+		ByReason: c.reasons, Reported: c.reported, ReportedLow: c.reportedLow, Restored: c.restored, LikelyCorrections: c.corrections}
 	if c.posts > 0 {
 		r.RemovalRate = ptr(round(float64(c.removed)/float64(c.posts), 6))
 	}
@@ -367,6 +374,7 @@ func (c *cell) row(k key, o Options) Row {
 		r.MedianHours = &Bracket{round(Quantile(c.mids, 0.5), 3), round(Quantile(c.lows, 0.5), 3), round(Quantile(c.highs, 0.5), 3)}
 		r.P90Hours = &Bracket{round(Quantile(c.mids, 0.9), 3), round(Quantile(c.lows, 0.9), 3), round(Quantile(c.highs, 0.9), 3)}
 		r.ReportedShare = ptr(round(float64(c.reported)/float64(c.removed), 6))
+		r.ReportedShareLow = ptr(round(float64(c.reportedLow)/float64(c.removed), 6))
 	}
 	if len(c.lags) > 0 {
 		r.MedianReportLagHours = ptr(round(Quantile(c.lags, 0.5), 3))

@@ -33,7 +33,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 //	O2    03-10 cnrp  deleted          4 … 8       6   +40 (after: not "preceded")
 //	O3    03-20 cnrp  account_gone    20 … 30     25   +2             28
 //	O4    04-01 masto unknown          — … 2       1   (never seen live: the bracket starts at publication)
-//	O5    04-03 masto withheld_legal  48 … 72     60   +24            48   restored later
+//	O5    04-03 masto withheld_legal  48 … 72     60   +60            12   restored later; filed inside the bracket
 //	O6    04-07 masto deleted        100 … 140   120   —                   restored, then removed again
 //	                                                                      (withheld_legal 160 … 170): counted once, first removal
 //	O7    04-09 masto deleted, likely correction 1 … 2   — left out unless corrections are counted
@@ -49,7 +49,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 //	lows  0 1 4 10 20 48 100   median 10;           p90 48 + 0.4·52 = 68.8
 //	highs 2 3 8 14 30 72 140   median 14;           p90 72 + 0.4·68 = 99.2
 //
-// reported G1 O1 O3 O5 = 4 of 7 → 0.571429; lags 2.5 6 28 48 → median (6+28)/2 = 17;
+// reported G1 O1 O3 O5 = 4 of 7 → 0.571429; lags 2.5 6 12 28 → median (6+12)/2 = 9;
+// certainly before the removal (filed no later than last seen live): G1 O1 O3 = 3 → 0.428571
+// (O5's report came after it was last seen live: it may have followed the removal);
 // restored O5 O6 = 2; likely corrections O7 = 1.
 //
 // affiliation/opposition/all: posts 20, removed 6 (O1…O6), rate 0.3;
@@ -58,7 +60,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 //	lows  0 1 4 20 48 100   median (4+20)/2 = 12;   p90 48 + 0.5·52 = 74
 //	highs 2 3 8 30 72 140   median (8+30)/2 = 19;   p90 72 + 0.5·68 = 106
 //
-// reported O1 O3 O5 = 3 of 6 → 0.5; lags 2.5 28 48 → 28.
+// reported O1 O3 O5 = 3 of 6 → 0.5, certainly O1 O3 = 2 → 0.333333; lags 2.5 12 28 → 12.
 // Against government/all (1 of 10): RR = 0.3 / 0.1 = 3, Katz:
 // var ln RR = 1/6 − 1/20 + 1/1 − 1/10 = 1.016667, SE = 1.008299, 1.959964·SE = 1.976230,
 // CI = exp(ln 3 ∓ 1.976230) = exp(1.098612 ∓ 1.976230) = 0.415772 … 21.646457.
@@ -105,7 +107,7 @@ func seed(t *testing.T) *store.Store {
 		{source: "cnrp-feed", id: "O2", published: day(3, 10), events: []ev{{typ: "removed", reason: "deleted", live: 4, missing: 8}}, reports: []float64{40}},
 		{source: "cnrp-feed", id: "O3", published: day(3, 20), events: []ev{{typ: "removed", reason: "account_gone", live: 20, missing: 30}}, reports: []float64{2, 5}},
 		{source: "cnrp-masto", id: "O4", published: day(4, 1), events: []ev{{typ: "removed", reason: "unknown", live: -1, missing: 2}}},
-		{source: "cnrp-masto", id: "O5", published: day(4, 3), events: []ev{{typ: "removed", reason: "withheld_legal", live: 48, missing: 72, restoredAfter: true}}, reports: []float64{24}},
+		{source: "cnrp-masto", id: "O5", published: day(4, 3), events: []ev{{typ: "removed", reason: "withheld_legal", live: 48, missing: 72, restoredAfter: true}}, reports: []float64{60}},
 		{source: "cnrp-masto", id: "O6", published: day(4, 7), events: []ev{
 			{typ: "removed", reason: "deleted", live: 100, missing: 140, restoredAfter: true},
 			{typ: "removed", reason: "withheld_legal", live: 160, missing: 170}}},
@@ -197,34 +199,55 @@ func TestCompute_HandComputedCase(t *testing.T) {
 		method                 string
 	}{
 		{"all", "all", "all", 32, 7, map[string]int{"deleted": 3, "withheld_legal": 2, "account_gone": 1, "unknown": 1}, f(0.21875),
-			&stats.Bracket{12, 10, 14}, &stats.Bracket{84, 68.8, 99.2}, 4, f(0.571429), f(17), 2, 1, nil, nil, nil, ""},
+			&stats.Bracket{12, 10, 14}, &stats.Bracket{84, 68.8, 99.2}, 4, f(0.571429), f(9), 2, 1, nil, nil, nil, ""},
 		{"all", "all", "2026-03", 16, 4, map[string]int{"deleted": 2, "withheld_legal": 1, "account_gone": 1}, f(0.25),
 			&stats.Bracket{9, 7, 11}, &stats.Bracket{21.1, 17, 25.2}, 3, f(0.75), f(6), 0, 0, nil, nil, nil, ""},
 		{"all", "all", "2026-04", 16, 3, map[string]int{"deleted": 1, "withheld_legal": 1, "unknown": 1}, f(0.1875),
-			&stats.Bracket{60, 48, 72}, &stats.Bracket{108, 89.6, 126.4}, 1, f(0.333333), f(48), 2, 1, nil, nil, nil, ""},
+			&stats.Bracket{60, 48, 72}, &stats.Bracket{108, 89.6, 126.4}, 1, f(0.333333), f(12), 2, 1, nil, nil, nil, ""},
 		{"affiliation", "government", "all", 10, 1, map[string]int{"deleted": 1}, f(0.1),
 			&stats.Bracket{12, 10, 14}, &stats.Bracket{12, 10, 14}, 1, f(1), f(6), 0, 0, nil, nil, nil, ""},
 		{"affiliation", "government", "2026-04", 4, 0, map[string]int{}, f(0), nil, nil, 0, nil, nil, 0, 0, nil, nil, nil, ""},
 		{"affiliation", "opposition", "all", 20, 6, map[string]int{"deleted": 2, "withheld_legal": 2, "account_gone": 1, "unknown": 1}, f(0.3),
-			&stats.Bracket{15.5, 12, 19}, &stats.Bracket{90, 74, 106}, 3, f(0.5), f(28), 2, 1, f(3), f(0.415772), f(21.646457), stats.MethodKatz},
+			&stats.Bracket{15.5, 12, 19}, &stats.Bracket{90, 74, 106}, 3, f(0.5), f(12), 2, 1, f(3), f(0.415772), f(21.646457), stats.MethodKatz},
 		{"affiliation", "opposition", "2026-03", 8, 3, map[string]int{"deleted": 1, "withheld_legal": 1, "account_gone": 1}, f(0.375),
 			&stats.Bracket{6, 4, 8}, &stats.Bracket{21.2, 16.8, 25.6}, 2, f(0.666667), f(15.25), 0, 0, f(2.25), f(0.304389), f(16.631693), stats.MethodKatz},
 		{"affiliation", "opposition", "2026-04", 12, 3, map[string]int{"deleted": 1, "withheld_legal": 1, "unknown": 1}, f(0.25),
-			&stats.Bracket{60, 48, 72}, &stats.Bracket{108, 89.6, 126.4}, 1, f(0.333333), f(48), 2, 1, f(2.692308), f(0.167379), f(43.306016), stats.MethodHaldane},
+			&stats.Bracket{60, 48, 72}, &stats.Bracket{108, 89.6, 126.4}, 1, f(0.333333), f(12), 2, 1, f(2.692308), f(0.167379), f(43.306016), stats.MethodHaldane},
 		{"affiliation", "media", "all", 2, 0, map[string]int{}, f(0), nil, nil, 0, nil, nil, 0, 0, f(1.222222), f(0.064938), f(23.003885), stats.MethodHaldane},
 		{"actor", "cnrp", "all", 20, 6, map[string]int{"deleted": 2, "withheld_legal": 2, "account_gone": 1, "unknown": 1}, f(0.3),
-			&stats.Bracket{15.5, 12, 19}, &stats.Bracket{90, 74, 106}, 3, f(0.5), f(28), 2, 1, nil, nil, nil, ""},
+			&stats.Bracket{15.5, 12, 19}, &stats.Bracket{90, 74, 106}, 3, f(0.5), f(12), 2, 1, nil, nil, nil, ""},
 		{"platform", "mastodon", "all", 12, 3, map[string]int{"deleted": 1, "withheld_legal": 1, "unknown": 1}, f(0.25),
-			&stats.Bracket{60, 48, 72}, &stats.Bracket{108, 89.6, 126.4}, 1, f(0.333333), f(48), 2, 1, nil, nil, nil, ""},
+			&stats.Bracket{60, 48, 72}, &stats.Bracket{108, 89.6, 126.4}, 1, f(0.333333), f(12), 2, 1, nil, nil, nil, ""},
 		{"platform", "feed", "all", 20, 4, map[string]int{"deleted": 2, "withheld_legal": 1, "account_gone": 1}, f(0.2),
 			&stats.Bracket{9, 7, 11}, &stats.Bracket{21.1, 17, 25.2}, 3, f(0.75), f(6), 0, 0, nil, nil, nil, ""},
 	}
+	// Reported removals whose report was filed while the post was still
+	// seen live: the lower bound of the reported share.
+	reportedLow := map[string]struct {
+		n     int
+		share *float64
+	}{
+		"all/all/all": {3, f(0.428571)}, "all/all/2026-03": {3, f(0.75)}, "all/all/2026-04": {0, f(0)},
+		"affiliation/government/all": {1, f(1)}, "affiliation/government/2026-04": {0, nil},
+		"affiliation/opposition/all": {2, f(0.333333)}, "affiliation/opposition/2026-03": {2, f(0.666667)},
+		"affiliation/opposition/2026-04": {0, f(0)}, "affiliation/media/all": {0, nil}, "actor/cnrp/all": {2, f(0.333333)},
+		"platform/mastodon/all": {0, f(0)}, "platform/feed/all": {3, f(0.75)},
+	}
 	for _, tt := range tests {
-		t.Run(tt.groupBy+"/"+tt.group+"/"+tt.period, func(t *testing.T) {
+		name := tt.groupBy + "/" + tt.group + "/" + tt.period
+		t.Run(name, func(t *testing.T) {
 			r := res.Find(tt.groupBy, tt.group, tt.period)
 			if r == nil {
 				t.Fatal("no such row")
 			}
+			low, ok := reportedLow[name]
+			if !ok {
+				t.Fatal("no reported_low expectation")
+			}
+			if r.ReportedLow != low.n {
+				t.Errorf("removed_reported_low %d, want %d", r.ReportedLow, low.n)
+			}
+			eqPtr(t, "reported_share_low", r.ReportedShareLow, low.share)
 			if r.PostsSeen != tt.posts || r.Removed != tt.removed {
 				t.Errorf("posts %d removed %d, want %d %d", r.PostsSeen, r.Removed, tt.posts, tt.removed)
 			}

@@ -244,7 +244,7 @@ type statsLine struct {
 
 func lineOf(r *stats.Row) statsLine {
 	l := statsLine{Group: r.Group, Name: r.Group, Posts: r.PostsSeen, Removed: r.Removed, Rate: pct(r.RemovalRate),
-		Median: bracketText(r.MedianHours), P90: bracketText(r.P90Hours), ReportedShare: pct(r.ReportedShare), LagHours: "—"}
+		Median: bracketText(r.MedianHours), P90: bracketText(r.P90Hours), ReportedShare: shareBounds(r.ReportedShareLow, r.ReportedShare), LagHours: "—"}
 	if r.MedianReportLagHours != nil {
 		l.LagHours = strconv.FormatFloat(*r.MedianReportLagHours, 'f', 1, 64) + " h"
 	}
@@ -256,6 +256,15 @@ func pct(f *float64) string {
 		return "—"
 	}
 	return strconv.FormatFloat(*f*100, 'f', 1, 64) + " %"
+}
+
+// shareBounds is a share known between bounds: "25.0 % (at least 10.0 %)",
+// or one figure when they agree.
+func shareBounds(low, high *float64) string {
+	if low == nil || high == nil || *low == *high {
+		return pct(high)
+	}
+	return pct(high) + " (at least " + pct(low) + ")"
 }
 
 func bracketText(b *stats.Bracket) string {

@@ -24,7 +24,7 @@ const hostileName = `Ministry <script>alert("name")</script> & Co`
 
 // statsServer serves a small archive: a government actor with a hostile
 // name (4 posts, 1 removed) and an opposition actor (4 posts, 2 removed,
-// one of them reported), in March and April 2026. empty leaves the
+// one of them reported inside its removal bracket), in March and April 2026. empty leaves the
 // archive without any post.
 func statsServer(t *testing.T, o Options, empty bool) *httptest.Server {
 	t.Helper()
@@ -66,12 +66,12 @@ func statsServer(t *testing.T, o Options, empty bool) *httptest.Server {
 			must(tx.AddEvent(&store.Event{Type: "removed", At: pub.Add(5 * time.Hour), PostID: post.ID, SourceID: p.source,
 				Reason: p.reason, LastSeenLive: pub.Add(2 * time.Hour), FirstSeenMissing: pub.Add(4 * time.Hour)}))
 			if p.reason == "withheld_legal" {
-				r := &store.Report{ID: "r1", Channel: "moi", Reporter: "Ministry", FiledAt: pub.Add(time.Hour), Kind: "government_request",
-					TargetURLs: []string{u}, ReceivedAt: pub.Add(time.Hour), Fingerprint: "fp1"}
+				r := &store.Report{ID: "r1", Channel: "moi", Reporter: "Ministry", FiledAt: pub.Add(3 * time.Hour), Kind: "government_request",
+					TargetURLs: []string{u}, ReceivedAt: pub.Add(3 * time.Hour), Fingerprint: "fp1"}
 				if _, err := tx.AddReport(r, func(s string) string { return s }); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := tx.LinkReport("r1", post.ID, u, pub.Add(time.Hour)); err != nil {
+				if _, err := tx.LinkReport("r1", post.ID, u, pub.Add(3*time.Hour)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -237,6 +237,8 @@ func TestStatsPage(t *testing.T) {
 		"<td>2026-03</td><td class=\"num\">1</td><td class=\"num\">1</td>", // removals per month: government, opposition
 		"<td>withheld_legal</td><td class=\"num\">1</td>",
 		"<td>1–6 hours</td><td class=\"num\">3</td>",
+		// filed after the post was last seen live: it may have followed the removal
+		"<td class=\"num\">33.3 % (at least 0.0 %)</td>",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %s", want)
