@@ -20,7 +20,8 @@ import (
 // plannedItem is one listing item with what must be fetched before its
 // metadata is written (media of a new version: archive before metadata).
 type plannedItem struct {
-	item   Item
+	item   Item   // with its key as src keeps it (ownKey)
+	listed string // its platform id as the listing gave it
 	digest string
 	media  []int64
 }
@@ -37,9 +38,16 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 			continue
 		}
 		seen[it.PlatformID] = true
-		pi := plannedItem{item: it, digest: normalize.Digest(it.Text)}
+		pi := plannedItem{item: it, listed: it.PlatformID, digest: normalize.Digest(it.Text)}
+		key, err := p.ownKey(func(platform, id string) (*store.Post, error) {
+			return p.arc.Store.PostByKey(ctx, platform, id)
+		}, src, it.PlatformID)
+		if err != nil {
+			return err
+		}
+		pi.item.PlatformID = key
 		if len(it.Media) > 0 && p.cfg.Fetch.Media.Enabled {
-			changed, err := p.isNewContent(ctx, src.Platform, it.PlatformID, pi.digest)
+			changed, err := p.isNewContent(ctx, src.Platform, key, pi.digest)
 			if err != nil {
 				return err
 			}
@@ -55,7 +63,15 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 		if err := p.recordAccount(tx, row, Answer{Class: ClassLive}, now, res); err != nil {
 			return err
 		}
+		keys := make(map[string]string, len(plan))
 		for _, pi := range plan {
+			// again on the transaction's reads: another source may have
+			// taken the id since
+			key, err := p.ownKey(tx.Post, src, pi.listed)
+			if err != nil {
+				return err
+			}
+			pi.item.PlatformID, keys[pi.listed] = key, key
 			kinds, err := p.apply(tx, src, l, pi, now)
 			if err != nil {
 				return err
@@ -71,7 +87,7 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 				}
 			}
 		}
-		if err := p.markMissing(tx, src.ID, l, now); err != nil {
+		if err := p.markMissing(tx, src.ID, keyed(l, keys), now); err != nil {
 			return err
 		}
 		if err := p.recordMetrics(tx, src.ID, l, now, res); err != nil {
@@ -84,6 +100,50 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 		}
 		return tx.SourceAttempt(src.ID, now, "", nil)
 	})
+}
+
+// ownSep joins a platform id another actor's post holds to the id of the
+// source that listed it too.
+const ownSep = " @"
+
+// ownKey is the platform id under which src keeps a listed item: the id
+// itself, unless the post with that id belongs to a source of another
+// actor, and then the id, ownSep and src's id. Ids are only unique within
+// what a platform instance publishes (two sites' feeds both number guids
+// from 1; a Mastodon status id is its instance's), and a source answers
+// for itself alone: a government feed that lists an opposition post's
+// guid must not edit, restore or move that post, and a removal the
+// opposition's own feed and permalink show must stay found. Sources of
+// one actor share posts, as one site's feeds overlap; a post of a source
+// no longer configured is taken over by whoever lists it.
+func (p *Pipeline) ownKey(get func(platform, id string) (*store.Post, error), src *config.Source, id string) (string, error) {
+	post, err := get(src.Platform, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return id, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if post.SourceID == src.ID {
+		return id, nil
+	}
+	if owner := p.source(post.SourceID); owner != nil && owner.Actor != src.Actor {
+		return id + ownSep + src.ID, nil
+	}
+	return id, nil
+}
+
+// keyed is l with its items' platform ids as the source keeps them.
+func keyed(l *Listing, keys map[string]string) *Listing {
+	out := *l
+	out.Items = make([]Item, len(l.Items))
+	for i, it := range l.Items {
+		if k, ok := keys[it.PlatformID]; ok {
+			it.PlatformID = k
+		}
+		out.Items[i] = it
+	}
+	return &out
 }
 
 // isNewContent reports whether an item's content is not yet archived as the

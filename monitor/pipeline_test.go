@@ -369,3 +369,81 @@ func TestChecks_AStalledHostHoldsNoMoreWorkersThanItsShare(t *testing.T) {
 		t.Fatalf("checks: %+v, %v; want all 6 checked, the stalled host's after the others", res, err)
 	}
 }
+
+// listings lists, for each source, the items the test gives it.
+type listings struct {
+	mu sync.Mutex
+	by map[string][]monitor.Item
+}
+
+func (l *listings) set(source string, items ...monitor.Item) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.by[source] = items
+}
+
+func (l *listings) Collect(_ context.Context, src *config.Source, _ monitor.Fetcher, _ monitor.CollectOptions) (*monitor.Listing, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return &monitor.Listing{Items: append([]monitor.Item(nil), l.by[src.ID]...)}, nil
+}
+
+// A source answers for itself: a feed of another actor that lists an
+// opposition post's guid (a hostile one, or a site that numbers its guids
+// from 1 too) gets a post of its own, and the opposition's post keeps its
+// text, its permalink and its state. Sources of one actor share posts.
+func TestPipeline_AnotherActorsSourceCannotTouchAPost(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	t0 := clock.Now().Add(-time.Hour)
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "opp-feed", "opp", "https://opp.example/feed")
+	addSource(cfg, "gov-feed", "gov", "https://gov.example/feed")
+	addSource(cfg, "opp-news", "opp", "https://opp.example/news")
+	l := &listings{by: map[string][]monitor.Item{}}
+	a, p := wireClock(t, cfg, clock.Now, map[string]monitor.Collector{"feed": l})
+	ctx := t.Context()
+	collect := func(i int) {
+		t.Helper()
+		if _, err := p.CollectSource(ctx, &cfg.Sources[i]); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+	}
+	const guid = "https://opp.example/1"
+	l.set("opp-feed", monitor.Item{PlatformID: guid, URL: guid, Published: t0, Text: "We reject the new law."})
+	collect(0)
+	orig, err := a.Store.PostByKey(ctx, "feed", guid)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	forged := monitor.Item{PlatformID: guid, URL: "https://gov.example/fake/1", Published: t0, Text: "FORGED: the opposition supports the new law."}
+	l.set("gov-feed", forged)
+	collect(1)
+	collect(1) // listed again: the same post of its own, not a second one
+	post, err := a.Store.PostByKey(ctx, "feed", guid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if post.SourceID != "opp-feed" || post.PostURL != guid || post.CurrentVersion != orig.CurrentVersion || !post.LastSeenLive.Equal(orig.LastSeenLive) {
+		t.Errorf("the opposition's post was changed by the government's feed: %+v", post)
+	}
+	own, err := a.Store.PostByKey(ctx, "feed", guid+" @gov-feed")
+	if err != nil {
+		t.Fatalf("the government's item has no post of its own: %v", err)
+	}
+	if own.SourceID != "gov-feed" || own.PostURL != forged.URL || own.State != store.StateLive {
+		t.Errorf("the government's post %+v", own)
+	}
+	if vs, _ := a.Store.Versions(ctx, own.ID); len(vs) != 1 || vs[0].Text != forged.Text {
+		t.Errorf("the government's post's versions %+v", vs)
+	}
+
+	// Another feed of the opposition lists the same post: one post.
+	l.set("opp-news", monitor.Item{PlatformID: guid, URL: guid, Published: t0, Text: "We reject the new law."})
+	collect(2)
+	types := countTypes(events(t, a))
+	if types["new"] != 2 || types["edited"] != 0 || types["restored"] != 0 {
+		t.Errorf("events %v, want 2 new (one per actor) and nothing else", types)
+	}
+}
