@@ -106,6 +106,17 @@ var hitFields = []string{FieldPostID, FieldVersion, FieldActor, FieldState, Fiel
 // the default order takes any matching documents in index order (no ranking
 // to do), with the total from Aggregates or from a count.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	if parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse(); err == nil && q.HasText() && hasRegexp(parsed) {
+		// A regular expression costs up to seconds of a core before the
+		// search can be cancelled (checkRegexp): one at a time, so that
+		// many cannot take every core and the memory they build.
+		select {
+		case heavy <- struct{}{}:
+			defer func() { <-heavy }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	r, err := ix.search(ctx, q)
 	if err != nil || r.Total > 0 || q.Offset > 0 {
 		return r, err
@@ -127,6 +138,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	return r, nil
 }
+
+// heavy admits one search with a regular expression at a time, in the
+// process.
+var heavy = make(chan struct{}, 1)
 
 // widerWord returns s with * when s is one word of the clustered scripts
 // and nothing else (no operator, phrase or wildcard); "" otherwise.

@@ -593,3 +593,25 @@ func TestPut_BoundsTheTextAnalysed(t *testing.T) {
 		t.Errorf("the first batch ends at %d of %d documents; want it cut by text", got, len(docs))
 	}
 }
+
+// A search with a regular expression waits for the one before it, and
+// gives up when its context ends; other searches do not wait.
+func TestSearch_regexpsOneAtATime(t *testing.T) {
+	ix := openTestIndex(t)
+	if err := ix.Put(t.Context(), []Doc{{PostID: "p", VersionID: 1, Version: 1, Text: "the ministry said", Actor: "a", Platform: "feed", State: "live", Language: "en"}}, "t"); err != nil {
+		t.Fatal(err)
+	}
+	heavy <- struct{}{} // one running
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := ix.Search(ctx, Query{Q: "/ministr.*/"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a second regular expression did not wait: %v", err)
+	}
+	if res, err := ix.Search(t.Context(), Query{Q: "ministry"}); err != nil || res.Total != 1 {
+		t.Errorf("a word waited for the regular expression: %v %+v", err, res)
+	}
+	<-heavy
+	if res, err := ix.Search(t.Context(), Query{Q: "/ministr.*/"}); err != nil || res.Total != 1 {
+		t.Errorf("once the first is done: %v %+v", err, res)
+	}
+}

@@ -176,8 +176,9 @@ func securityHeaders(h http.Header) {
 
 // Server is an http.Server with every timeout set.
 type Server struct {
-	srv *http.Server
-	ln  net.Listener
+	srv    *http.Server
+	ln     net.Listener
+	cancel context.CancelFunc // of the requests' base context
 }
 
 // Listen binds addr; Serve then answers with a handler, so the handler can
@@ -187,12 +188,14 @@ func Listen(addr string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{ln: ln, srv: &http.Server{
+	base, cancel := context.WithCancel(context.Background())
+	return &Server{ln: ln, cancel: cancel, srv: &http.Server{
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}}, nil
 }
 
@@ -208,5 +211,14 @@ func (s *Server) Serve(h http.Handler) error {
 	return nil
 }
 
-// Shutdown stops accepting and waits for requests in flight until ctx ends.
-func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+// Shutdown stops accepting and waits for requests in flight until ctx ends;
+// then it cancels their contexts (a search waiting its turn gives up) and
+// closes their connections, so a stop never waits on a client.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	s.cancel()
+	if err != nil {
+		s.srv.Close()
+	}
+	return err
+}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -75,5 +77,32 @@ func TestHandler_Healthz(t *testing.T) {
 	st.Close()
 	if code, body := get(); code != 503 || body["error"] != "unavailable" {
 		t.Fatalf("database closed: %d %v", code, body)
+	}
+}
+
+// A request still running when the stop's time is up (a search waiting
+// its turn) sees its context cancelled, and the stop does not wait on it.
+func TestServer_ShutdownCancelsRequestsInFlight(t *testing.T) {
+	srv, err := Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, cancelled := make(chan struct{}), make(chan struct{})
+	go srv.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-r.Context().Done()
+		close(cancelled)
+	}))
+	go http.Get("http://" + srv.Addr() + "/slow")
+	<-started
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if err := srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown: %v, want its deadline", err)
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request's context was not cancelled")
 	}
 }
