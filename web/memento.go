@@ -61,12 +61,30 @@ func (h *Handler) mementos(r *http.Request, original string) ([]*store.Capture, 
 // mementoLinks are the Link header of a TimeGate's redirect: the original
 // and its TimeMap.
 func (h *Handler) mementoLinks(original string) string {
+	o := linkURI(original)
 	return fmt.Sprintf(`<%s>; rel="original", <%s>; rel="timemap"; type="application/link-format"`,
-		original, h.o.Site.PageURL("timemap/link/"+original))
+		o, h.o.Site.PageURL("timemap/link/"+o))
 }
 
 func (h *Handler) mementoURL(c *store.Capture) string {
-	return h.o.Site.PageURL("memento/" + c.At.UTC().Format(mementoStamp) + "/" + c.URL)
+	return h.o.Site.PageURL("memento/" + c.At.UTC().Format(mementoStamp) + "/" + linkURI(c.URL))
+}
+
+// linkURI percent-encodes what no URI may hold (space, controls,
+// "<>\"^`{|}"), for an archived URL written into a Link or Location
+// header or a TimeMap: a URL archived with a ">" in it (older archives
+// kept links raw) closed its <…> and added relations of a hostile
+// source's choosing ("<http://evil.example/>; rel=\"original\"").
+func linkURI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f || strings.IndexByte(`"<>\^`+"`"+`{|}`, c) >= 0 {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func httpDate(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
@@ -88,10 +106,11 @@ func (h *Handler) timemap(w http.ResponseWriter, r *http.Request, rest string) {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "<%s>; rel=\"original\",\n", original)
-	fmt.Fprintf(&b, "<%s>; rel=\"timegate\",\n", h.o.Site.PageURL("timegate/"+original))
+	o := linkURI(original)
+	fmt.Fprintf(&b, "<%s>; rel=\"original\",\n", o)
+	fmt.Fprintf(&b, "<%s>; rel=\"timegate\",\n", h.o.Site.PageURL("timegate/"+o))
 	fmt.Fprintf(&b, "<%s>; rel=\"self\"; type=\"application/link-format\"; from=\"%s\"; until=\"%s\"",
-		h.o.Site.PageURL("timemap/link/"+original), httpDate(caps[0].At), httpDate(caps[len(caps)-1].At))
+		h.o.Site.PageURL("timemap/link/"+o), httpDate(caps[0].At), httpDate(caps[len(caps)-1].At))
 	for i, c := range caps {
 		rel := "memento"
 		switch {
@@ -205,8 +224,9 @@ func (h *Handler) memento(w http.ResponseWriter, r *http.Request, rest string) {
 	}
 	hd := w.Header()
 	hd.Set("Memento-Datetime", httpDate(c.At))
+	o := linkURI(original)
 	hd.Set("Link", fmt.Sprintf(`<%s>; rel="original", <%s>; rel="timegate", <%s>; rel="timemap"; type="application/link-format"`,
-		original, h.o.Site.PageURL("timegate/"+original), h.o.Site.PageURL("timemap/link/"+original)))
+		o, h.o.Site.PageURL("timegate/"+o), h.o.Site.PageURL("timemap/link/"+o)))
 	hd.Set("Content-Security-Policy", sandboxCSP)
 	if ct := rec.Header.Get("Content-Type"); ct != "" {
 		hd.Set("Content-Type", ct)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -43,5 +44,33 @@ func TestMemento_LookAlikesAndRedirectLinks(t *testing.T) {
 	resp, _ = rawGet(t, e.srv, "/memento/20260101000000/"+e.pageURL, nil)
 	if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Link"), `rel="timemap"`) {
 		t.Errorf("inexact memento: %d, Link %q", resp.StatusCode, resp.Header.Get("Link"))
+	}
+}
+
+// An archived URL holding ">" (older archives kept a feed's links raw)
+// cannot close its <…> in a Link header or a TimeMap and add relations of
+// a hostile source's choosing: it is written percent-encoded.
+func TestMemento_ArchivedURLCannotForgeLinks(t *testing.T) {
+	e := newEvidence(t, Options{})
+	const u = `https://party.example/p/a>;rel="first memento",<http://evil.example/`
+	at := e.t0.Add(5 * time.Hour)
+	if _, err := e.a.Record(t.Context(), &warc.Exchange{URL: u, StatusCode: 200, Date: at,
+		Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("hi")}, archive.Meta{Kind: "permalink"}); err != nil {
+		t.Fatal(err)
+	}
+	esc := strings.ReplaceAll(url.QueryEscape(u), "+", "%20")
+	for _, path := range []string{"/timegate/" + esc, "/timemap/link/" + esc, "/memento/" + at.UTC().Format("20060102150405") + "/" + esc} {
+		resp, body := rawGet(t, e.srv, path, nil)
+		if resp.StatusCode >= 400 {
+			t.Fatalf("%s: %d\n%s", path, resp.StatusCode, body)
+		}
+		for _, got := range append(resp.Header.Values("Link"), resp.Header.Get("Location"), body) {
+			if strings.Contains(got, "<http://evil.example/") || strings.Contains(got, `a>;`) || strings.Contains(got, `"first memento",<`) {
+				t.Errorf("%s: the archived URL broke out of its link:\n%s", path, got)
+			}
+		}
+		if !strings.Contains(strings.Join(resp.Header.Values("Link"), " ")+body, `a%3E;rel=%22first%20memento%22,%3Chttp://evil.example/`) {
+			t.Errorf("%s: no encoded original in %q %q", path, resp.Header.Values("Link"), body)
+		}
 	}
 }

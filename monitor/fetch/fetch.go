@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sirupsen/logrus"
 
@@ -190,7 +191,7 @@ func (c *Client) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor
 	meta := archive.Meta{Kind: req.Kind, SourceID: req.SourceID}
 	out := &monitor.FetchResponse{}
 	var st fetchStats
-	target, u, strip := req.URL, first, false
+	target, u, strip := wireTarget(req.URL, first), first, false
 	for {
 		header, last, known := c.header(ctx, req, target, strip)
 		meta.Last, meta.LastKnown = last, known
@@ -220,6 +221,7 @@ func (c *Client) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor
 			return nil, err
 		}
 		strip = strip || leavesOrigin(first, next)
+		next.RawQuery = escapeQuery(next.RawQuery)
 		target, u = next.String(), next
 	}
 }
@@ -302,6 +304,45 @@ func (c *Client) header(ctx context.Context, req *monitor.FetchRequest, target s
 		}
 	}
 	return h, found, known
+}
+
+// wireTarget is the URL a fetch requests and archives: raw as given,
+// unless it holds what no URI may (a space, a quote, "<", a control
+// character: a feed's link written carelessly, or built to break what
+// reads the archive), and then u, parsed from it, percent-encoded.
+// Sent raw, such a query went onto the request line, and the WARC request
+// record that keeps that line no longer parsed: verify called the capture
+// damaged and export wacz stopped.
+func wireTarget(raw string, u *url.URL) string {
+	if !strings.ContainsFunc(raw, mustEscape) {
+		return raw
+	}
+	u.RawQuery = escapeQuery(u.RawQuery)
+	return u.String()
+}
+
+// mustEscape reports whether r may not stand in a URI as itself (RFC 3986:
+// controls, space and "<>\"^`{|}"; other non-ASCII characters are sent as
+// UTF-8, as they were).
+func mustEscape(r rune) bool {
+	return r <= ' ' || r == 0x7f || strings.ContainsRune(`"<>\^`+"`"+`{|}`, r)
+}
+
+// escapeQuery percent-encodes in a raw query the bytes mustEscape names,
+// keeping the rest (escapes, & and = included) as it is.
+func escapeQuery(q string) string {
+	if !strings.ContainsFunc(q, mustEscape) {
+		return q
+	}
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; c < utf8.RuneSelf && mustEscape(rune(c)) {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
 }
 
 // parseTarget accepts absolute http and https URLs only. Its errors never

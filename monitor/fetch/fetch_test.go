@@ -479,3 +479,43 @@ func TestClient_Fetch_CallerCancel(t *testing.T) {
 		t.Errorf("%d captures archived for a fetch the caller cancelled", n)
 	}
 }
+
+// A URL with what no URI may hold (a feed's careless or hostile link) is
+// requested and archived percent-encoded: the request line stays one
+// line, and the WARC records read back whole (verify found "damage").
+// A valid URL goes out as written.
+func TestClient_Fetch_URLsAreSentEncoded(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.RequestURI)
+		if r.URL.Path == "/moved" {
+			http.Redirect(w, r, `/p?to="x y"`, http.StatusFound)
+			return
+		}
+		fmt.Fprint(w, "ok")
+	}))
+	defer srv.Close()
+	a := newArchive(t)
+	c := newClient(t, testConfig(), a)
+	tests := []struct{ url, want string }{
+		{srv.URL + `/p a?x="><y z='1'>"&k=v|w`, srv.URL + `/p%20a?x=%22%3E%3Cy%20z='1'%3E%22&k=v%7Cw`},
+		{srv.URL + `/p?q=%E1%9E%80&a=b;c,d`, srv.URL + `/p?q=%E1%9E%80&a=b;c,d`},
+		{srv.URL + `/moved`, srv.URL + `/p?to=%22x%20y%22`},
+	}
+	for _, tc := range tests {
+		resp, err := c.Fetch(t.Context(), &monitor.FetchRequest{URL: tc.url})
+		if err != nil {
+			t.Fatalf("Fetch(%q): %v", tc.url, err)
+		}
+		if resp.URL != tc.want || capture(t, a, resp.Capture.ID).URL != tc.want {
+			t.Errorf("Fetch(%q): fetched and archived %q (capture %q), want %q", tc.url, resp.URL, capture(t, a, resp.Capture.ID).URL, tc.want)
+		}
+		if sent := srv.URL + got[len(got)-1]; sent != tc.want {
+			t.Errorf("Fetch(%q): the server was asked for %q, want %q", tc.url, sent, tc.want)
+		}
+	}
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil || !rep.OK() || len(rep.Unreferenced) != 0 {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}
