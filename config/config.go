@@ -3,7 +3,11 @@
 // and validation.
 package config
 
-import "time"
+import (
+	"net/url"
+	"strings"
+	"time"
+)
 
 // Config is the whole configuration, loaded once at start and passed down.
 type Config struct {
@@ -159,4 +163,33 @@ func Default() *Config {
 			MetricsAnomaly:   MetricsAnomaly{MinChangePct: 20, RobustZ: 5},
 		},
 	}
+}
+
+// Hosts are the host names (without port, lower case, each once) of the
+// URLs the operator configured: sources' url, api_base and pds_base,
+// report channels' url. The fetcher reaches these wherever they are; what
+// watched content links to must be on the public internet.
+func (c *Config) Hosts() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(raw string) {
+		u, err := url.Parse(raw)
+		if err != nil || u.Hostname() == "" {
+			return
+		}
+		h := strings.ToLower(u.Hostname())
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	for _, s := range c.Sources {
+		add(s.URL)
+		add(s.APIBase)
+		add(s.PDSBase)
+	}
+	for _, ch := range c.ReportChannels {
+		add(ch.URL)
+	}
+	return out
 }

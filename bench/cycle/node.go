@@ -104,7 +104,8 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, worke
 		entry.WithFields(logrus.Fields{"component": "archive", "file": r.File, "records": r.Records, "torn_bytes": r.TornBytes, "torn_file": r.TornFile}).
 			Warn("sealed a WARC file a stopped process left open")
 	}
-	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...))
+	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...),
+		fetch.WithTrustedHosts(cfg.Hosts()...))
 	if err != nil {
 		a.Close()
 		return nil, fmt.Errorf("fetcher: %w", err)

@@ -96,7 +96,8 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 	}
 	warnOutdated(ix, entry)
 	indexer := ix.indexer
-	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...))
+	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...),
+		fetch.WithTrustedHosts(cfg.Hosts()...))
 	if err != nil {
 		ix.Close()
 		a.Close()

@@ -56,6 +56,7 @@ var _ monitor.Fetcher = (*Client)(nil)
 // before a Retry-After the host gave with a 429 or 503.
 type Client struct {
 	rec       Recorder
+	guard     *guard // nil: every address may be fetched (see WithTrustedHosts)
 	userAgent string
 	timeout   time.Duration
 	maxBody   int64
@@ -193,9 +194,15 @@ func (c *Client) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor
 	var st fetchStats
 	target, u, strip := wireTarget(req.URL, first), first, false
 	for {
+		hopCtx, err := c.guard.check(ctx, u.Hostname())
+		if err != nil {
+			err = &monitor.FetchError{URL: c.safeURL(target), Err: err}
+			c.logFetch(req.URL, v, out, &st, begun, err)
+			return nil, err
+		}
 		header, last, known := c.header(ctx, req, target, strip)
 		meta.Last, meta.LastKnown = last, known
-		ex, err := c.roundTrip(ctx, v, target, u, header, limit, &st)
+		ex, err := c.roundTrip(hopCtx, v, target, u, header, limit, &st)
 		if err != nil {
 			err = c.failed(ctx, target, v, ex, meta, err)
 			c.logFetch(req.URL, v, out, &st, begun, err)

@@ -72,8 +72,9 @@ func newVantages(cfg config.Fetch, rt http.RoundTripper) (map[string]*vantage, e
 // proxies (what path a fetch took must be what the capture says) and with
 // enough idle connections per host for the politeness limit.
 func newTransport(cfg config.Fetch, proxy *url.URL) *http.Transport {
+	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	t := &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           guardedDial(d),
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   max(cfg.PerHostConcurrency, 2),
@@ -84,6 +85,9 @@ func newTransport(cfg config.Fetch, proxy *url.URL) *http.Transport {
 	if proxy != nil {
 		// net/http speaks http, https and socks5 proxies itself.
 		t.Proxy = http.ProxyURL(proxy)
+		// The dial reaches the proxy, which the operator named: only the
+		// check before the request guards the target.
+		t.DialContext = d.DialContext
 	}
 	return t
 }

@@ -1,0 +1,91 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"strings"
+	"syscall"
+)
+
+// ErrPrivateAddress is a fetch refused because its host is on this
+// machine or a private network and the configuration does not name it.
+var ErrPrivateAddress = errors.New("refused: the host is on a loopback, private or link-local network, " +
+	"and no source, API base or report channel of the configuration names it")
+
+// guard keeps what watched sources link to off the networks the daemon
+// sits on. Item links, media, redirects and report targets come from the
+// watched, who could point them at a cloud metadata service or an admin
+// page on the host, and the answers would be published at /captures. The
+// hosts the operator configured are fetched wherever they are (a sandbox
+// on 127.0.0.1, a party site on the office network); any other host is
+// fetched only when none of its addresses is private.
+type guard struct{ trusted map[string]bool }
+
+// WithTrustedHosts turns the address guard on: private addresses are
+// fetched only for these host names (without port, any case).
+func WithTrustedHosts(hosts ...string) Option {
+	return func(c *Client) {
+		c.guard = &guard{trusted: map[string]bool{}}
+		for _, h := range hosts {
+			c.guard.trusted[strings.ToLower(h)] = true
+		}
+	}
+}
+
+// guardKey marks a request's context: its connections must not reach a
+// private address (the dial checks each one, after DNS, so a name that
+// resolved public before and private now is refused too).
+type guardKey struct{}
+
+// check refuses host before a request when it is not trusted and is, or
+// resolves to, a private address; it marks ctx for the dial. Names that
+// do not resolve pass: the dial fails on them as it would.
+func (g *guard) check(ctx context.Context, host string) (context.Context, error) {
+	if g == nil || g.trusted[strings.ToLower(host)] {
+		return ctx, nil
+	}
+	if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		if private(ip) {
+			return ctx, ErrPrivateAddress
+		}
+		return context.WithValue(ctx, guardKey{}, true), nil
+	}
+	if addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host); err == nil {
+		for _, a := range addrs {
+			if private(a) {
+				return ctx, ErrPrivateAddress
+			}
+		}
+	}
+	return context.WithValue(ctx, guardKey{}, true), nil
+}
+
+// cgnat is the shared address space of carrier-grade NAT (RFC 6598).
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// private reports whether ip is not on the public internet.
+func private(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip)
+}
+
+// guardedDial dials as d does, refusing private addresses for requests
+// check marked.
+func guardedDial(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if ctx.Value(guardKey{}) == nil {
+			return d.DialContext(ctx, network, addr)
+		}
+		gd := *d
+		gd.Control = func(_, address string, _ syscall.RawConn) error {
+			if ap, err := netip.ParseAddrPort(address); err == nil && private(ap.Addr()) {
+				return ErrPrivateAddress
+			}
+			return nil
+		}
+		return gd.DialContext(ctx, network, addr)
+	}
+}
