@@ -193,3 +193,21 @@ func (c *Config) Hosts() []string {
 	}
 	return out
 }
+
+// UpstreamTokens are the token values the config resolved from the
+// environment that requests carry to platforms and report channels: the
+// fetcher and the archive scrub them from what they keep. The HTTP admin
+// and read tokens are not among them: they never leave for a platform,
+// and scrubbing them from what a watched source sends would tell that
+// source which of its guesses was the token (the scrubbed copy is public
+// at /captures).
+func (c *Config) UpstreamTokens() []string {
+	var out []string
+	for _, s := range c.Sources {
+		out = append(out, s.Token.Value())
+	}
+	for _, ch := range c.ReportChannels {
+		out = append(out, ch.Token.Value())
+	}
+	return out
+}

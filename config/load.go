@@ -121,9 +121,7 @@ func (c *Config) fillSecrets(getenv func(string) string) {
 }
 
 // MinTokenLen is the shortest admin or read token taken without a warning:
-// a shorter one can be guessed, and one under 8 characters is not scrubbed
-// from archived bodies (warc.Redactor leaves values that short alone, as
-// they would match ordinary words).
+// a shorter one can be guessed.
 const MinTokenLen = 16
 
 // WeakTokens says which of the HTTP tokens set are shorter than
@@ -135,8 +133,8 @@ func (c *Config) WeakTokens() []string {
 		v        Secret
 	}{{"http.admin_token_env", c.HTTP.AdminTokenEnv, c.HTTP.AdminToken}, {"http.read_token_env", c.HTTP.ReadTokenEnv, c.HTTP.ReadToken}} {
 		if n := len(t.v.Value()); n > 0 && n < MinTokenLen {
-			out = append(out, fmt.Sprintf("%s: the token in %s is %d characters: it can be guessed, and under 8 it is not scrubbed "+
-				"from archived bodies where it appears; use %d or more random characters", t.key, t.env, n, MinTokenLen))
+			out = append(out, fmt.Sprintf("%s: the token in %s is %d characters: it can be guessed; use %d or more random characters",
+				t.key, t.env, n, MinTokenLen))
 		}
 	}
 	return out

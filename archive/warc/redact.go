@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -135,6 +136,29 @@ func (r *Redactor) linkish(v string) string {
 		b.WriteByte('>')
 		v = v[i+j+1:]
 	}
+}
+
+// Sent is r scrubbing only the secrets that a request sent, in its URL
+// or its header's values, which its answer may echo (a Graph paging link
+// carries the token it was asked with). An answer to a request that carried no secret
+// is kept as received: scrubbing every secret from every answer told a
+// watched source, which can read its archived answers at /captures, which
+// of the values it served was a token.
+func (r *Redactor) Sent(rawURL string, h http.Header) *Redactor {
+	out := &Redactor{}
+	for _, sec := range r.secrets {
+		if strings.Contains(rawURL, string(sec)) {
+			out.secrets = append(out.secrets, sec)
+			continue
+		}
+		for _, vs := range h {
+			if slices.ContainsFunc(vs, func(v string) bool { return strings.Contains(v, string(sec)) }) {
+				out.secrets = append(out.secrets, sec)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // String scrubs known secret values from s.

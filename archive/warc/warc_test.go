@@ -369,3 +369,33 @@ func TestReadSpan(t *testing.T) {
 		t.Errorf("a span of two records reads as one intact record")
 	}
 }
+
+// An answer to a request that carried no secret is kept as received, even
+// where it holds a configured token: scrubbing it would tell a watched
+// source, which reads its archived answers, which of its guesses was the
+// token. An answer to a request that carried the token is scrubbed.
+func TestWriter_OnlyEchoesOfSentSecretsAreScrubbed(t *testing.T) {
+	const token = "EAAGsecretTOKENvalue123456"
+	dir := t.TempDir()
+	w := openWriter(t, dir, token)
+	guesses := exchange("https://watched.example/page", "guesses: password123 "+token+" hunter2")
+	guesses.Header.Set("X-Guess", token)
+	if _, err := w.WriteExchange(guesses, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var plain []byte
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain = append(plain, gunzipAll(t, raw)...)
+	}
+	if !bytes.Contains(plain, []byte("guesses: password123 "+token+" hunter2")) || !bytes.Contains(plain, []byte("X-Guess: "+token)) {
+		t.Errorf("an answer to a request without the token was altered:\n%s", plain)
+	}
+}

@@ -283,7 +283,7 @@ func (w *Writer) buildWarcinfo(name string, now time.Time) (gowarc.WarcRecord, e
 		{"format", "WARC File Format 1.1"},
 		{"conformsTo", "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"},
 		{"description", "takedownwatch archive of public posts of political actors"},
-		{"redaction", "credentials are never archived: Authorization, Proxy-Authorization, Cookie, X-Api-Key, X-Auth-Token and X-Authentication-Token header values, token query parameters (access_token, token, key, *_token ...) and configured secret values are replaced by " + Redacted + " in URIs, headers and bodies"},
+		{"redaction", "credentials are never archived: Authorization, Proxy-Authorization, Cookie, X-Api-Key, X-Auth-Token and X-Authentication-Token header values, token query parameters (access_token, token, key, *_token ...) and configured secret values are replaced by " + Redacted + " in URIs and request headers, and in the headers and bodies of answers to requests that carried them"},
 	}
 	for _, f := range fields {
 		if _, err := fmt.Fprintf(b, "%s: %s\r\n", f[0], f[1]); err != nil {
@@ -333,7 +333,8 @@ func (w *Writer) buildRequest(ex *Exchange) (gowarc.WarcRecord, error) {
 
 func (w *Writer) buildResponse(ex *Exchange, prev *Previous) (gowarc.WarcRecord, Written, error) {
 	target := w.red.URL(ex.URL)
-	body := w.red.Bytes(ex.Body)
+	red := w.red.Sent(ex.URL, ex.RequestHeader)
+	body := red.Bytes(ex.Body)
 	written := Written{Type: "response", PayloadDigest: PayloadDigest(body)}
 
 	status := ex.Status
@@ -344,7 +345,7 @@ func (w *Writer) buildResponse(ex *Exchange, prev *Previous) (gowarc.WarcRecord,
 	}
 	var blk bytes.Buffer
 	fmt.Fprintf(&blk, "%s %s\r\n", proto(ex.Proto), strings.TrimSpace(status))
-	h := w.red.Header(ex.Header)
+	h := red.Header(ex.Header)
 	// The body is archived as received after transfer decoding, so framing
 	// headers that no longer describe it would mislead a replay tool.
 	h.Del("Transfer-Encoding")

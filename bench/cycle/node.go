@@ -66,19 +66,6 @@ type node struct {
 	log       *logrus.Entry
 }
 
-// secrets are every token value the config resolved from the environment:
-// the archive scrubs them from every record.
-func secrets(cfg *config.Config) []string {
-	out := []string{cfg.HTTP.AdminToken.Value(), cfg.HTTP.ReadToken.Value()}
-	for _, s := range cfg.Sources {
-		out = append(out, s.Token.Value())
-	}
-	for _, c := range cfg.ReportChannels {
-		out = append(out, c.Token.Value())
-	}
-	return out
-}
-
 // collectors are the platforms this build can collect.
 func collectors(cfg *config.Config) map[string]monitor.Collector {
 	return map[string]monitor.Collector{
@@ -96,7 +83,7 @@ func checkers() map[string]monitor.Checker {
 //	schedule → fetch → archive → detect → (index → publish)
 func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, workers int) (*node, error) {
 	entry := logrus.NewEntry(log)
-	a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: secrets(cfg), Software: "takedownwatch bench"})
+	a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: cfg.UpstreamTokens(), Software: "takedownwatch bench"})
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +91,7 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, worke
 		entry.WithFields(logrus.Fields{"component": "archive", "file": r.File, "records": r.Records, "torn_bytes": r.TornBytes, "torn_file": r.TornFile}).
 			Warn("sealed a WARC file a stopped process left open")
 	}
-	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...),
+	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(cfg.UpstreamTokens()...),
 		fetch.WithTrustedHosts(cfg.Hosts()...))
 	if err != nil {
 		a.Close()

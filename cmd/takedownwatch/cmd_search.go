@@ -171,7 +171,7 @@ func reindexCmd() *command {
 			}
 			// The writer lock: a running serve owns the index, and
 			// rebuilds it itself when asked.
-			a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: secrets(cfg)})
+			a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: cfg.UpstreamTokens()})
 			var locked *archive.LockedError
 			if errors.As(err, &locked) {
 				server := opts.(*reindexOpts).server

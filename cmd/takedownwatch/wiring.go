@@ -39,19 +39,6 @@ type node struct {
 	log       *logrus.Entry
 }
 
-// secrets are every token value the config resolved from the environment:
-// the archive scrubs them from every record.
-func secrets(cfg *config.Config) []string {
-	out := []string{cfg.HTTP.AdminToken.Value(), cfg.HTTP.ReadToken.Value()}
-	for _, s := range cfg.Sources {
-		out = append(out, s.Token.Value())
-	}
-	for _, c := range cfg.ReportChannels {
-		out = append(out, c.Token.Value())
-	}
-	return out
-}
-
 // platforms are the collectors and checkers this build has, by platform.
 // A platform whose checker learns from its own collection (Graph's page
 // verdict, its pauses) is one value for both.
@@ -81,7 +68,7 @@ func platforms(cfg *config.Config) (map[string]monitor.Collector, map[string]mon
 //	schedule → fetch → archive → detect → (index → publish)
 func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backfill int) (*node, error) {
 	entry := logrus.NewEntry(log)
-	a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: secrets(cfg), Software: "takedownwatch " + version})
+	a, err := archive.OpenWriter(ctx, archive.Options{DataDir: cfg.DataDir, Secrets: cfg.UpstreamTokens(), Software: "takedownwatch " + version})
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +83,7 @@ func openNode(ctx context.Context, cfg *config.Config, log *logrus.Logger, backf
 	}
 	warnOutdated(ix, entry)
 	indexer := ix.indexer
-	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(secrets(cfg)...),
+	f, err := fetch.New(cfg.Fetch, a, fetch.WithLogger(entry.WithField("component", "fetch")), fetch.WithSecrets(cfg.UpstreamTokens()...),
 		fetch.WithTrustedHosts(cfg.Hosts()...))
 	if err != nil {
 		ix.Close()
