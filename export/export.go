@@ -74,10 +74,26 @@ func WithProgress(ctx context.Context, t Table, progress func(done, total int)) 
 	return t, nil
 }
 
+// WriteOption changes how Write writes.
+type WriteOption func(*writeOptions)
+
+type writeOptions struct{ defuse bool }
+
+// DefuseFormulas makes CSV text cells that a spreadsheet would run as a
+// formula (beginning with =, +, -, @, a tab or a carriage return: an
+// edited row's diff, a hostile post's =HYPERLINK(…)) begin with an
+// apostrophe, which Excel and LibreOffice show as text. Numbers are left
+// as they are. For files meant to be opened in a spreadsheet (--bom).
+func DefuseFormulas() WriteOption { return func(o *writeOptions) { o.defuse = true } }
+
 // Write streams t in format f to w. Values are nil (null), string, bool,
 // int, int64, float64, time.Time, *string, *time.Time, []string or
 // json.Marshaler-able objects.
-func Write(ctx context.Context, w io.Writer, f Format, t Table) (int, error) {
+func Write(ctx context.Context, w io.Writer, f Format, t Table, opts ...WriteOption) (int, error) {
+	var o writeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	n := 0
 	var err error
@@ -91,6 +107,9 @@ func Write(ctx context.Context, w io.Writer, f Format, t Table) (int, error) {
 		err = t.Rows(ctx, func(vals []any) error {
 			for i, v := range vals {
 				cells[i] = csvCell(v)
+				if o.defuse && isText(v) {
+					cells[i] = defuse(cells[i])
+				}
 			}
 			n++
 			return cw.Write(cells)
@@ -273,6 +292,25 @@ func jsonValue(v any) any {
 
 // FormatTime is how every export writes a time: RFC 3339, UTC, seconds.
 func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// isText reports whether a value is written as text (not a number, time
+// or boolean).
+func isText(v any) bool {
+	switch v.(type) {
+	case nil, bool, int, int64, float64, time.Time, *time.Time:
+		return false
+	}
+	return true
+}
+
+// defuse prefixes an apostrophe to a cell a spreadsheet would take for a
+// formula (see DefuseFormulas).
+func defuse(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
 
 func csvCell(v any) string {
 	switch x := v.(type) {

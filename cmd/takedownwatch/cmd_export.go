@@ -36,7 +36,7 @@ func exportCmd() *command {
 			fs.StringVar(&o.affiliation, "affiliation", "", "only actors of this affiliation")
 			fs.StringVar(&o.platform, "platform", "", "only this platform")
 			fs.BoolVar(&o.idsOnly, "ids-only", false, "posts: only platform, platform_id, post_url, state, reason")
-			fs.BoolVar(&o.bom, "bom", false, "csv: begin with a UTF-8 byte order mark, for spreadsheets (Excel) that otherwise misread Khmer text")
+			fs.BoolVar(&o.bom, "bom", false, "csv: for spreadsheets: begin with a UTF-8 byte order mark (Excel otherwise misreads Khmer text), and start text that a spreadsheet would run as a formula (= + - @) with '")
 			o.stats.register(fs)
 			o.wacz.register(fs)
 			return o
@@ -121,7 +121,12 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 				return err
 			}
 		}
-		n, err := export.Write(ctx, w, format, table)
+		var opts []export.WriteOption
+		if o.bom {
+			// a file for a spreadsheet: text must not run as a formula
+			opts = append(opts, export.DefuseFormulas())
+		}
+		n, err := export.Write(ctx, w, format, table, opts...)
 		if err == nil {
 			e.log.WithField("component", "export").Infof("exported %d %s", n, kind)
 		}
