@@ -54,9 +54,10 @@ func writable(path string) bool {
 }
 
 // bearerMatches compares in constant time; an unset token matches nothing.
+// The scheme's name is case-insensitive (RFC 9110, 11.1): "bearer" too.
 func bearerMatches(r *http.Request, want config.Secret) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && secretMatches(strings.TrimSpace(got), want)
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") && secretMatches(strings.TrimSpace(got), want)
 }
 
 // basicMatches takes the password of HTTP Basic, whatever the user name:

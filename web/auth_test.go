@@ -85,6 +85,7 @@ func TestAuth_PrivateNotShared(t *testing.T) {
 	}{
 		{"", "", "public"},
 		{"r3ad", "Bearer r3ad", "private"},
+		{"r3ad", "bearer r3ad", "private"}, // the scheme's name is case-insensitive
 		{"r3ad", basic("reader", "r3ad"), "private"},
 	} {
 		srv, _ := newFeedServer(t, Options{ReadToken: config.Secret(tt.read)})
