@@ -120,6 +120,46 @@ func (c *Config) fillSecrets(getenv func(string) string) {
 	}
 }
 
+// Unset is an *_env key of the configuration whose variable holds nothing,
+// and what that does.
+type Unset struct {
+	Key, Var, Effect string
+	// Public: it is the read token's: serving would make the archive public.
+	Public bool
+}
+
+func (u Unset) String() string {
+	return fmt.Sprintf("%s: %s is not set: %s", u.Key, u.Var, u.Effect)
+}
+
+// UnsetTokens lists the *_env keys set whose variable is empty, so a
+// wrong EnvironmentFile shows at start rather than as 401s, logged-out
+// reads or a private archive served to anyone.
+func (c *Config) UnsetTokens() []Unset {
+	var out []Unset
+	if c.HTTP.ReadTokenEnv != "" && c.HTTP.ReadToken.Value() == "" {
+		out = append(out, Unset{Key: "http.read_token_env", Var: c.HTTP.ReadTokenEnv, Public: true,
+			Effect: "every page, feed and API answer would be public: serve refuses to start"})
+	}
+	if c.HTTP.AdminTokenEnv != "" && c.HTTP.AdminToken.Value() == "" {
+		out = append(out, Unset{Key: "http.admin_token_env", Var: c.HTTP.AdminTokenEnv,
+			Effect: "writes (POST /api/reports, reindex beside serve) answer 401"})
+	}
+	for i, s := range c.Sources {
+		if s.TokenEnv != "" && s.Token.Value() == "" {
+			out = append(out, Unset{Key: fmt.Sprintf("sources[%d] (%s).token_env", i, s.ID), Var: s.TokenEnv,
+				Effect: "its requests go without a token (a facebook source cannot read the Graph API)"})
+		}
+	}
+	for i, ch := range c.ReportChannels {
+		if ch.TokenEnv != "" && ch.Token.Value() == "" {
+			out = append(out, Unset{Key: fmt.Sprintf("report_channels[%d] (%s).token_env", i, ch.ID), Var: ch.TokenEnv,
+				Effect: "its requests go without a token (Lumen refuses them)"})
+		}
+	}
+	return out
+}
+
 // MinTokenLen is the shortest admin or read token taken without a warning:
 // a shorter one can be guessed.
 const MinTokenLen = 16

@@ -24,3 +24,33 @@ func TestWeakTokens(t *testing.T) {
 type envMap map[string]string
 
 func (m envMap) get(k string) string { return m[k] }
+
+// An *_env key whose variable is empty is named with what it does; the
+// read token's makes serving public, and is marked so.
+func TestUnsetTokens(t *testing.T) {
+	c := Default()
+	c.HTTP.AdminTokenEnv, c.HTTP.ReadTokenEnv = "TW_ADMIN", "TW_READ"
+	c.Sources = []Source{{ID: "pm-fb", Platform: "facebook", TokenEnv: "FB_TOKEN"}, {ID: "feed"}}
+	c.ReportChannels = []ReportChannel{{ID: "lumen", Kind: "lumen", TokenEnv: "LUMEN"}}
+	c.fillSecrets(envMap{"TW_ADMIN": "an-admin-token-long-enough"}.get)
+	var got []string
+	public := 0
+	for _, u := range c.UnsetTokens() {
+		got = append(got, u.String())
+		if u.Public {
+			public++
+		}
+	}
+	want := []string{
+		"http.read_token_env: TW_READ is not set: every page, feed and API answer would be public: serve refuses to start",
+		"sources[0] (pm-fb).token_env: FB_TOKEN is not set: its requests go without a token (a facebook source cannot read the Graph API)",
+		"report_channels[0] (lumen).token_env: LUMEN is not set: its requests go without a token (Lumen refuses them)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || public != 1 {
+		t.Errorf("UnsetTokens():\n%s\nwant\n%s (one public)", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	c.fillSecrets(envMap{"TW_ADMIN": "a", "TW_READ": "b", "FB_TOKEN": "c", "LUMEN": "d"}.get)
+	if u := c.UnsetTokens(); len(u) != 0 {
+		t.Errorf("every variable set: %v", u)
+	}
+}

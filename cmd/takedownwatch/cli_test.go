@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,5 +119,27 @@ func TestStdLogWriter(t *testing.T) {
 	}
 	if line["msg"] != "unable to load snapshot, continuing" || line["level"] != "warning" || line["component"] != "lib" {
 		t.Errorf("logged %v", line)
+	}
+}
+
+// A read token asked for and missing from the environment: serve refuses
+// to start rather than serve a private archive to anyone, and config check
+// says so (and of the admin token) without failing: the file is right.
+func TestServe_ReadTokenUnsetFailsClosed(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TW_TEST_READ", "")
+	t.Setenv("TW_TEST_ADMIN", "")
+	cfg := writeConfig(t, dir, "data_dir: "+filepath.Join(dir, "data")+"\nhttp:\n  listen: 127.0.0.1:0\n  read_token_env: TW_TEST_READ\n  admin_token_env: TW_TEST_ADMIN\n")
+	out, errOut, code := runCLI(t, "serve", "--config", cfg)
+	if code != 1 || !strings.Contains(errOut, "http.read_token_env: TW_TEST_READ is not set: every page, feed and API answer would be public: serve refuses to start") {
+		t.Fatalf("serve: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("serve touched the data directory before refusing: %v", err)
+	}
+	out, errOut, code = runCLI(t, "config", "check", "--config", cfg)
+	if code != 0 || out != "ok\n" || !strings.Contains(errOut, "warning: http.read_token_env: TW_TEST_READ is not set") ||
+		!strings.Contains(errOut, "warning: http.admin_token_env: TW_TEST_ADMIN is not set: writes") {
+		t.Errorf("config check: exit %d\nstdout: %q\nstderr: %s", code, out, errOut)
 	}
 }

@@ -51,11 +51,15 @@ func configCmd() *command {
 			if len(args) != 1 || args[0] != "check" {
 				return usagef("usage: takedownwatch config check [--config FILE]")
 			}
-			_, err := config.Load(e.configPath)
+			cfg, err := config.Load(e.configPath)
 			var list config.ErrorList
 			switch {
 			case err == nil:
 				fmt.Fprintln(e.stdout, "ok")
+				// the file is right; the environment it names may not be
+				for _, u := range cfg.UnsetTokens() {
+					fmt.Fprintf(e.stderr, "warning: %s\n", u)
+				}
 				return nil
 			case errors.As(err, &list):
 				for _, fe := range list {

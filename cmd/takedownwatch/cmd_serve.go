@@ -56,6 +56,13 @@ func serveCmd() *command {
 // to the address actually bound (the demo's port may be chosen by the
 // kernel).
 func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration, baseFromListener bool) error {
+	for _, u := range cfg.UnsetTokens() {
+		if u.Public {
+			// fail closed: an operator who asked for a private archive
+			// never gets a public one from a missing EnvironmentFile
+			return fmt.Errorf("serve: %s", u)
+		}
+	}
 	n, err := openNode(ctx, cfg, e.log, 1)
 	if err != nil {
 		return err
@@ -64,6 +71,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	log := n.log.WithField("component", "serve")
 	for _, w := range cfg.WeakTokens() {
 		log.Warn(w)
+	}
+	for _, u := range cfg.UnsetTokens() {
+		log.Warn(u.String())
 	}
 
 	sched, err := monitor.NewScheduler(n.pipe, n.log)
@@ -139,7 +149,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 // graceful stop: the archive's write order keeps that safe.
 func forceOnSecondSignal(log *logrus.Entry) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-ch
 		log.Warn("second signal: exiting now")
