@@ -54,7 +54,7 @@ func (h *Handler) internal(w http.ResponseWriter, what string, err error) {
 func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	c, err := h.o.Store.Counts(ctx)
+	c, err := h.o.Store.QuickCounts(ctx)
 	if err != nil {
 		h.log.WithError(err).Warn("health check: database does not answer")
 		jsonError(w, http.StatusServiceUnavailable, "unavailable")

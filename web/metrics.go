@@ -3,7 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -11,11 +11,45 @@ import (
 )
 
 // archiveCollector reads its figures from the archive at each scrape:
-// the daemon keeps no counters of its own that a restart would lose.
+// the daemon keeps no counters of its own that a restart would lose. The
+// totals of captures and events are counted once, then only their new
+// rows at each scrape (tallies).
 type archiveCollector struct {
 	h                                 *Handler
 	fetches, events, backlog, lag, up *prometheus.Desc
 	rebuilding, rebuilt               *prometheus.Desc
+	captures, eventTypes              tally
+}
+
+// tally is a running count of an append-only table's rows by a column.
+type tally struct {
+	mu     sync.Mutex
+	last   int64 // the highest id counted
+	counts map[string]int
+	since  func(ctx context.Context, after int64) (map[string]int, int64, error)
+}
+
+// read adds the rows added since the last read and returns a copy of the
+// totals; on error the totals stay as they were, for the next scrape.
+func (t *tally) read(ctx context.Context) (map[string]int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	add, last, err := t.since(ctx, t.last)
+	if err != nil {
+		return nil, err
+	}
+	if t.counts == nil {
+		t.counts = map[string]int{}
+	}
+	for k, n := range add {
+		t.counts[k] += n
+	}
+	t.last = last
+	out := make(map[string]int, len(t.counts))
+	for k, n := range t.counts {
+		out[k] = n
+	}
+	return out, nil
 }
 
 // IndexLag reports how far the search index is behind the archive.
@@ -26,6 +60,8 @@ type IndexLag interface {
 func newArchiveCollector(h *Handler) *archiveCollector {
 	return &archiveCollector{
 		h:          h,
+		captures:   tally{since: h.o.Store.CapturesByStatusSince},
+		eventTypes: tally{since: h.o.Store.EventsByTypeSince},
 		fetches:    prometheus.NewDesc("takedownwatch_fetches_total", "Archived fetches by HTTP status (0: no answer).", []string{"status"}, nil),
 		events:     prometheus.NewDesc("takedownwatch_events_total", "Events by type.", []string{"type"}, nil),
 		backlog:    prometheus.NewDesc("takedownwatch_check_backlog", "Permalink checks due now.", nil, nil),
@@ -43,19 +79,31 @@ func (c *archiveCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *archiveCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
 	st := c.h.o.Store
-	byStatus, err1 := st.CapturesByStatus(ctx)
-	byType, err2 := st.EventsByType(ctx)
-	backlog, err3 := st.Backlog(ctx, c.h.o.Clock())
+	// Each figure has its own deadline: a slow one (the first count of
+	// millions of captures after a start) leaves out its own series and
+	// does not say the archive is down; up is the database answering.
+	within := func(d time.Duration, fn func(ctx context.Context)) {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		fn(ctx)
+	}
+	var byStatus, byType map[string]int
+	var backlog int
+	var err3, pingErr error
+	within(3*time.Second, func(ctx context.Context) { byStatus, _ = c.captures.read(ctx) })
+	within(3*time.Second, func(ctx context.Context) { byType, _ = c.eventTypes.read(ctx) })
+	within(2*time.Second, func(ctx context.Context) { backlog, err3 = st.Backlog(ctx, c.h.o.Clock()) })
+	within(time.Second, func(ctx context.Context) { pingErr = st.Ping(ctx) })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
 	up := 1.0
-	if err1 != nil || err2 != nil || err3 != nil || c.h.writeFailing() != nil {
+	if pingErr != nil || c.h.writeFailing() != nil {
 		up = 0
 	}
 	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, up)
 	for s, n := range byStatus {
-		ch <- prometheus.MustNewConstMetric(c.fetches, prometheus.CounterValue, float64(n), strconv.Itoa(s))
+		ch <- prometheus.MustNewConstMetric(c.fetches, prometheus.CounterValue, float64(n), s)
 	}
 	for t, n := range byType {
 		ch <- prometheus.MustNewConstMetric(c.events, prometheus.CounterValue, float64(n), t)

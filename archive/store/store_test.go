@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -200,5 +201,40 @@ func TestReport_TargetsInTheReportsOrder(t *testing.T) {
 	}
 	if !slices.Equal(got, urls) {
 		t.Errorf("targets %v, want %v", got, urls)
+	}
+}
+
+// QuickCounts, read from the highest ids, equals Counts.
+func TestQuickCounts(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.UpsertSource(Source{ID: "s", Platform: "feed", URL: "https://a.example/feed", Schedule: "@hourly"}); err != nil {
+			return err
+		}
+		for i := range 3 {
+			u := fmt.Sprintf("https://a.example/%d", i)
+			p := &Post{Platform: "feed", PlatformID: u, SourceID: "s", PostURL: u, CanonicalURL: u, FirstSeen: at}
+			if err := tx.InsertPost(p); err != nil {
+				return err
+			}
+			if err := tx.InsertCapture(&Capture{URL: u, Kind: "listing", At: at, Status: 200}); err != nil {
+				return err
+			}
+			if err := tx.AddEvent(&Event{Type: EventNew, At: at, PostID: p.ID, SourceID: "s"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err1 := s.Counts(ctx)
+	quick, err2 := s.QuickCounts(ctx)
+	if err1 != nil || err2 != nil || full != quick || quick.Posts != 3 || quick.Captures != 3 || quick.Sources != 1 {
+		t.Errorf("QuickCounts %+v (%v), Counts %+v (%v)", quick, err2, full, err1)
 	}
 }
