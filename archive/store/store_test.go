@@ -211,7 +211,10 @@ func TestQuickCounts(t *testing.T) {
 	ctx := t.Context()
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	err := s.Write(ctx, func(tx *Tx) error {
-		if err := tx.UpsertSource(Source{ID: "s", Platform: "feed", URL: "https://a.example/feed", Schedule: "@hourly"}); err != nil {
+		if err := tx.UpsertActor(Actor{ID: "a", Name: "A", Affiliation: "other"}); err != nil {
+			return err
+		}
+		if err := tx.UpsertSource(Source{ID: "s", ActorID: "a", Platform: "feed", URL: "https://a.example/feed", Schedule: "@hourly"}); err != nil {
 			return err
 		}
 		for i := range 3 {
