@@ -62,8 +62,15 @@ func (s *Scheduler) check() {
 		return
 	}
 	if res.Checked > 0 {
-		s.log.WithFields(logrus.Fields{"checked": res.Checked, "removed": res.Removed, "restricted": res.Restricted,
-			"restored": res.Restored, "transient": res.Transient, "backlog": res.Backlog - res.Checked}).Info("checks done")
+		entry := s.log.WithFields(logrus.Fields{"checked": res.Checked, "removed": res.Removed, "restricted": res.Restricted,
+			"restored": res.Restored, "transient": res.Transient, "backlog": res.Backlog - res.Checked})
+		// A round that changed nothing is the daemon's routine: it is
+		// logged at debug, so an operator's info log shows what happened.
+		if res.Removed+res.Restricted+res.Restored+res.Transient > 0 || res.Backlog > res.Checked {
+			entry.Info("checks done")
+		} else {
+			entry.Debug("checks done")
+		}
 	}
 }
 

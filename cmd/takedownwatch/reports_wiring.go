@@ -155,6 +155,8 @@ func (d *reportDesk) PostReports(ctx context.Context, body []byte) (any, error) 
 		}
 		return nil, err
 	}
+	d.log.WithFields(logrus.Fields{"channel": "api", "reports": res.Stored, "linked": res.Linked,
+		"never_archived": len(res.NeverArchived)}).Info("takedown reports received")
 	return res, nil
 }
 
