@@ -77,6 +77,7 @@ type Handler struct {
 	feeds      genCache[renderedFeed]
 	statsCache genCache[*stats.Result]
 	charts     chartCache
+	statsSVG   chartCache // the /stats charts, by chart and filters
 }
 
 // New returns the HTTP handler.

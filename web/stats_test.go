@@ -360,3 +360,28 @@ func TestStats_CachedPerGeneration(t *testing.T) {
 	fetch(t, srv, "/stats?platform=feed", nil)
 	computed(4, "a new event")
 }
+
+// A /stats chart carries an ETag of the archive's generation and its
+// filters: a browser revalidating gets 304, other filters another chart.
+func TestStatsChart_Revalidates(t *testing.T) {
+	srv := statsServer(t, Options{}, false)
+	resp, body := fetch(t, srv, "/stats/reasons.svg", nil)
+	etag := resp.Header.Get("ETag")
+	if resp.StatusCode != 200 || etag == "" || !strings.Contains(body, "<svg") {
+		t.Fatalf("%d, ETag %q", resp.StatusCode, etag)
+	}
+	if resp, _ := fetch(t, srv, "/stats/reasons.svg", http.Header{"If-None-Match": {etag}}); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidated: %d, want 304", resp.StatusCode)
+	}
+	again, body2 := fetch(t, srv, "/stats/reasons.svg", nil)
+	if again.Header.Get("ETag") != etag || body2 != body {
+		t.Errorf("the same chart twice differs: %q %q", again.Header.Get("ETag"), etag)
+	}
+	other, _ := fetch(t, srv, "/stats/reasons.svg?affiliation=government", http.Header{"If-None-Match": {etag}})
+	if other.StatusCode != 200 || other.Header.Get("ETag") == etag {
+		t.Errorf("another selection: %d, ETag %q (the unfiltered one's %q)", other.StatusCode, other.Header.Get("ETag"), etag)
+	}
+	if resp, _ := fetch(t, srv, "/stats/nothing.svg", nil); resp.StatusCode != 404 {
+		t.Errorf("unknown chart: %d", resp.StatusCode)
+	}
+}
