@@ -3,6 +3,7 @@ package index
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,5 +93,68 @@ func TestMarkIncomplete(t *testing.T) {
 			}
 		}
 		ix.Close()
+	}
+}
+
+// An index this process may not read (another user made it: a reindex run
+// as root) is a permission error that says so, not damage to set aside:
+// rebuilding it in the same place would not mend it. As root, whom
+// permissions never stop, the open is run again as nobody (setpriv).
+func TestOpen_permissionIsNotDamage(t *testing.T) {
+	if dir := os.Getenv("TDW_INDEX_PERM_DIR"); dir != "" {
+		_, err := Open(dir, Options{})
+		if err == nil || errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "permission denied") {
+			t.Fatalf("Open of an index another user owns: %v, want a permission error, not ErrDamaged", err)
+		}
+		return
+	}
+	base := t.TempDir()
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, "index")
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(t.Context(), []Doc{{PostID: "p", VersionID: 1, Version: 1, Text: "words", Actor: "a", Platform: "feed", State: "live"}}, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// as a reindex run by root leaves it: the directory readable, its
+	// files not
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, "index_meta.json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(filepath.Join(dir, "index_meta.json"), 0); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(dir, Options{})
+		if err == nil || errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "permission denied") {
+			t.Fatalf("Open: %v, want a permission error, not ErrDamaged", err)
+		}
+		return
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("setpriv (util-linux) is needed to run this test as root")
+		}
+		t.Skip("running as root without setpriv: cannot open the index as another user")
+	}
+	if err := os.Chmod(dir, 0o777); err != nil { // nobody may create its lock, not read the meta file
+		t.Fatal(err)
+	}
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", os.Args[0], "-test.run=^TestOpen_permissionIsNotDamage$", "-test.v")
+	cmd.Env = append(os.Environ(), "TDW_INDEX_PERM_DIR="+dir, "HOME=/tmp", "GOCACHE=/tmp")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS") {
+		t.Fatalf("as nobody: %v\n%s", err, out)
 	}
 }

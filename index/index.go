@@ -109,9 +109,44 @@ func damaged(dir string, err error) error {
 	if errors.Is(err, fs.ErrPermission) || strings.Contains(err.Error(), "permission denied") {
 		return fmt.Errorf("index: open %s: %w", dir, err)
 	}
+	// bleve reports a metadata file it may not read as missing: the
+	// files are asked for here, so a directory another user made (a
+	// reindex run as root) is a permission error, not damage to set aside.
+	if perr := readable(dir); perr != nil {
+		return fmt.Errorf("index: open %s: %w (run as the user that owns the data directory)", dir, perr)
+	}
 	// (bleve's messages may go on over lines, the mapping's JSON after them)
 	msg, _, _ := strings.Cut(err.Error(), "\n")
 	return fmt.Errorf("%w: %s: %s", ErrDamaged, dir, msg)
+}
+
+// readable returns a permission error when dir, or a file in it, may not
+// be read by this process; nil otherwise (missing files included).
+func readable(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return err
+		}
+		return nil
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			if err := readable(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+			continue
+		}
+		f, err := os.Open(filepath.Join(dir, e.Name()))
+		if err != nil {
+			if errors.Is(err, fs.ErrPermission) {
+				return err
+			}
+			continue
+		}
+		f.Close()
+	}
+	return nil
 }
 
 // Index is an open search index: the single writer (Open) or a read-only
