@@ -174,8 +174,8 @@ type key struct{ groupBy, group, period string }
 // cell accumulates a key's posts and removals.
 type cell struct {
 	posts, removed, reported, reportedLow, restored, corrections int
-	reasons                                         map[string]int
-	mids, lows, highs, lags                         []float64
+	reasons                                                      map[string]int
+	mids, lows, highs, lags                                      []float64
 }
 
 // keysOf are the eight cells a post of this actor, affiliation, platform
