@@ -131,7 +131,16 @@ func (p *Pipeline) SyncConfig(ctx context.Context) error {
 				return err
 			}
 		}
-		return tx.DeactivateSourcesExcept(ids)
+		gone, err := tx.DeactivateSourcesExcept(ids)
+		for _, id := range gone {
+			// its posts are no longer checked: removals in the gap would
+			// get wide brackets, which the operator must know of
+			p.log.WithField("source", id).Warn("a source of the archive is not in the config: deactivated, its posts are no longer checked until it is configured again")
+		}
+		if len(p.cfg.Sources) == 0 {
+			p.log.Warn("the config names no sources: nothing is collected")
+		}
+		return err
 	})
 }
 

@@ -241,3 +241,44 @@ func TestQuickCounts(t *testing.T) {
 		t.Errorf("QuickCounts %+v (%v), Counts %+v (%v)", quick, err2, full, err1)
 	}
 }
+
+// Deactivating reports the sources that were active and are no longer
+// named, once: a second sync with the same config deactivates nothing new.
+func TestDeactivateSourcesExcept(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	sync := func(ids ...string) []string {
+		t.Helper()
+		var gone []string
+		err := s.Write(ctx, func(tx *Tx) error {
+			if err := tx.UpsertActor(Actor{ID: "a", Name: "A", Affiliation: "other"}); err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if err := tx.UpsertSource(Source{ID: id, ActorID: "a", Platform: "feed", URL: "https://a.example/" + id, Schedule: "@hourly"}); err != nil {
+					return err
+				}
+			}
+			var err error
+			gone, err = tx.DeactivateSourcesExcept(ids)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return gone
+	}
+	if gone := sync("x", "y", "z"); len(gone) != 0 {
+		t.Errorf("first sync deactivated %v", gone)
+	}
+	if gone := sync("y"); !slices.Equal(gone, []string{"x", "z"}) {
+		t.Errorf("deactivated %v, want [x z]", gone)
+	}
+	if gone := sync("y"); len(gone) != 0 {
+		t.Errorf("the same config again deactivated %v", gone)
+	}
+	if gone := sync(); !slices.Equal(gone, []string{"y"}) {
+		t.Errorf("an empty config deactivated %v, want [y]", gone)
+	}
+}

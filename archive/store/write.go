@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -62,14 +63,28 @@ ON CONFLICT (id) DO UPDATE SET actor_id = excluded.actor_id, platform = excluded
 }
 
 // DeactivateSourcesExcept marks sources the config no longer names as
-// inactive; their rows and evidence stay.
-func (t *Tx) DeactivateSourcesExcept(ids []string) error {
-	keep, _ := json.Marshal(ids)
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE sources SET active = 0 WHERE id NOT IN (SELECT value FROM json_each(?))`, string(keep))
+// inactive; their rows and evidence stay. It returns the ids of those it
+// deactivated (active until now).
+func (t *Tx) DeactivateSourcesExcept(ids []string) ([]string, error) {
+	keep, _ := json.Marshal(append([]string{}, ids...)) // [] for none: null would keep every source
+	rows, err := t.tx.QueryContext(t.ctx, `UPDATE sources SET active = 0 WHERE active = 1 AND id NOT IN (SELECT value FROM json_each(?)) RETURNING id`, string(keep))
 	if err != nil {
-		return fmt.Errorf("store: deactivate sources: %w", err)
+		return nil, fmt.Errorf("store: deactivate sources: %w", err)
 	}
-	return nil
+	defer rows.Close()
+	var gone []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: deactivate sources: %w", err)
+		}
+		gone = append(gone, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: deactivate sources: %w", err)
+	}
+	sort.Strings(gone)
+	return gone, nil
 }
 
 // SourceAttempt records the outcome of collecting a source. A nil err is a

@@ -60,6 +60,9 @@ func configCmd() *command {
 				for _, u := range cfg.UnsetTokens() {
 					fmt.Fprintf(e.stderr, "warning: %s\n", u)
 				}
+				if len(cfg.Sources) == 0 {
+					fmt.Fprintln(e.stderr, "warning: sources: none: nothing is collected, and serve or snapshot deactivates every source of the archive")
+				}
 				return nil
 			case errors.As(err, &list):
 				for _, fe := range list {
