@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -453,4 +454,23 @@ func (s *Store) Actors(ctx context.Context) ([]Actor, error) {
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// SnapshotTo writes a consistent copy of the database, as of one moment,
+// to path (which must not exist), while writers go on: SQLite's VACUUM
+// INTO, on a connection of its own (the readers' pool is query-only,
+// which refuses it, and the writer's would hold back every write).
+func (s *Store) SnapshotTo(ctx context.Context, path string) error {
+	q := url.Values{}
+	q.Add("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+s.path+"?"+q.Encode())
+	if err != nil {
+		return fmt.Errorf("store: snapshot: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("store: snapshot to %s: %w", path, err)
+	}
+	return nil
 }

@@ -74,7 +74,7 @@ type command struct {
 
 func commands() []*command {
 	return []*command{
-		versionCmd(), configCmd(), verifyCmd(), exportCmd(), sourcesCmd(), snapshotCmd(), serveCmd(), demoCmd(), feedCmd(), searchCmd(), reindexCmd(), reportsCmd(), importCmd(),
+		versionCmd(), configCmd(), verifyCmd(), backupCmd(), exportCmd(), sourcesCmd(), snapshotCmd(), serveCmd(), demoCmd(), feedCmd(), searchCmd(), reindexCmd(), reportsCmd(), importCmd(),
 	}
 }
 

@@ -67,3 +67,44 @@ func TestVerify_UnreferencedRecords(t *testing.T) {
 		t.Errorf("verify --json: %+v", rep)
 	}
 }
+
+// backup copies the archive to a new directory and verifies the copy,
+// which then opens as an archive of its own; it never writes over a
+// directory that exists.
+func TestBackup_CopiesAndVerifies(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	cfg := writeConfig(t, dir, "data_dir: "+data+"\n")
+	a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, err := a.RecordResource(t.Context(), "https://example.org/doc/"+string(rune('a'+i)), "text/plain", []byte("evidence"), archive.Meta{Kind: "document"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(dir, "backup")
+	out, errOut, code := runCLI(t, "backup", dest, "--config", cfg)
+	if code != 0 || !strings.Contains(out, "backup: the database and 1 WARC files") || !strings.Contains(out, "verify ok: 1 files, 6 records, 5 captures checked") {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	b, err := archive.OpenReader(t.Context(), dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := b.Store.Counts(t.Context())
+	b.Close()
+	if err != nil || counts.Captures != 5 {
+		t.Errorf("the copy holds %+v (%v), want 5 captures", counts, err)
+	}
+	if _, errOut, code := runCLI(t, "backup", dest, "--config", cfg); code != 1 || !strings.Contains(errOut, "exists") {
+		t.Errorf("backup over a backup: exit %d %s", code, errOut)
+	}
+	if _, _, code := runCLI(t, "backup", "--config", cfg); code != 2 {
+		t.Errorf("backup without DEST: exit %d, want 2", code)
+	}
+}
