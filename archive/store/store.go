@@ -82,7 +82,7 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %s: %w%s", path, err, spaceHint(path))
 	}
 	if !readOnly {
 		if err := s.migrate(ctx); err != nil {
@@ -114,6 +114,20 @@ func Open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	s.ws = newStmts(s.db)
 	return s, nil
 }
+
+// spaceHint says how much room the database's file system has left when
+// it is nearly full: SQLite opening a WAL database on a full disk says
+// only "disk I/O error", which names neither the disk nor the space.
+func spaceHint(path string) string {
+	free, ok := spaceLeft(filepath.Dir(path))
+	if !ok || free >= 1<<20 {
+		return ""
+	}
+	return fmt.Sprintf(" (the file system of %s has %d bytes free: make room, then start again)", filepath.Dir(path), free)
+}
+
+// spaceLeft is freeBytes, replaced in tests.
+var spaceLeft = freeBytes
 
 // readConns is how many connections read at once.
 const readConns = 4

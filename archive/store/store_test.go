@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -280,5 +281,29 @@ func TestDeactivateSourcesExcept(t *testing.T) {
 	}
 	if gone := sync(); !slices.Equal(gone, []string{"y"}) {
 		t.Errorf("an empty config deactivated %v, want [y]", gone)
+	}
+}
+
+// On a nearly full file system, an open that fails says how much room is
+// left (SQLite says only "disk I/O error"); otherwise it adds nothing.
+func TestSpaceHint(t *testing.T) {
+	defer func(f func(string) (uint64, bool)) { spaceLeft = f }(spaceLeft)
+	for _, tc := range []struct {
+		free uint64
+		ok   bool
+		want string
+	}{
+		{0, true, " (the file system of /data has 0 bytes free: make room, then start again)"},
+		{4096, true, " (the file system of /data has 4096 bytes free: make room, then start again)"},
+		{2 << 20, true, ""},
+		{0, false, ""},
+	} {
+		spaceLeft = func(string) (uint64, bool) { return tc.free, tc.ok }
+		if got := spaceHint("/data/meta.db"); got != tc.want {
+			t.Errorf("%d bytes free (%v): %q, want %q", tc.free, tc.ok, got, tc.want)
+		}
+	}
+	if free, ok := freeBytes(t.TempDir()); runtime.GOOS == "linux" && (!ok || free == 0) {
+		t.Errorf("freeBytes of a temporary directory: %d, %v", free, ok)
 	}
 }
