@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -114,7 +115,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(handler) }()
 	sched.Start()
-	log.WithFields(logrus.Fields{"listen": "http://" + srv.Addr(), "sources": len(cfg.Sources), "data_dir": cfg.DataDir}).Info("takedownwatch is running")
+	dataDir, _ := filepath.Abs(cfg.DataDir) // a relative one is the working directory's: say which
+	log.WithFields(logrus.Fields{"listen": "http://" + srv.Addr(), "sources": len(cfg.Sources), "data_dir": dataDir,
+		"version": version, "config": cfg.File}).Info("takedownwatch is running")
 	fmt.Fprintf(e.stdout, "takedownwatch listening on http://%s (health: http://%s/healthz); Ctrl-C stops\n", srv.Addr(), srv.Addr())
 
 	select {
