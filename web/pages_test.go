@@ -146,6 +146,8 @@ func TestRoutes(t *testing.T) {
 		{"/api/search?q=x&removed_since=2026-03-01&removed_until=2026-02-01", 400, "application/json; charset=utf-8", "removed_since: must be before removed_until"},
 		{"/?offset=-1&q=x", 400, "text/html; charset=utf-8", "offset"},
 		{"/posts/{post}", 200, "text/html; charset=utf-8", "peaceful"},
+		// the actor's name isolated: a bidi control in it cannot reorder the badge beside it
+		{"/posts/{post}", 200, "text/html; charset=utf-8", "<h1><bdi>Opposition &lt;b&gt;Party&lt;/b&gt;</bdi> <span class=\"badge"},
 		{"/posts/nope", 404, "text/html; charset=utf-8", "No post"},
 		{"/posts/{hostile}", 200, "text/html; charset=utf-8", "&lt;img src=x onerror=alert(1)&gt;"},
 		{"/actors/opp", 200, "text/html; charset=utf-8", "Removals by reason"},
