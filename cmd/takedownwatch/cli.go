@@ -116,6 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				fs.Usage()
 				return nil
 			}
+			return usagef("help: unknown command %q (run `takedownwatch --help`)", rest[1])
 		}
 		printUsage(stdout)
 		return nil
@@ -229,7 +230,9 @@ func newLogger(format, level string, w io.Writer) (*logrus.Logger, error) {
 		return nil, fmt.Errorf("--log-format %q: want text or json", format)
 	}
 	lvl, err := logrus.ParseLevel(level)
-	if err != nil {
+	if err != nil || lvl < logrus.ErrorLevel || lvl > logrus.DebugLevel {
+		// (logrus also knows panic and fatal, which hide every line
+		// takedownwatch writes, and trace, which it never writes)
 		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
 	log.SetLevel(lvl)

@@ -57,6 +57,8 @@ func TestRun_ExitCodes(t *testing.T) {
 		{"config without check", []string{"config"}, 2, ""},
 		{"missing explicit config", []string{"verify", "--config", filepath.Join(dir, "nope.yaml")}, 1, ""},
 		{"bad log format", []string{"--log-format", "xml", "version"}, 2, ""},
+		{"a log level that hides everything", []string{"--log-level", "panic", "version"}, 2, ""},
+		{"help of an unknown command", []string{"help", "bogus"}, 2, ""},
 		{"demo for a negative time", []string{"demo", "--duration", "-5s"}, 2, ""},
 		{"demo interval under cron's second", []string{"demo", "--interval", "500ms"}, 2, ""},
 		{"serve with a negative drain", []string{"serve", "--drain", "-1s", "--config", cfg}, 2, ""},

@@ -148,7 +148,7 @@ func printVerify(w io.Writer, rep *archive.VerifyReport, strict, ok bool, start 
 			"Nothing takedownwatch serves or exports reads them, but the WARC files carry them (--strict fails on them)")
 	}
 	for _, f := range rep.InFlight {
-		fmt.Fprintln(w, "note: in flight in a file still being written (no metadata points to it yet):", f)
+		fmt.Fprintln(w, "note: past what metadata names, at the end of a file left open (being written, or copied by backup while it was):", f)
 	}
 	for _, t := range rep.TornFiles {
 		fmt.Fprintln(w, "note: torn tail kept aside from a crash:", t)

@@ -25,7 +25,7 @@ type serveOpts struct {
 
 func serveCmd() *command {
 	return &command{
-		name: "serve", args: "[--listen ADDR]",
+		name: "serve", args: "[--listen ADDR] [--drain D]",
 		summary: "the daemon: scheduler and HTTP server, until SIGINT/SIGTERM (a second signal forces exit)",
 		flags: func(fs *flag.FlagSet) any {
 			o := &serveOpts{}
@@ -128,7 +128,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 		}
 	}
 	log.Info("stopping: scheduler, running collections, HTTP, index, archive")
-	forceOnSecondSignal(log)
+	forceOnSecondSignal(log, forgetAddr)
 
 	drainCtx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
@@ -148,14 +148,23 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	return nil
 }
 
-// forceOnSecondSignal exits at once on another SIGINT/SIGTERM during the
-// graceful stop: the archive's write order keeps that safe.
-func forceOnSecondSignal(log *logrus.Entry) {
+// forceOnSecondSignal exits at once on another SIGINT/SIGTERM/SIGHUP
+// during the graceful stop: the archive's write order keeps that safe.
+// One that comes within a second of the stop's start is the same signal
+// delivered twice (to the process and to its group, as timeout(1) and
+// terminals do), not a second request. cleanup runs before the exit.
+func forceOnSecondSignal(log *logrus.Entry, cleanup func()) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	begun := time.Now()
 	go func() {
-		<-ch
-		log.Warn("second signal: exiting now")
-		os.Exit(1)
+		for range ch {
+			if time.Since(begun) < time.Second {
+				continue
+			}
+			log.Warn("second signal: exiting now")
+			cleanup()
+			os.Exit(1)
+		}
 	}()
 }

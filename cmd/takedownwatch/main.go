@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -15,7 +16,11 @@ func main() {
 	defer stop()
 	routeStdLog = true
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	if err != nil && !isQuiet(err) {
+	switch {
+	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
+		// a signal, not a failure: say what it left
+		fmt.Fprintln(os.Stderr, "takedownwatch: interrupted: stopped; everything archived until then is kept")
+	case err != nil && !isQuiet(err):
 		fmt.Fprintln(os.Stderr, "takedownwatch:", err)
 	}
 	os.Exit(exitCode(err))
