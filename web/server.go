@@ -212,6 +212,9 @@ func (s *Server) Serve(h http.Handler) error {
 	return nil
 }
 
+// Close releases the address of a server that never served.
+func (s *Server) Close() error { return s.ln.Close() }
+
 // Shutdown stops accepting and waits for requests in flight until ctx ends;
 // then it cancels their contexts (a search waiting its turn gives up) and
 // closes their connections, so a stop never waits on a client.

@@ -77,6 +77,12 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 	if o.duration < 0 {
 		return usagef("demo: --duration must not be negative (0 runs until Ctrl-C)")
 	}
+	// the port first: a busy one must fail before --data holds an
+	// archive, which a second run would refuse
+	listen, base, err := demoAddress(o.listen)
+	if err != nil {
+		return usagef("demo: --listen: %v", err)
+	}
 	if o.data == "" {
 		dir, err := os.MkdirTemp("", "takedownwatch-demo-")
 		if err != nil {
@@ -91,10 +97,6 @@ func runDemo(ctx context.Context, e *env, opts any, args []string) error {
 			o.data, filepath.Join(o.data, "takedownwatch.yaml"))
 	} else if err := os.MkdirAll(o.data, 0o755); err != nil {
 		return fmt.Errorf("demo: --data: %w", err)
-	}
-	listen, base, err := demoAddress(o.listen)
-	if err != nil {
-		return usagef("demo: --listen: %v", err)
 	}
 	sb, err := sandbox.New(sandbox.Options{Hosts: 2, ErrorLog: nil})
 	if err != nil {
@@ -225,14 +227,14 @@ func demoAddress(listen string) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	if port == "0" {
-		l, err := net.Listen("tcp", listen)
-		if err != nil {
-			return "", "", err
-		}
-		_, port, _ = net.SplitHostPort(l.Addr().String())
-		l.Close() // serve takes it again in a moment
+	// Bound once now (any free port, when 0), to learn it and that it
+	// is free; serve takes it again in a moment.
+	l, err := net.Listen("tcp", listen)
+	if err != nil {
+		return "", "", err
 	}
+	_, port, _ = net.SplitHostPort(l.Addr().String())
+	l.Close()
 	linkHost := host
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		linkHost = "127.0.0.1"

@@ -64,6 +64,21 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 			return fmt.Errorf("serve: %s", u)
 		}
 	}
+	// The port first: a busy one fails at once, before the archive and
+	// the index are opened (and migrated).
+	srv, err := web.Listen(cfg.HTTP.Listen)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	serving := false
+	defer func() {
+		if !serving {
+			srv.Close()
+		}
+	}()
+	if baseFromListener {
+		cfg.HTTP.BaseURL = "http://" + srv.Addr()
+	}
 	n, err := openNode(ctx, cfg, e.log, 1)
 	if err != nil {
 		return err
@@ -91,13 +106,6 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 			return err
 		}
 	}
-	srv, err := web.Listen(cfg.HTTP.Listen)
-	if err != nil {
-		return fmt.Errorf("http: %w", err)
-	}
-	if baseFromListener {
-		cfg.HTTP.BaseURL = "http://" + srv.Addr()
-	}
 	forgetAddr, err := writeServeAddr(cfg.DataDir, srv.Addr())
 	if err != nil {
 		n.log.WithError(err).Warn("reindex will find this serve only through http.listen or --server")
@@ -113,6 +121,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, drain time.Duration,
 	n.indexer.Notify() // catch up with what a stopped process left
 	n.index.startRebuildIfIncomplete()
 	httpErr := make(chan error, 1)
+	serving = true
 	go func() { httpErr <- srv.Serve(handler) }()
 	sched.Start()
 	dataDir, _ := filepath.Abs(cfg.DataDir) // a relative one is the working directory's: say which

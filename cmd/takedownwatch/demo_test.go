@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -85,5 +86,23 @@ func TestDemo_StoryIsDetected(t *testing.T) {
 	res, errOut, code = runCLI(t, "search", "រាជរដ្ឋ", "--config", filepath.Join(dir, "takedownwatch.yaml"))
 	if code != 0 || !strings.HasPrefix(res, "0 result(s)") || !strings.Contains(res, "\nរាជរដ្ឋ* (its last letter with more signs, as a compound may write it) finds 1\n") {
 		t.Errorf("a search the word with * would answer: exit %d, %s%s", code, res, errOut)
+	}
+}
+
+// A busy port fails the demo before --data holds anything, so the same
+// command runs once the port is free (a second run refuses an archive).
+func TestDemo_BusyPortLeavesNoArchive(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	data := filepath.Join(t.TempDir(), "demo")
+	_, errOut, code := runCLI(t, "demo", "--data", data, "--listen", l.Addr().String(), "--duration", "1s")
+	if code == 0 || !strings.Contains(errOut, "--listen") {
+		t.Fatalf("demo on a busy port: exit %d %s", code, errOut)
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("the failed demo left %s: %v", data, err)
 	}
 }
