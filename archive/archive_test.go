@@ -543,3 +543,25 @@ func TestArchive_WriteFailing(t *testing.T) {
 		t.Errorf("still failing after a write succeeded: %v", f.Err)
 	}
 }
+
+// A record whose HTTP block does not parse (a request line holding a space,
+// as archives made before fetches encoded URLs have) is whole: verify
+// passes and names it apart, for replay tools may stumble on it.
+func TestArchive_VerifyMalformedIsNotDamage(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir)
+	defer a.Close()
+	fill(t, a, 2)
+	c, err := a.Record(t.Context(), ex(`https://example.org/p?a="><x y='1'>"`, "body"), Meta{Kind: "permalink"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.Captures != 3 || len(rep.Malformed) != 1 || rep.Malformed[0].Offset != c.RequestOffset ||
+		!strings.Contains(rep.Malformed[0].Msg, "error in http request block") {
+		t.Fatalf("report %+v, want ok with the request record named malformed", rep)
+	}
+}

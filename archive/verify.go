@@ -44,7 +44,11 @@ type VerifyReport struct {
 	// InFlight are unfinished records at the end of files still open for
 	// writing, past everything metadata points to.
 	InFlight []string
-	Problems []Problem
+	// Malformed are records whose HTTP block does not parse as HTTP while
+	// their bytes are whole (warc.Record.Malformed): no damage, but a
+	// replay tool may stumble on them.
+	Malformed []Problem
+	Problems  []Problem
 }
 
 // Unreferenced is a WARC record no capture points to.
@@ -237,14 +241,19 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 			}
 		}
 	}
+	for _, off := range offsets {
+		if m := records[off].rec.Malformed(); len(m) > 0 && len(records[off].rec.Damage()) == 0 {
+			rep.Malformed = append(rep.Malformed, Problem{File: file, Offset: off, Msg: joinErrs(m)})
+		}
+	}
 	writing := lockHeld(filepath.Join(a.dir, LockFile))
 	for _, off := range offsets {
 		r := records[off]
 		if r.seen {
 			continue
 		}
-		if len(r.rec.Problems) > 0 {
-			rep.Problems = append(rep.Problems, Problem{File: file, Offset: off, Msg: joinErrs(r.rec.Problems)})
+		if d := r.rec.Damage(); len(d) > 0 {
+			rep.Problems = append(rep.Problems, Problem{File: file, Offset: off, Msg: joinErrs(d)})
 		}
 		switch {
 		case r.rec.Type == "warcinfo":
@@ -293,8 +302,8 @@ func checkCapture(c *store.Capture, lookup func(int64) (*recordAt, bool)) []stri
 	}
 	resp.seen = true
 	r := resp.rec
-	if len(r.Problems) > 0 {
-		msgs = append(msgs, joinErrs(r.Problems))
+	if d := r.Damage(); len(d) > 0 {
+		msgs = append(msgs, joinErrs(d))
 	}
 	if r.Length != c.WARCLength {
 		msgs = append(msgs, fmt.Sprintf("record spans %d bytes, metadata says %d", r.Length, c.WARCLength))
@@ -323,8 +332,8 @@ func checkCapture(c *store.Capture, lookup func(int64) (*recordAt, bool)) []stri
 		if req.rec.Type != "request" {
 			msgs = append(msgs, fmt.Sprintf("record at request offset is %s", req.rec.Type))
 		}
-		if len(req.rec.Problems) > 0 {
-			msgs = append(msgs, "request record: "+joinErrs(req.rec.Problems))
+		if d := req.rec.Damage(); len(d) > 0 {
+			msgs = append(msgs, "request record: "+joinErrs(d))
 		}
 		if req.rec.Length != c.RequestLength {
 			msgs = append(msgs, fmt.Sprintf("request record spans %d bytes, metadata says %d", req.rec.Length, c.RequestLength))

@@ -216,8 +216,10 @@ func (w *Writer) check(file string, s Span, id string) (*warc.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(rec.Problems) > 0 {
-		return nil, fmt.Errorf("wacz: %s@%d: the record is damaged (%v); `takedownwatch verify` tells more", file, s.Offset, errors.Join(rec.Problems...))
+	// (a record whose HTTP block does not parse is whole: it goes in as
+	// it is, byte for byte, as every record does)
+	if d := rec.Damage(); len(d) > 0 {
+		return nil, fmt.Errorf("wacz: %s@%d: the record is damaged (%v); `takedownwatch verify` tells more", file, s.Offset, errors.Join(d...))
 	}
 	return rec, nil
 }

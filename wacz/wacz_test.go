@@ -228,3 +228,29 @@ func gzipBytes(t *testing.T, b []byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+// A record whose HTTP block does not parse (an older archive's request
+// line with a space in its URL) is whole: it goes into the package as it
+// is, where it stopped the whole export before.
+func TestWriter_TakesMalformedButWholeRecords(t *testing.T) {
+	dir := t.TempDir()
+	a, err := archive.OpenWriter(t.Context(), archive.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	c, err := a.Record(t.Context(), &warc.Exchange{URL: `https://gov.example/p?a="><x y='1'>"`, StatusCode: 200,
+		Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("kept"), Date: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)},
+		archive.Meta{Kind: "permalink"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := wacz.NewWriter(&bytes.Buffer{}, wacz.Options{WARCDir: filepath.Join(dir, archive.WARCDir), TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.Add(capture(c)); err != nil {
+		t.Errorf("Add of a malformed but whole record: %v", err)
+	}
+}

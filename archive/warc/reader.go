@@ -57,6 +57,40 @@ type Record struct {
 	Body       []byte
 }
 
+// Damage is r's problems other than its HTTP block not parsing as HTTP.
+// That one is no damage: the digests, computed on the block's bytes, are
+// checked apart, so a record with only it is as it was written (a request
+// line with a space in its URL, written before fetches encoded URLs). Nil
+// when the bytes are whole.
+func (r *Record) Damage() []error {
+	var out []error
+	for _, p := range r.Problems {
+		if !httpSyntax(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Malformed is r's HTTP block not parsing as HTTP, if it does not: a
+// replay tool may fail on the record though its bytes are whole.
+func (r *Record) Malformed() []error {
+	var out []error
+	for _, p := range r.Problems {
+		if httpSyntax(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// httpSyntax reports whether err is gowarc's finding that a record's HTTP
+// block does not parse (its words: "error in http request block: …").
+func httpSyntax(err error) bool {
+	m := err.Error()
+	return strings.HasPrefix(m, "error in http request block: ") || strings.HasPrefix(m, "error in http response block: ")
+}
+
 // readOptions make the reader recompute and compare every digest.
 func readOptions() []gowarc.WarcRecordOption {
 	return []gowarc.WarcRecordOption{

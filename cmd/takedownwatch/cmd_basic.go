@@ -153,6 +153,9 @@ func printVerify(w io.Writer, rep *archive.VerifyReport, strict, ok bool, start 
 	for _, t := range rep.TornFiles {
 		fmt.Fprintln(w, "note: torn tail kept aside from a crash:", t)
 	}
+	for _, m := range rep.Malformed {
+		fmt.Fprintln(w, "note: whole, but its HTTP block does not parse (as it was written; replay tools may stumble on it):", m.String())
+	}
 	status := "ok"
 	if !ok {
 		status = "FAILED"
@@ -188,11 +191,16 @@ func writeVerifyJSON(w io.Writer, rep *archive.VerifyReport, ok bool, start time
 		Unreferenced []unreferenced `json:"unreferenced"`
 		InFlight     []string       `json:"in_flight"`
 		TornFiles    []string       `json:"torn_files"`
+		Malformed    []problem      `json:"malformed"` // whole, but their HTTP block does not parse
 	}{OK: ok, CheckedAt: start.UTC().Format(time.RFC3339), Seconds: time.Since(start).Seconds(),
 		Files: rep.Files, Records: rep.Records, Captures: rep.Captures,
-		Problems: []problem{}, Unreferenced: []unreferenced{}, InFlight: append([]string{}, rep.InFlight...), TornFiles: append([]string{}, rep.TornFiles...)}
+		Problems: []problem{}, Unreferenced: []unreferenced{}, InFlight: append([]string{}, rep.InFlight...), TornFiles: append([]string{}, rep.TornFiles...),
+		Malformed: []problem{}}
 	for _, p := range rep.Problems {
 		out.Problems = append(out.Problems, problem{p.CaptureID, p.File, p.Offset, p.Msg})
+	}
+	for _, p := range rep.Malformed {
+		out.Malformed = append(out.Malformed, problem{p.CaptureID, p.File, p.Offset, p.Msg})
 	}
 	for _, u := range rep.Unreferenced {
 		v := unreferenced{File: u.File, Offset: u.Offset, Type: u.Type, TargetURI: u.TargetURI}
