@@ -399,3 +399,38 @@ func TestWriter_OnlyEchoesOfSentSecretsAreScrubbed(t *testing.T) {
 		t.Errorf("an answer to a request without the token was altered:\n%s", plain)
 	}
 }
+
+// A file open for a day is closed at the next record, however small: a
+// quiet archive's evidence is in final files at least daily.
+func TestWriter_RotatesByAge(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	w, err := Open(Options{Dir: dir, Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := w.WriteExchange(exchange("https://example.org/a", "one"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(23 * time.Hour)
+	second, err := w.WriteExchange(exchange("https://example.org/b", "two"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Hour)
+	third, err := w.WriteExchange(exchange("https://example.org/c", "three"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if first.Response.File != second.Response.File || third.Response.File == second.Response.File {
+		t.Errorf("files %s, %s, %s: want the first two in one file and the third, a day later, in the next",
+			first.Response.File, second.Response.File, third.Response.File)
+	}
+	if _, err := os.Stat(filepath.Join(dir, first.Response.File)); err != nil {
+		t.Errorf("the day-old file is not final: %v", err)
+	}
+}

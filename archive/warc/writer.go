@@ -24,11 +24,18 @@ import (
 // begun, the IIPC's customary 1 GB.
 const DefaultMaxSize = 1 << 30
 
+// DefaultMaxAge is how long a file stays open at most: a quiet archive
+// would otherwise write one file for weeks, and a file is final (closed,
+// its name without .open) only once closed — what a backup, a partner or
+// a fixity log best holds.
+const DefaultMaxAge = 24 * time.Hour
+
 // Options configure a Writer.
 type Options struct {
 	Dir      string
-	Prefix   string // file name prefix; default "TW"
-	MaxSize  int64  // rotation size in bytes of the compressed file; default DefaultMaxSize
+	Prefix   string        // file name prefix; default "TW"
+	MaxSize  int64         // rotation size in bytes of the compressed file; default DefaultMaxSize
+	MaxAge   time.Duration // rotation age of a file (at its next record); default DefaultMaxAge
 	Redactor *Redactor
 	Software string // named in each file's warcinfo record
 	Clock    func() time.Time
@@ -44,7 +51,8 @@ type Writer struct {
 	f    *os.File
 	name string // final base name
 	size int64
-	info string // warcinfo record id of the current file
+	born time.Time // when the current file was begun
+	info string    // warcinfo record id of the current file
 	seq  int
 	gz   *gzip.Writer
 	dirt bool // written since the last Sync
@@ -83,6 +91,9 @@ func Open(opts Options) (*Writer, error) {
 	}
 	if opts.Prefix == "" {
 		opts.Prefix = "TW"
+	}
+	if opts.MaxAge <= 0 {
+		opts.MaxAge = DefaultMaxAge
 	}
 	if opts.MaxSize <= 0 {
 		opts.MaxSize = DefaultMaxSize
@@ -128,7 +139,7 @@ func (w *Writer) WriteExchange(ex *Exchange, prev *Previous) (Written, error) {
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f != nil && w.size >= w.opts.MaxSize {
+	if w.f != nil && (w.size >= w.opts.MaxSize || w.opts.Clock().Sub(w.born) >= w.opts.MaxAge) {
 		if err := w.closeFile(); err != nil {
 			return Written{}, err
 		}
@@ -193,7 +204,7 @@ func (w *Writer) createFile() error {
 	if err != nil {
 		return fmt.Errorf("warc: create file: %w", err)
 	}
-	w.f, w.name, w.size, w.info = f, name, 0, ""
+	w.f, w.name, w.size, w.info, w.born = f, name, 0, "", now
 
 	info, err := w.buildWarcinfo(name, now)
 	if err != nil {
@@ -450,7 +461,7 @@ func (w *Writer) WriteResource(uri, contentType string, body []byte, date time.T
 	defer rec.Close()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f != nil && w.size >= w.opts.MaxSize {
+	if w.f != nil && (w.size >= w.opts.MaxSize || w.opts.Clock().Sub(w.born) >= w.opts.MaxAge) {
 		if err := w.closeFile(); err != nil {
 			return Written{}, err
 		}
