@@ -48,6 +48,12 @@ type Fetch struct {
 	PerHostInterval    Duration          `yaml:"per_host_interval"`
 	Media              Media             `yaml:"media"`
 	Proxies            map[string]string `yaml:"proxies"`
+	// ProxyAuthEnv names, per proxy, the variable holding its
+	// "user:password", so a proxy's password need not be in the file.
+	ProxyAuthEnv map[string]string `yaml:"proxy_auth_env"`
+
+	// Filled from the environment by Load; never serialized.
+	ProxyAuth map[string]Secret `yaml:"-"`
 }
 
 // Media configures fetching of images and enclosures posts reference.
@@ -146,6 +152,7 @@ func Default() *Config {
 			PerHostInterval:    Duration(time.Second),
 			Media:              Media{Enabled: true, MaxBytes: 20 * MiB},
 			Proxies:            map[string]string{},
+			ProxyAuthEnv:       map[string]string{},
 		},
 		Detector: Detector{
 			ConfirmChecks:   2,
@@ -203,6 +210,11 @@ func (c *Config) Hosts() []string {
 // at /captures).
 func (c *Config) UpstreamTokens() []string {
 	var out []string
+	for _, a := range c.Fetch.ProxyAuth {
+		if _, pass, ok := strings.Cut(a.Value(), ":"); ok {
+			out = append(out, pass)
+		}
+	}
 	for _, s := range c.Sources {
 		out = append(out, s.Token.Value())
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -118,6 +119,13 @@ func (c *Config) fillSecrets(getenv func(string) string) {
 	for i := range c.ReportChannels {
 		c.ReportChannels[i].Token = env(c.ReportChannels[i].TokenEnv)
 	}
+	c.Fetch.ProxyAuth = nil
+	for name, v := range c.Fetch.ProxyAuthEnv {
+		if c.Fetch.ProxyAuth == nil {
+			c.Fetch.ProxyAuth = make(map[string]Secret, len(c.Fetch.ProxyAuthEnv))
+		}
+		c.Fetch.ProxyAuth[name] = env(v)
+	}
 }
 
 // Unset is an *_env key of the configuration whose variable holds nothing,
@@ -149,6 +157,17 @@ func (c *Config) UnsetTokens() []Unset {
 		if s.TokenEnv != "" && s.Token.Value() == "" {
 			out = append(out, Unset{Key: fmt.Sprintf("sources[%d] (%s).token_env", i, s.ID), Var: s.TokenEnv,
 				Effect: "its requests go without a token (a facebook source cannot read the Graph API)"})
+		}
+	}
+	names := make([]string, 0, len(c.Fetch.ProxyAuthEnv))
+	for name := range c.Fetch.ProxyAuthEnv {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if v := c.Fetch.ProxyAuthEnv[name]; v != "" && c.Fetch.ProxyAuth[name].Value() == "" {
+			out = append(out, Unset{Key: "fetch.proxy_auth_env." + name, Var: v,
+				Effect: "the proxy is asked without credentials (a proxy that needs them refuses every fetch through it)"})
 		}
 	}
 	for i, ch := range c.ReportChannels {

@@ -303,6 +303,12 @@ sources:
 		{"proxy named direct", "fetch:\n  proxies: {direct: \"http://proxy.example:3128\"}\n", []want{
 			{2, 21, "fetch.proxies.direct", `"direct" is reserved for fetching without a proxy`},
 		}},
+		{"proxy credentials of no proxy", "fetch:\n  proxies: {kh: \"socks5://10.0.0.1:1080\"}\n  proxy_auth_env: {vpn: VPN_AUTH, kh: KH_AUTH}\n", []want{
+			{3, 25, "fetch.proxy_auth_env.vpn", `no proxy "vpn" in fetch.proxies`},
+		}},
+		{"proxy credentials in a bad variable name", "fetch:\n  proxies: {kh: \"socks5://10.0.0.1:1080\"}\n  proxy_auth_env: {kh: 1KH}\n", []want{
+			{3, 24, "fetch.proxy_auth_env.kh", `invalid environment variable name "1KH" (want letters, digits and '_', not starting with a digit)`},
+		}},
 		{"bad listen", "http:\n  listen: 8080\n", []want{
 			{2, 11, "http.listen", `invalid address "8080" (want host:port, e.g. 127.0.0.1:8080)`},
 		}},
@@ -584,6 +590,7 @@ func TestLoadWith_full(t *testing.T) {
 			PerHostInterval:    Duration(2 * time.Second),
 			Media:              Media{Enabled: false, MaxBytes: 512 * 1000},
 			Proxies:            map[string]string{"tor": "socks5://127.0.0.1:9050"},
+			ProxyAuthEnv:       map[string]string{},
 		},
 		Detector: Detector{
 			ConfirmChecks:    3,

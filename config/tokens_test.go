@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -52,5 +53,26 @@ func TestUnsetTokens(t *testing.T) {
 	c.fillSecrets(envMap{"TW_ADMIN": "a", "TW_READ": "b", "FB_TOKEN": "c", "LUMEN": "d"}.get)
 	if u := c.UnsetTokens(); len(u) != 0 {
 		t.Errorf("every variable set: %v", u)
+	}
+}
+
+// A proxy's credentials come from the variable fetch.proxy_auth_env names:
+// read into ProxyAuth, the password among the upstream tokens scrubbed
+// from echoes, and an unset variable named at start.
+func TestProxyAuthFromEnv(t *testing.T) {
+	yaml := "fetch:\n  proxies: {kh: \"socks5://10.0.0.1:1080\", vpn: \"http://10.0.0.2:3128\"}\n  proxy_auth_env: {kh: KH_AUTH, vpn: VPN_AUTH}\n"
+	c, err := Parse("test.yaml", []byte(yaml), envMap{"KH_AUTH": "watcher:kh-secret-pass"}.get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Fetch.ProxyAuth["kh"].Value(); got != "watcher:kh-secret-pass" {
+		t.Errorf("ProxyAuth[kh] = %q", got)
+	}
+	if !slices.Contains(c.UpstreamTokens(), "kh-secret-pass") {
+		t.Errorf("UpstreamTokens() = %q, want the proxy's password among them", c.UpstreamTokens())
+	}
+	u := c.UnsetTokens()
+	if len(u) != 2 || u[1].Key != "fetch.proxy_auth_env.vpn" || u[1].Var != "VPN_AUTH" {
+		t.Errorf("UnsetTokens() = %v, want the admin token's and fetch.proxy_auth_env.vpn", u)
 	}
 }

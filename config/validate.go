@@ -247,6 +247,23 @@ func (v *validator) fetch() {
 		}
 		v.url(key, f.Proxies[name], "http", "https", "socks5", "socks5h")
 	}
+	names = names[:0]
+	for name := range f.ProxyAuthEnv {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		key := "fetch.proxy_auth_env." + name
+		if _, ok := f.Proxies[name]; !ok || name == Direct {
+			v.errf(key, "no proxy %q in fetch.proxies", name)
+			continue
+		}
+		if f.ProxyAuthEnv[name] == "" {
+			v.errf(key, "required (the variable holding the proxy's user:password)")
+			continue
+		}
+		v.envName(key, f.ProxyAuthEnv[name])
+	}
 }
 
 func (v *validator) detector() {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/config"
@@ -62,6 +63,12 @@ func newVantages(cfg config.Fetch, rt http.RoundTripper) (map[string]*vantage, e
 		}
 		if u.Host == "" {
 			return nil, fmt.Errorf("fetch: proxy %q: URL has no host", name)
+		}
+		// credentials from the environment (fetch.proxy_auth_env) win
+		// over any in the URL
+		if auth := cfg.ProxyAuth[name].Value(); auth != "" {
+			user, pass, _ := strings.Cut(auth, ":")
+			u.User = url.UserPassword(user, pass)
 		}
 		add(name, u)
 	}

@@ -1,6 +1,8 @@
 package fetch
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -18,11 +20,17 @@ import (
 type forwardProxy struct {
 	used atomic.Int32
 	tr   *http.Transport
+	auth string // "user:password" it wants, "" for none
 }
 
 func (p *forwardProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !r.URL.IsAbs() {
 		http.Error(w, "not a proxy request", http.StatusBadRequest)
+		return
+	}
+	if p.auth != "" && r.Header.Get("Proxy-Authorization") != "Basic "+base64.StdEncoding.EncodeToString([]byte(p.auth)) {
+		w.Header().Set("Proxy-Authenticate", `Basic realm="proxy"`)
+		http.Error(w, "proxy credentials wanted", http.StatusProxyAuthRequired)
 		return
 	}
 	p.used.Add(1)
@@ -116,5 +124,36 @@ func TestClient_Fetch_VantageFailure(t *testing.T) {
 	}
 	if got := capture(t, a, fe.CaptureID).Vantage; got != "dead" {
 		t.Errorf("failure capture vantage %q, want dead", got)
+	}
+}
+
+// A proxy's credentials may come from the environment
+// (fetch.proxy_auth_env) rather than its URL in the config: the fetch
+// through it is authenticated, and the password reaches no WARC record.
+func TestClient_Fetch_ProxyAuthFromEnv(t *testing.T) {
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
+	feed := addFeed(sb, 0, "alice").FeedURL()
+	const pass = "kh-proxy-pass-8c1f2a"
+	proxy := &forwardProxy{tr: &http.Transport{}, auth: "watcher:" + pass}
+	t.Cleanup(proxy.tr.CloseIdleConnections)
+	ps := httptest.NewServer(proxy)
+	t.Cleanup(ps.Close)
+	cfg := testConfig()
+	cfg.Proxies = map[string]string{"kh": ps.URL}
+	a := newArchive(t, pass)
+	without := newClient(t, cfg, a)
+	if resp, err := without.Fetch(t.Context(), &monitor.FetchRequest{URL: feed, Vantage: "kh"}); err != nil || resp.StatusCode != http.StatusProxyAuthRequired {
+		t.Fatalf("without credentials: %v %+v, want the proxy's 407", err, resp)
+	}
+	cfg.ProxyAuth = map[string]config.Secret{"kh": config.Secret("watcher:" + pass)}
+	with := newClient(t, cfg, a)
+	resp, err := with.Fetch(t.Context(), &monitor.FetchRequest{URL: feed, Vantage: "kh"})
+	if err != nil || resp.StatusCode != http.StatusOK || proxy.used.Load() != 1 {
+		t.Fatalf("with credentials from the environment: %v, status %d, proxied %d", err, resp.StatusCode, proxy.used.Load())
+	}
+	for name, b := range warcBytes(t, a.WARCDir()) {
+		if bytes.Contains(b, []byte(pass)) {
+			t.Errorf("%s holds the proxy's password", name)
+		}
 	}
 }
