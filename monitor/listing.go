@@ -102,13 +102,9 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 	})
 }
 
-// ownSep joins a platform id another actor's post holds to the id of the
-// source that listed it too.
-const ownSep = " @"
-
 // ownKey is the platform id under which src keeps a listed item: the id
 // itself, unless the post with that id belongs to a source of another
-// actor, and then the id, ownSep and src's id. Ids are only unique within
+// actor, and then the id, store.OwnSep and src's id. Ids are only unique within
 // what a platform instance publishes (two sites' feeds both number guids
 // from 1; a Mastodon status id is its instance's), and a source answers
 // for itself alone: a government feed that lists an opposition post's
@@ -128,7 +124,7 @@ func (p *Pipeline) ownKey(get func(platform, id string) (*store.Post, error), sr
 		return id, nil
 	}
 	if owner := p.source(post.SourceID); owner != nil && owner.Actor != src.Actor {
-		return id + ownSep + src.ID, nil
+		return id + store.OwnSep + src.ID, nil
 	}
 	return id, nil
 }

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Actor is a person or organisation whose accounts are watched.
 type Actor struct {
@@ -112,6 +115,20 @@ type Post struct {
 	// ReportedAt is the earliest filing of a report naming the post: it is
 	// re-checked on the faster recheck_reported schedule from then.
 	ReportedAt time.Time
+}
+
+// OwnSep joins a platform id another actor's source listed first to the
+// id of the source that listed it too (see monitor's ownKey): the post's
+// key in the archive, not its id on the platform.
+const OwnSep = " @"
+
+// NativeID is the post's id on its platform: PlatformID without the
+// OwnSep suffix a shared id is kept under. Checks ask the platform by it.
+func (p *Post) NativeID() string {
+	if i := strings.LastIndex(p.PlatformID, OwnSep); i > 0 {
+		return p.PlatformID[:i]
+	}
+	return p.PlatformID
 }
 
 // Version is one distinct normalized content of a post.

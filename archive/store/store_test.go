@@ -307,3 +307,14 @@ func TestSpaceHint(t *testing.T) {
 		t.Errorf("freeBytes of a temporary directory: %d, %v", free, ok)
 	}
 }
+
+func TestPost_NativeID(t *testing.T) {
+	for id, want := range map[string]string{
+		"113": "113", "113" + OwnSep + "gov-masto": "113", "https://a.example/1" + OwnSep + "gov-feed": "https://a.example/1",
+		"at://did:plc:x/app.bsky.feed.post/3k": "at://did:plc:x/app.bsky.feed.post/3k", OwnSep + "x": OwnSep + "x",
+	} {
+		if got := (&Post{PlatformID: id}).NativeID(); got != want {
+			t.Errorf("NativeID of %q = %q, want %q", id, got, want)
+		}
+	}
+}

@@ -38,11 +38,11 @@ func (c *Client) Check(ctx context.Context, src *config.Source, post *store.Post
 	if err != nil {
 		return monitor.Answer{}, err
 	}
-	uri, ok := parsePostURI(post.PlatformID)
+	uri, ok := parsePostURI(post.NativeID())
 	if !ok {
 		return monitor.Answer{}, fmt.Errorf("bluesky: post %s: platform id %q is not an at:// post URI", post.ID, post.PlatformID)
 	}
-	resp, err := c.get(ctx, f, src, acc.api, "app.bsky.feed.getPosts", url.Values{"uris": {post.PlatformID}}, monitor.KindPermalink)
+	resp, err := c.get(ctx, f, src, acc.api, "app.bsky.feed.getPosts", url.Values{"uris": {post.NativeID()}}, monitor.KindPermalink)
 	if err != nil {
 		return monitor.FailedFetchAnswer(ctx, err)
 	}

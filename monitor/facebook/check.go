@@ -40,18 +40,18 @@ import (
 // Only an archive failure is returned as an error.
 func (c *Client) Check(ctx context.Context, src *config.Source, p *store.Post, text string, f monitor.Fetcher) (monitor.Answer, error) {
 	token := src.Token.Value()
-	if token == "" || !graphPostID(p.PlatformID) {
+	if token == "" || !graphPostID(p.NativeID()) {
 		return c.checkWeb(ctx, src, p, text, f)
 	}
 	t, err := resolve(src)
 	if err != nil {
 		return monitor.Answer{Class: monitor.ClassTransient, Detail: err.Error()}, nil
 	}
-	pageID, _, _ := strings.Cut(p.PlatformID, "_")
+	pageID, _, _ := strings.Cut(p.NativeID(), "_")
 	if reason, ok := c.st.paused(c.clock(), t, token, pageID); ok {
 		return monitor.Answer{Class: monitor.ClassTransient, Detail: "paused for this cycle: " + reason}, nil
 	}
-	u := t.base + "/" + url.PathEscape(p.PlatformID) + "?fields=" + url.QueryEscape(checkFields)
+	u := t.base + "/" + url.PathEscape(p.NativeID()) + "?fields=" + url.QueryEscape(checkFields)
 	resp, err := get(ctx, f, src, u, monitor.KindPermalink, header(token), c.maxBody)
 	if err != nil {
 		return monitor.FailedFetchAnswer(ctx, err)

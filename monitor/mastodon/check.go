@@ -36,7 +36,7 @@ func (Checker) Check(ctx context.Context, src *config.Source, post *store.Post, 
 	if err != nil {
 		return monitor.Answer{Class: monitor.ClassTransient, Detail: err.Error()}, nil
 	}
-	u := t.base + "/api/v1/statuses/" + url.PathEscape(post.PlatformID)
+	u := t.base + "/api/v1/statuses/" + url.PathEscape(post.NativeID())
 	resp, err := f.Fetch(ctx, &monitor.FetchRequest{URL: u, Kind: monitor.KindPermalink, SourceID: src.ID, Vantage: src.Vantage, Header: header(src)})
 	if err != nil {
 		return monitor.FailedFetchAnswer(ctx, err)

@@ -133,6 +133,12 @@ func TestChecker_Check_Request(t *testing.T) {
 	if a.Class != monitor.ClassLive || len(a.Evidence) != 1 || a.Evidence[0] != 9 {
 		t.Errorf("answer %+v", a)
 	}
+	// a status whose id another actor's source listed first is kept under
+	// a suffixed key; the instance is asked for its own id
+	check(t, f, src, "113"+store.OwnSep+"gov")
+	if got.URL != "https://api.kh.social/api/v1/statuses/113" {
+		t.Errorf("a post kept under a suffixed key asked for %s", got.URL)
+	}
 }
 
 func TestChecker_Check_Errors(t *testing.T) {

@@ -24,7 +24,7 @@ var _ monitor.Checker = Checker{}
 // Only an archive failure is returned as an error; a network failure is a
 // transient answer.
 func (Checker) Check(ctx context.Context, src *config.Source, post *store.Post, text string, f monitor.Fetcher) (monitor.Answer, error) {
-	u := EmbedURL(src.URL, post.PlatformID, post.PostURL)
+	u := EmbedURL(src.URL, post.NativeID(), post.PostURL)
 	if u == "" {
 		return monitor.Answer{}, fmt.Errorf("telegram: post %s: no embed URL from source URL %q and post URL %q", post.PlatformID, src.URL, post.PostURL)
 	}
