@@ -221,32 +221,50 @@ func fuzzySuffix(q query.Query) string {
 // /[0-9]{4}/, /.*law.*/) takes under 20.
 const maxRegexpSteps = 64
 
-// checkRegexp refuses a regular expression that does not parse or would
-// cost the index too much to match (maxRegexpSteps, vellum's state limit).
-func checkRegexp(expr string) error {
+// maxRegexpBytes bounds the automaton vellum compiles a regular expression
+// to (its instructions, about 40 bytes each). Character classes count here
+// where they do not in Go's program: /\pL{8}/ is 8 steps, and took 3.4 s
+// to build whole.
+const maxRegexpBytes = 64 << 10
+
+// checkRegexp refuses a regular expression (shown to the reader as shown:
+// /…/, or the wildcard it was made of) that does not parse or would cost
+// the index too much to match: maxRegexpSteps, maxRegexpBytes, vellum's
+// 10,000 states. What passes still costs up to a second or two to build,
+// which is why such searches run one at a time (isHeavy, heavy).
+func checkRegexp(shown, expr string) error {
 	parsed, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return fmt.Errorf("%w: /%s/: %v", ErrBadQuery, expr, err)
+		return fmt.Errorf("%w: %s: %v", ErrBadQuery, shown, err)
 	}
 	prog, err := syntax.Compile(parsed.Simplify())
 	if err == nil && len(prog.Inst) > maxRegexpSteps {
 		err = fmt.Errorf("%d steps, at most %d", len(prog.Inst), maxRegexpSteps)
 	}
 	if err == nil {
-		_, err = regexp.NewParsedWithLimit(expr, parsed, regexp.DefaultLimit)
+		_, err = regexp.NewParsedWithLimit(expr, parsed, maxRegexpBytes)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: /%s/ is too complex to match against the index (%v): write fewer or smaller repetitions ({1,16} and the like), or a word with *", ErrBadQuery, expr, err)
+		return fmt.Errorf("%w: %s is too complex to match against the index (%v): write fewer or smaller repetitions ({1,16}, ?????, and the like), or a word with *", ErrBadQuery, shown, err)
 	}
 	return nil
 }
 
-// hasRegexp reports whether q holds a regular expression.
-func hasRegexp(q query.Query) bool {
-	if _, ok := q.(*query.RegexpQuery); ok {
+// wildcardRegexp turns a wildcard into the regular expression bleve
+// matches it as (bleve's own replacer, unexported).
+var wildcardRegexp = strings.NewReplacer("+", `\+`, "(", `\(`, ")", `\)`, "^", `\^`, "$", `\$`, ".", `\.`,
+	"{", `\{`, "}", `\}`, "[", `\[`, "]", `\]`, "|", `\|`, `\`, `\\`, "*", ".*", "?", ".")
+
+// isHeavy reports whether q holds a regular expression, or a wildcard other
+// than a word's trailing *: what can take seconds to build.
+func isHeavy(q query.Query) bool {
+	switch q := q.(type) {
+	case *query.RegexpQuery:
 		return true
+	case *query.WildcardQuery:
+		return strings.ContainsAny(strings.TrimSuffix(q.Wildcard, "*"), "*?")
 	}
-	return slices.ContainsFunc(subqueries(q), hasRegexp)
+	return slices.ContainsFunc(subqueries(q), isHeavy)
 }
 
 // queryFields are the fields a query string may name besides the text:
@@ -271,7 +289,12 @@ func checkQuery(q query.Query) error {
 	}
 	switch q := q.(type) {
 	case *query.RegexpQuery:
-		if err := checkRegexp(q.Regexp); err != nil {
+		if err := checkRegexp("/"+q.Regexp+"/", q.Regexp); err != nil {
+			return err
+		}
+	case *query.WildcardQuery:
+		// bleve matches a wildcard as the regular expression it makes of it
+		if err := checkRegexp(q.Wildcard, wildcardRegexp.Replace(q.Wildcard)); err != nil {
 			return err
 		}
 	case *query.MatchQuery:

@@ -106,7 +106,7 @@ var hitFields = []string{FieldPostID, FieldVersion, FieldActor, FieldState, Fiel
 // the default order takes any matching documents in index order (no ranking
 // to do), with the total from Aggregates or from a count.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	if parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse(); err == nil && q.HasText() && hasRegexp(parsed) {
+	if parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse(); err == nil && q.HasText() && isHeavy(parsed) {
 		// A regular expression costs up to seconds of a core before the
 		// search can be cancelled (checkRegexp): one at a time, so that
 		// many cannot take every core and the memory they build.

@@ -607,6 +607,14 @@ func TestSearch_regexpsOneAtATime(t *testing.T) {
 	if _, err := ix.Search(ctx, Query{Q: "/ministr.*/"}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("a second regular expression did not wait: %v", err)
 	}
+	ctx2, cancel2 := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel2()
+	if _, err := ix.Search(ctx2, Query{Q: "mini?try"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a wildcard with ? did not wait: %v", err)
+	}
+	if res, err := ix.Search(t.Context(), Query{Q: "minist*"}); err != nil || res.Total != 1 {
+		t.Errorf("a word* waited for the regular expression: %v %+v", err, res)
+	}
 	if res, err := ix.Search(t.Context(), Query{Q: "ministry"}); err != nil || res.Total != 1 {
 		t.Errorf("a word waited for the regular expression: %v %+v", err, res)
 	}
