@@ -4,6 +4,7 @@
 package config
 
 import (
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -172,10 +173,11 @@ func Default() *Config {
 	}
 }
 
-// Hosts are the host names (without port, lower case, each once) of the
-// URLs the operator configured: sources' url, api_base and pds_base,
-// report channels' url. The fetcher reaches these wherever they are; what
-// watched content links to must be on the public internet.
+// Hosts are the hosts, "host:port" (lower case; the port as the URL gives
+// it, else its scheme's; each once), of the URLs the operator configured:
+// sources' url, api_base and pds_base, report channels' url. The fetcher
+// reaches these wherever they are; what watched content links to must be
+// on the public internet.
 func (c *Config) Hosts() []string {
 	var out []string
 	seen := map[string]bool{}
@@ -184,7 +186,11 @@ func (c *Config) Hosts() []string {
 		if err != nil || u.Hostname() == "" {
 			return
 		}
-		h := strings.ToLower(u.Hostname())
+		port := u.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		}
+		h := net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 		if !seen[h] {
 			seen[h] = true
 			out = append(out, h)

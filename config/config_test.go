@@ -13,7 +13,7 @@ func TestConfig_Hosts(t *testing.T) {
 		},
 		ReportChannels: []ReportChannel{{URL: "https://moi.gov.example/reports"}},
 	}
-	want := []string{"party.example", "127.0.0.2", "bsky.app", "pds.example", "moi.gov.example"}
+	want := []string{"party.example:443", "127.0.0.2:8080", "127.0.0.2:9090", "bsky.app:443", "pds.example:443", "moi.gov.example:443"}
 	if got := c.Hosts(); !slices.Equal(got, want) {
 		t.Errorf("Hosts() = %v, want %v", got, want)
 	}

@@ -55,6 +55,11 @@ func (h *Handler) mementos(r *http.Request, original string) ([]*store.Capture, 
 			return caps, err
 		}
 	}
+	// The links this archive writes percent-encode what an archived URL
+	// holds raw (a space, a '>': linkURI); followed back, they name it.
+	if raw, err := url.PathUnescape(original); err == nil && raw != original && linkURI(raw) == original {
+		return h.o.Store.CapturesByURL(r.Context(), raw)
+	}
 	return nil, nil
 }
 

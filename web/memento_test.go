@@ -73,4 +73,11 @@ func TestMemento_ArchivedURLCannotForgeLinks(t *testing.T) {
 			t.Errorf("%s: no encoded original in %q %q", path, resp.Header.Values("Link"), body)
 		}
 	}
+	// the links it wrote lead back to the capture
+	resp, _ := rawGet(t, e.srv, "/timegate/"+esc, nil)
+	loc := resp.Header.Get("Location")
+	resp, body := rawGet(t, e.srv, strings.TrimPrefix(loc, e.srv.URL), nil)
+	if resp.StatusCode != 200 || body != "hi" {
+		t.Errorf("the TimeGate's own redirect %s: %d %q", loc, resp.StatusCode, body)
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -23,17 +24,30 @@ type archiveCollector struct {
 
 // tally is a running count of an append-only table's rows by a column.
 type tally struct {
-	mu     sync.Mutex
-	last   int64 // the highest id counted
-	counts map[string]int
-	since  func(ctx context.Context, after int64) (map[string]int, int64, error)
+	mu      sync.Mutex
+	last    int64 // the highest id counted
+	counts  map[string]int
+	ready   bool // the first, full count is done
+	loading bool // and runs now
+	since   func(ctx context.Context, after int64) (map[string]int, int64, error)
 }
+
+// errCounting: the first count of a table runs in the background (on
+// millions of rows it takes longer than a scrape may), and its series wait.
+var errCounting = errors.New("metrics: counting for the first time")
 
 // read adds the rows added since the last read and returns a copy of the
 // totals; on error the totals stay as they were, for the next scrape.
 func (t *tally) read(ctx context.Context) (map[string]int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if !t.ready {
+		if !t.loading {
+			t.loading = true
+			go t.first()
+		}
+		return nil, errCounting
+	}
 	add, last, err := t.since(ctx, t.last)
 	if err != nil {
 		return nil, err
@@ -50,6 +64,18 @@ func (t *tally) read(ctx context.Context) (map[string]int, error) {
 		out[k] = n
 	}
 	return out, nil
+}
+
+// first counts every row, without a deadline; a failure leaves the next
+// scrape to try again.
+func (t *tally) first() {
+	counts, last, err := t.since(context.Background(), 0)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.loading = false
+	if err == nil {
+		t.counts, t.last, t.ready = counts, last, true
+	}
 }
 
 // IndexLag reports how far the search index is behind the archive.

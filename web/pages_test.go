@@ -177,7 +177,7 @@ func TestRoutes(t *testing.T) {
 		{"/captures/abc", 404, "application/json; charset=utf-8", ""},
 		{"/captures/99999", 404, "application/json; charset=utf-8", ""},
 		{"/captures/{cap}.zip", 404, "application/json; charset=utf-8", ""},
-		{"/metrics", 200, "text/plain; version=0.0.4; charset=utf-8; escaping=underscores", "takedownwatch_events_total"},
+		{"/metrics", 200, "text/plain; version=0.0.4; charset=utf-8; escaping=underscores", "takedownwatch_archive_up 1"},
 		{"/static/style.css", 200, "text/css; charset=utf-8", "badge"},
 		{"/no/such/page", 404, "", ""},
 		{"/feeds/removals.atom", 200, "application/atom+xml; charset=utf-8", "Removed — deleted"},

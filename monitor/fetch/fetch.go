@@ -194,7 +194,7 @@ func (c *Client) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor
 	var st fetchStats
 	target, u, strip := wireTarget(req.URL, first), first, false
 	for {
-		hopCtx, err := c.guard.check(ctx, u.Hostname())
+		hopCtx, err := c.guard.check(ctx, u)
 		if err != nil {
 			err = &monitor.FetchError{URL: c.safeURL(target), Err: err}
 			c.logFetch(req.URL, v, out, &st, begun, err)

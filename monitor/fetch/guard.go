@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"net/url"
+	"regexp"
 	"strings"
 	"syscall"
 )
@@ -24,7 +26,10 @@ var ErrPrivateAddress = errors.New("refused: the host is on a loopback, private 
 type guard struct{ trusted map[string]bool }
 
 // WithTrustedHosts turns the address guard on: private addresses are
-// fetched only for these host names (without port, any case).
+// fetched only for these hosts, each "host:port" (any case; the port as a
+// URL gives it, else its scheme's). A port is part of what is trusted: a
+// feed bridge configured on 127.0.0.1:3000 does not open the machine's
+// other ports to what watched content links to.
 func WithTrustedHosts(hosts ...string) Option {
 	return func(c *Client) {
 		c.guard = &guard{trusted: map[string]bool{}}
@@ -34,23 +39,54 @@ func WithTrustedHosts(hosts ...string) Option {
 	}
 }
 
+// hostPort is u's host and port as WithTrustedHosts names them.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// numericLabel is a label of a host written as a number: decimal, octal
+// (0…) or hex (0x…), as inet_aton reads "127.1", "0x7f.1" or "2130706433".
+var numericLabel = regexp.MustCompile(`^(0[xX][0-9a-fA-F]*|[0-9]+)$`)
+
+// numericHost reports whether host is all numeric labels: an IPv4 address
+// in one of inet_aton's forms (which Go does not read, but a proxy's
+// resolver may, as its own loopback).
+func numericHost(host string) bool {
+	for _, l := range strings.Split(host, ".") {
+		if !numericLabel.MatchString(l) {
+			return false
+		}
+	}
+	return true
+}
+
 // guardKey marks a request's context: its connections must not reach a
 // private address (the dial checks each one, after DNS, so a name that
 // resolved public before and private now is refused too).
 type guardKey struct{}
 
-// check refuses host before a request when it is not trusted and is, or
-// resolves to, a private address; it marks ctx for the dial. Names that
-// do not resolve pass: the dial fails on them as it would.
-func (g *guard) check(ctx context.Context, host string) (context.Context, error) {
-	if g == nil || g.trusted[strings.ToLower(host)] {
+// check refuses u's host before a request when it is not trusted and is,
+// or resolves to, a private address, or is written as a number other than
+// an address; it marks ctx for the dial. Names that do not resolve pass:
+// the dial fails on them as it would.
+func (g *guard) check(ctx context.Context, u *url.URL) (context.Context, error) {
+	if g == nil || g.trusted[hostPort(u)] {
 		return ctx, nil
 	}
-	if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+	host := u.Hostname()
+	if ip, err := netip.ParseAddr(host); err == nil {
 		if private(ip) {
 			return ctx, ErrPrivateAddress
 		}
 		return context.WithValue(ctx, guardKey{}, true), nil
+	}
+	if numericHost(host) {
+		// not dotted decimal: refused, whatever it would be read as
+		return ctx, ErrPrivateAddress
 	}
 	if addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host); err == nil {
 		for _, a := range addrs {

@@ -33,8 +33,10 @@ func TestClient_Fetch_Guard(t *testing.T) {
 	defer srv.Close()
 
 	a := newArchive(t)
-	untrusting := newClient(t, testConfig(), a, WithTrustedHosts("feeds.example"))
-	for _, u := range []string{srv.URL + "/secret", "http://[::1]:1/x", "http://169.254.169.254/latest/meta-data/"} {
+	untrusting := newClient(t, testConfig(), a, WithTrustedHosts("feeds.example:443"))
+	for _, u := range []string{srv.URL + "/secret", "http://[::1]:1/x", "http://169.254.169.254/latest/meta-data/",
+		// IPv4 in inet_aton's other forms, which a proxy's resolver may read as its loopback
+		"http://2130706433/", "http://0x7f.1/", "http://127.1/", "http://0177.0.0.1/"} {
 		_, err := untrusting.Fetch(t.Context(), &monitor.FetchRequest{URL: u})
 		var fe *monitor.FetchError
 		if !errors.Is(err, ErrPrivateAddress) || !errors.As(err, &fe) || fe.Transient {
@@ -45,7 +47,7 @@ func TestClient_Fetch_Guard(t *testing.T) {
 		t.Fatalf("%d requests reached the server, %d captures, want none", hits.Load(), countCaptures(t, a))
 	}
 
-	trusting := newClient(t, testConfig(), a, WithTrustedHosts("127.0.0.1"))
+	trusting := newClient(t, testConfig(), a, WithTrustedHosts(strings.TrimPrefix(srv.URL, "http://")))
 	resp, err := trusting.Fetch(t.Context(), &monitor.FetchRequest{URL: srv.URL + "/secret"})
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("a configured host: %v", err)
@@ -55,6 +57,14 @@ func TestClient_Fetch_Guard(t *testing.T) {
 	_, err = trusting.Fetch(t.Context(), &monitor.FetchRequest{URL: srv.URL + "/to-localhost"})
 	if !errors.Is(err, ErrPrivateAddress) || hits.Load() != 2 {
 		t.Errorf("redirect to localhost: %v after %d requests, want a refusal after 2", err, hits.Load())
+	}
+
+	// the port is part of what is trusted: another port of the same host
+	// (another service of the machine) is not
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("admin page")) }))
+	defer other.Close()
+	if _, err := trusting.Fetch(t.Context(), &monitor.FetchRequest{URL: other.URL + "/"}); !errors.Is(err, ErrPrivateAddress) {
+		t.Errorf("another port of a trusted host: %v, want a refusal", err)
 	}
 
 	// without the guard (tests, tools) every address is fetched
