@@ -209,10 +209,12 @@ func (l Lifecycle) against(p *store.Post, a Answer, now time.Time) Transition {
 		return Transition{}
 	}
 	if p.FirstSeenMissing.IsZero() || fam == store.StateRemoved && restrictedSince(p) {
-		// A restricted post cannot be told deleted or not: the end of a
-		// removal's bracket is the first answer that says removed, not the
-		// login wall before it (that made removals look faster, and
-		// reports filed in between look later than the removal).
+		// A post confirmed restricted could not be told deleted or not:
+		// the end of its removal's bracket is the first answer that says
+		// removed, not the login wall before it (that made removals look
+		// faster, and reports filed in between look later than the
+		// removal). A restriction only being confirmed keeps the time the
+		// post was first seen missing.
 		p.FirstSeenMissing = now
 	}
 	if p.State == store.StateLive {
@@ -238,17 +240,10 @@ func (l Lifecycle) against(p *store.Post, a Answer, now time.Time) Transition {
 	return tr
 }
 
-// restrictedSince reports whether p's last check answer that counted said
-// restricted: a restriction is being confirmed, or p is restricted and no
-// removal is being confirmed.
+// restrictedSince reports whether p is confirmed restricted and no removal
+// is being confirmed yet: the first removal-class answer since.
 func restrictedSince(p *store.Post) bool {
-	switch Class(p.Pending.Class).family() {
-	case store.StateRestricted:
-		return true
-	case "":
-		return p.State == store.StateRestricted
-	}
-	return false
+	return p.State == store.StateRestricted && Class(p.Pending.Class).family() != store.StateRemoved
 }
 
 // confirm counts one removal-class or restricted answer toward its

@@ -124,9 +124,10 @@ func TestLifecycle_RemovalCarriesBracketAndEvidence(t *testing.T) {
 	}
 }
 
-// A post behind a login wall may or may not still be there: its removal's
-// bracket ends at the first removal-class answer, confirmed restriction or
-// not, while a post missing from its listing keeps that time as the end.
+// A post confirmed behind a login wall may or may not still be there: its
+// removal's bracket ends at the first removal-class answer since. Without a
+// confirmed restriction, the bracket ends where the post was first seen
+// missing (from its listing, or by a first answer of any kind).
 func TestLifecycle_RemovalAfterRestrictionBracket(t *testing.T) {
 	tests := []struct {
 		name        string
@@ -135,10 +136,10 @@ func TestLifecycle_RemovalAfterRestrictionBracket(t *testing.T) {
 	}{
 		{"restricted, confirmed, then deleted", []step{{at: 10, answer: ClassRestricted}, {at: 30, answer: ClassRestricted},
 			{at: 500, answer: ClassDeleted}, {at: 520, answer: ClassDeleted}}, 500},
-		{"one restricted answer, then deleted", []step{{at: 10, answer: ClassRestricted}, {at: 30, answer: ClassDeleted}, {at: 50, answer: ClassDeleted}}, 30},
+		{"one restricted answer, then deleted", []step{{at: 10, answer: ClassRestricted}, {at: 30, answer: ClassDeleted}, {at: 50, answer: ClassDeleted}}, 10},
 		{"missing from the listing, then deleted", []step{{at: 10, miss: true}, {at: 30, answer: ClassDeleted}, {at: 50, answer: ClassDeleted}}, 10},
 		{"deleted, a restricted answer, deleted again", []step{{at: 10, answer: ClassDeleted}, {at: 30, answer: ClassRestricted},
-			{at: 50, answer: ClassDeleted}, {at: 70, answer: ClassDeleted}}, 50},
+			{at: 50, answer: ClassDeleted}, {at: 70, answer: ClassDeleted}}, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
