@@ -375,7 +375,7 @@ func TestArchive_VerifyMetadataCommittedDuringScan(t *testing.T) {
 	defer a.Close()
 	fill(t, a, 2)
 	e := ex("https://example.org/late", "committed late")
-	e.Date = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC) // not recent: no in-flight grace
+	e.Date = time.Now().Add(-2 * inFlightAge) // not recent: no in-flight grace
 	wr, err := a.w.WriteExchange(e, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -113,13 +113,19 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int, fil
 // warcFiles lists the WARC files on disk by their final names.
 func (a *Archive) warcFiles() ([]string, error) {
 	var out []string
-	for _, pattern := range []string{warcsGlob, warcsGlob + warc.OpenSuffix} {
+	seen := map[string]bool{}
+	// Open files first: one the writer closes between the two globs is
+	// then seen by its final name (the other order could miss it).
+	for _, pattern := range []string{warcsGlob + warc.OpenSuffix, warcsGlob} {
 		m, err := filepath.Glob(filepath.Join(a.warcDir, pattern))
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range m {
-			out = append(out, strings.TrimSuffix(filepath.Base(p), warc.OpenSuffix))
+			if name := strings.TrimSuffix(filepath.Base(p), warc.OpenSuffix); !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
 		}
 	}
 	return out, nil

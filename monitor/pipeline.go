@@ -104,7 +104,8 @@ const canonVersion = "canon-1"
 // SyncConfig writes the configured actors and sources into the archive;
 // sources the config no longer names are kept, marked inactive.
 func (p *Pipeline) SyncConfig(ctx context.Context) error {
-	return p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+	var gone []string
+	err := p.arc.Store.Write(ctx, func(tx *store.Tx) error {
 		if v, err := tx.Setting("canon_version"); err != nil {
 			return err
 		} else if v != canonVersion {
@@ -131,17 +132,22 @@ func (p *Pipeline) SyncConfig(ctx context.Context) error {
 				return err
 			}
 		}
-		gone, err := tx.DeactivateSourcesExcept(ids)
-		for _, id := range gone {
-			// its posts are no longer checked: removals in the gap would
-			// get wide brackets, which the operator must know of
-			p.log.WithField("source", id).Warn("a source of the archive is not in the config: deactivated, its posts are no longer checked until it is configured again")
-		}
-		if len(p.cfg.Sources) == 0 {
-			p.log.Warn("the config names no sources: nothing is collected")
-		}
+		var err error
+		gone, err = tx.DeactivateSourcesExcept(ids)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	for _, id := range gone {
+		// its posts are no longer checked: removals in the gap would get
+		// wide brackets, which the operator must know of
+		p.log.WithField("source", id).Warn("a source of the archive is not in the config: deactivated, its posts are no longer checked until it is configured again")
+	}
+	if len(p.cfg.Sources) == 0 {
+		p.log.Warn("the config names no sources: nothing is collected")
+	}
+	return nil
 }
 
 // SourceResult counts what one collection of a source found.

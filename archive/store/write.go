@@ -66,7 +66,7 @@ ON CONFLICT (id) DO UPDATE SET actor_id = excluded.actor_id, platform = excluded
 // inactive; their rows and evidence stay. It returns the ids of those it
 // deactivated (active until now).
 func (t *Tx) DeactivateSourcesExcept(ids []string) ([]string, error) {
-	keep, _ := json.Marshal(append([]string{}, ids...)) // [] for none: null would keep every source
+	keep, _ := json.Marshal(append([]string{}, ids...)) // [], never null, for none
 	rows, err := t.tx.QueryContext(t.ctx, `UPDATE sources SET active = 0 WHERE active = 1 AND id NOT IN (SELECT value FROM json_each(?)) RETURNING id`, string(keep))
 	if err != nil {
 		return nil, fmt.Errorf("store: deactivate sources: %w", err)

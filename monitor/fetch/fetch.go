@@ -244,6 +244,10 @@ func (c *Client) failed(ctx context.Context, target string, v *vantage, ex *warc
 	case ctx.Err() != nil:
 		// The caller gave up: that says nothing about the host.
 		return fmt.Errorf("fetch %s: %w", c.safeURL(target), ctx.Err())
+	case errors.Is(err, ErrPrivateAddress):
+		// refused at the dial (the name resolved private there): the
+		// guard's decision, as before the request, not a network failure
+		return &monitor.FetchError{URL: c.safeURL(target), Err: ErrPrivateAddress}
 	case errors.As(err, &nf):
 		fail := nf.err
 		capture, aerr := c.rec.RecordFailure(context.WithoutCancel(ctx), target, ex.Date, v.name, meta, fail)

@@ -98,14 +98,45 @@ func (g *guard) check(ctx context.Context, u *url.URL) (context.Context, error) 
 	return context.WithValue(ctx, guardKey{}, true), nil
 }
 
-// cgnat is the shared address space of carrier-grade NAT (RFC 6598).
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// special are IPv4 ranges that are not the public internet besides those
+// netip names: carrier-grade NAT (RFC 6598), IETF protocol assignments,
+// benchmarking, reserved and broadcast (RFC 6890).
+var special = []netip.Prefix{
+	netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("240.0.0.0/4"),
+}
 
-// private reports whether ip is not on the public internet.
+// embedding are IPv6 ranges that carry an IPv4 address a gateway may
+// reach for them: NAT64 (the last 32 bits) and 6to4 (bits 16 to 48).
+var (
+	nat64  = netip.MustParsePrefix("64:ff9b::/96")
+	sixTo4 = netip.MustParsePrefix("2002::/16")
+	compat = netip.MustParsePrefix("::/96") // IPv4-compatible, deprecated
+)
+
+// private reports whether ip is not on the public internet, or is an IPv6
+// address that carries such an IPv4 one.
 func private(ip netip.Addr) bool {
 	ip = ip.Unmap()
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip)
+	if ip.Is6() {
+		b := ip.As16()
+		switch {
+		case nat64.Contains(ip), compat.Contains(ip) && !ip.IsUnspecified() && !ip.IsLoopback():
+			return private(netip.AddrFrom4([4]byte(b[12:16])))
+		case sixTo4.Contains(ip):
+			return private(netip.AddrFrom4([4]byte(b[2:6])))
+		}
+	}
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
+		return true
+	}
+	for _, p := range special {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // guardedDial dials as d does, refusing private addresses for requests

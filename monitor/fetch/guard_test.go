@@ -110,6 +110,10 @@ func TestPrivate(t *testing.T) {
 		"127.0.0.1": true, "10.1.2.3": true, "172.16.0.1": true, "192.168.1.1": true, "169.254.169.254": true,
 		"100.64.0.1": true, "0.0.0.0": true, "::1": true, "fe80::1": true, "fc00::1": true, "::ffff:127.0.0.1": true,
 		"8.8.8.8": false, "2001:4860:4860::8888": false, "203.0.113.7": false,
+		"255.255.255.255": true, "198.18.0.1": true, "192.0.0.8": true, "240.0.0.1": true,
+		"64:ff9b::7f00:1": true, "64:ff9b::808:808": false, // NAT64 of 127.0.0.1, of 8.8.8.8
+		"2002:7f00:1::": true, "2002:a00:1::": true, "2002:808:808::": false, // 6to4 of 127.0.0.1, 10.0.0.1, 8.8.8.8
+		"::7f00:1": true, "::808:808": false, // IPv4-compatible
 	} {
 		if got := private(netip.MustParseAddr(s)); got != want {
 			t.Errorf("private(%s) = %v, want %v", s, got, want)
