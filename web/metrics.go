@@ -9,6 +9,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/takedownwatch/takedownwatch/archive/store"
 )
 
 // archiveCollector reads its figures from the archive at each scrape:
@@ -19,6 +21,7 @@ type archiveCollector struct {
 	h                                 *Handler
 	fetches, events, backlog, lag, up *prometheus.Desc
 	rebuilding, rebuilt               *prometheus.Desc
+	lastSuccess, failures, info       *prometheus.Desc
 	captures, eventTypes              tally
 }
 
@@ -95,11 +98,15 @@ func newArchiveCollector(h *Handler) *archiveCollector {
 		up:         prometheus.NewDesc("takedownwatch_archive_up", "1 when the archive's database answers and its writes succeed.", nil, nil),
 		rebuilding: prometheus.NewDesc("takedownwatch_index_rebuild_running", "1 while the search index is rebuilt beside the one in use.", nil, nil),
 		rebuilt:    prometheus.NewDesc("takedownwatch_index_rebuild_posts", "Posts of the running (or last) rebuild of the search index: done, and total when it began.", []string{"of"}, nil),
+		lastSuccess: prometheus.NewDesc("takedownwatch_source_last_success_timestamp_seconds",
+			"When each configured source last answered (0: never): alert on a source silent too long, which reads as no removals.", []string{"source", "platform"}, nil),
+		failures: prometheus.NewDesc("takedownwatch_source_consecutive_failures", "Failed collections of each configured source in a row.", []string{"source", "platform"}, nil),
+		info:     prometheus.NewDesc("takedownwatch_build_info", "The running build (1).", []string{"version"}, nil),
 	}
 }
 
 func (c *archiveCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.fetches, c.events, c.backlog, c.lag, c.up, c.rebuilding, c.rebuilt} {
+	for _, d := range []*prometheus.Desc{c.fetches, c.events, c.backlog, c.lag, c.up, c.rebuilding, c.rebuilt, c.lastSuccess, c.failures, c.info} {
 		ch <- d
 	}
 }
@@ -116,11 +123,13 @@ func (c *archiveCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	var byStatus, byType map[string]int
 	var backlog int
-	var err3, pingErr error
+	var err3, pingErr, srcErr error
+	var sources []*store.Source
 	within(3*time.Second, func(ctx context.Context) { byStatus, _ = c.captures.read(ctx) })
 	within(3*time.Second, func(ctx context.Context) { byType, _ = c.eventTypes.read(ctx) })
 	within(2*time.Second, func(ctx context.Context) { backlog, err3 = st.Backlog(ctx, c.h.o.Clock()) })
 	within(time.Second, func(ctx context.Context) { pingErr = st.Ping(ctx) })
+	within(2*time.Second, func(ctx context.Context) { sources, srcErr = st.ActiveSources(ctx) })
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	up := 1.0
@@ -128,6 +137,17 @@ func (c *archiveCollector) Collect(ch chan<- prometheus.Metric) {
 		up = 0
 	}
 	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, up)
+	ch <- prometheus.MustNewConstMetric(c.info, prometheus.GaugeValue, 1, c.h.o.Version)
+	if srcErr == nil {
+		for _, s := range sources {
+			var at float64
+			if !s.LastSuccess.IsZero() {
+				at = float64(s.LastSuccess.Unix())
+			}
+			ch <- prometheus.MustNewConstMetric(c.lastSuccess, prometheus.GaugeValue, at, s.ID, s.Platform)
+			ch <- prometheus.MustNewConstMetric(c.failures, prometheus.GaugeValue, float64(s.ConsecutiveFailures), s.ID, s.Platform)
+		}
+	}
 	for s, n := range byStatus {
 		ch <- prometheus.MustNewConstMetric(c.fetches, prometheus.CounterValue, float64(n), s)
 	}

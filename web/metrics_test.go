@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +67,16 @@ func TestMetrics_TotalsFollowTheArchive(t *testing.T) {
 	}
 	if ok2, _, removed2, _ := scrape(); ok2 != ok1 || removed2 != removed1 {
 		t.Errorf("a scrape with nothing new changed the totals: %d→%d, %d→%d", ok1, ok2, removed1, removed2)
+	}
+	// each source's health, for an alert on one gone silent
+	body := httpGet(t, e.srv.URL+"/metrics", 200)
+	for _, want := range []string{
+		`takedownwatch_source_consecutive_failures{platform="feed",source="opp-site"} 1`,
+		`takedownwatch_source_last_success_timestamp_seconds{platform="feed",source="opp-site"} 0`,
+		`takedownwatch_build_info{version=""} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 }

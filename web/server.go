@@ -53,8 +53,10 @@ type Options struct {
 	// daemon's; a read-only process has none): /healthz and the
 	// archive_up metric say so.
 	Writes WriteHealth
-	Log    *logrus.Entry
-	Clock  func() time.Time
+	// Version is the build's, for the build_info metric.
+	Version string
+	Log     *logrus.Entry
+	Clock   func() time.Time
 }
 
 // WriteHealth is the archive's write health: the failure while writes

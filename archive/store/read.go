@@ -405,6 +405,25 @@ func (s *Store) Source(ctx context.Context, id string) (*Source, error) {
 	return getSource(ctx, s.r, id)
 }
 
+// ActiveSources returns the sources the config names, with their health
+// and none of Sources' post counts: what a metrics scrape reads.
+func (s *Store) ActiveSources(ctx context.Context) ([]*Source, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.active = 1 ORDER BY s.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: active sources: %w", err)
+	}
+	defer rows.Close()
+	var out []*Source
+	for rows.Next() {
+		src, err := scanSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: active sources: %w", err)
+		}
+		out = append(out, src)
+	}
+	return out, rows.Err()
+}
+
 func getSource(ctx context.Context, q querier, id string) (*Source, error) {
 	src, err := scanSource(q.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {

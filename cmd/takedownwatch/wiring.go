@@ -145,6 +145,6 @@ func webOptions(cfg *config.Config, a *archive.Archive, search web.Searcher, sin
 	return web.Options{
 		Store: a.Store, WARCDir: a.WARCDir(), Site: feeds.Site{BaseURL: cfg.HTTP.BaseURL, Epoch: feedEpoch},
 		Platforms: plats, AdminToken: cfg.HTTP.AdminToken, ReadToken: cfg.HTTP.ReadToken, Log: log, Search: search,
-		Reports: sink, ReportChannels: cfg.ReportChannels, Writes: a,
+		Reports: sink, ReportChannels: cfg.ReportChannels, Writes: a, Version: version,
 	}
 }
