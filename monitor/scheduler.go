@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/robfig/cron/v3"
 	"github.com/sirupsen/logrus"
@@ -22,6 +23,8 @@ type Scheduler struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	jobs   sync.WaitGroup
+	// failing: the last job failed on the archive (archiveFailed)
+	failing atomic.Bool
 }
 
 // NewScheduler builds the schedule of every configured source.
@@ -57,10 +60,11 @@ func (s *Scheduler) check() {
 	res, err := s.p.Checks(s.ctx, s.p.cfg.Detector.CheckBudget)
 	if err != nil {
 		if s.ctx.Err() == nil {
-			s.log.WithError(err).Error("archive failure while checking posts")
+			s.archiveFailed(s.log.WithError(err), "archive failure while checking posts")
 		}
 		return
 	}
+	s.archiveWrites()
 	if res.Checked > 0 {
 		entry := s.log.WithFields(logrus.Fields{"checked": res.Checked, "removed": res.Removed, "restricted": res.Restricted,
 			"restored": res.Restored, "transient": res.Transient, "backlog": res.Backlog - res.Checked})
@@ -71,6 +75,24 @@ func (s *Scheduler) check() {
 		} else {
 			entry.Debug("checks done")
 		}
+	}
+}
+
+// archiveFailed logs a failure of the archive: at error level the first
+// time, at debug while it goes on (a full disk failed every job of every
+// cycle, a line each), until archiveWrites says it is over.
+func (s *Scheduler) archiveFailed(entry *logrus.Entry, msg string) {
+	if s.failing.Swap(true) {
+		entry.Debug(msg)
+		return
+	}
+	entry.Error(msg + " (repeats are logged at debug until it writes again)")
+}
+
+// archiveWrites logs, once, that the archive keeps what it is given again.
+func (s *Scheduler) archiveWrites() {
+	if s.failing.Swap(false) {
+		s.log.Info("the archive writes again")
 	}
 }
 
@@ -89,9 +111,10 @@ func (s *Scheduler) wrap(fn func()) cron.Job {
 func (s *Scheduler) collect(src *config.Source) {
 	res, err := s.p.CollectSource(s.ctx, src)
 	if err != nil {
-		s.log.WithError(err).WithField("source", src.ID).Error("archive failure while collecting")
+		s.archiveFailed(s.log.WithError(err).WithField("source", src.ID), "archive failure while collecting")
 		return
 	}
+	s.archiveWrites()
 	if res.Err != nil {
 		return // logged by the pipeline and kept on the source's health
 	}
