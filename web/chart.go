@@ -63,6 +63,11 @@ func (h *Handler) actorChart(w http.ResponseWriter, r *http.Request) {
 		}
 		h.charts.put(key, etag, svg)
 	}
+	serveSVG(w, r, etag, svg)
+}
+
+// serveSVG answers with a chart, revalidated by its ETag each time.
+func serveSVG(w http.ResponseWriter, r *http.Request, etag string, svg []byte) {
 	w.Header().Set("Content-Type", "image/svg+xml")
 	// The chart styles itself inline; it is an image, so nothing in it runs.
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")

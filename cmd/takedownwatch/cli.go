@@ -261,6 +261,20 @@ func (e *env) loadConfig() (*config.Config, error) {
 
 // openReader opens the archive of cfg for a read command, and says so when
 // it had to migrate a database an older binary made.
+// loadArchive loads the config and opens its archive for reading: what
+// every read command begins with.
+func (e *env) loadArchive(ctx context.Context) (*config.Config, *archive.Archive, error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := e.openReader(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, a, nil
+}
+
 func (e *env) openReader(ctx context.Context, cfg *config.Config) (*archive.Archive, error) {
 	a, err := archive.OpenReader(ctx, cfg.DataDir)
 	if err != nil {

@@ -25,11 +25,7 @@ func backupCmd() *command {
 			if len(args) != 1 {
 				return usagef("usage: takedownwatch backup DEST [--no-verify]")
 			}
-			cfg, err := e.loadConfig()
-			if err != nil {
-				return err
-			}
-			a, err := e.openReader(ctx, cfg)
+			_, a, err := e.loadArchive(ctx)
 			if err != nil {
 				return err
 			}

@@ -93,11 +93,7 @@ func verifyCmd() *command {
 			if len(args) > 0 {
 				return usagef("verify takes no arguments")
 			}
-			cfg, err := e.loadConfig()
-			if err != nil {
-				return err
-			}
-			a, err := e.openReader(ctx, cfg)
+			_, a, err := e.loadArchive(ctx)
 			if err != nil {
 				return err
 			}

@@ -80,11 +80,7 @@ func runExport(ctx context.Context, e *env, opts any, args []string) error {
 	if err := o.stats.check(kind); err != nil {
 		return err
 	}
-	cfg, err := e.loadConfig()
-	if err != nil {
-		return err
-	}
-	a, err := e.openReader(ctx, cfg)
+	cfg, a, err := e.loadArchive(ctx)
 	if err != nil {
 		return err
 	}

@@ -65,11 +65,7 @@ func feedCmd() *command {
 			if o.limit < 1 || o.limit > feeds.MaxLimit {
 				return usagef("feed: --limit must be 1 to %d", feeds.MaxLimit)
 			}
-			cfg, err := e.loadConfig()
-			if err != nil {
-				return err
-			}
-			a, err := e.openReader(ctx, cfg)
+			cfg, a, err := e.loadArchive(ctx)
 			if err != nil {
 				return err
 			}

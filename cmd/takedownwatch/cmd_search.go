@@ -60,11 +60,7 @@ func searchCmd() *command {
 			if err != nil {
 				return usagef("search: %v", err)
 			}
-			cfg, err := e.loadConfig()
-			if err != nil {
-				return err
-			}
-			a, err := e.openReader(ctx, cfg)
+			cfg, a, err := e.loadArchive(ctx)
 			if err != nil {
 				return err
 			}

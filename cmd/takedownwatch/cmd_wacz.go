@@ -53,11 +53,7 @@ func runExportWACZ(ctx context.Context, e *env, o *exportOpts) error {
 			sel.States = append(sel.States, s)
 		}
 	}
-	cfg, err := e.loadConfig()
-	if err != nil {
-		return err
-	}
-	a, err := e.openReader(ctx, cfg)
+	cfg, a, err := e.loadArchive(ctx)
 	if err != nil {
 		return err
 	}
