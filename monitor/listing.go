@@ -226,7 +226,9 @@ func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi planne
 			return nil, err
 		}
 	}
-	if cur != nil && cur.Digest == pi.digest {
+	if cur != nil && (cur.Digest == pi.digest || it.FormerText != "" && cur.Digest == normalize.Digest(it.FormerText)) {
+		// the same content (or the same as an earlier build read it: the
+		// archive keeps that reading rather than call it an edit)
 		if err := tx.TouchVersion(cur.ID, now); err != nil {
 			return nil, err
 		}

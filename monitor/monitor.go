@@ -118,8 +118,12 @@ type Item struct {
 	Published time.Time
 	Title     string
 	// Text is the normalized text (see package normalize).
-	Text  string
-	Media []string
+	Text string
+	// FormerText, when set, is how an earlier build read the same content
+	// (a feed's declared plain text, read as markup before): a post whose
+	// archived text is that reading has not been edited.
+	FormerText string
+	Media      []string
 }
 
 // Metric is one account metric at a snapshot, by its normalized name:

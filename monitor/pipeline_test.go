@@ -447,3 +447,35 @@ func TestPipeline_AnotherActorsSourceCannotTouchAPost(t *testing.T) {
 		t.Errorf("events %v, want 2 new (one per actor) and nothing else", types)
 	}
 }
+
+// A post an earlier build archived under another reading of the same
+// content (a feed's declared plain text, read as markup then) is not
+// edited when this build reads it otherwise; a change of the content is.
+func TestPipeline_FormerReadingIsNoEdit(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	t0 := clock.Now().Add(-time.Hour)
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "opp-feed", "opp", "https://opp.example/feed")
+	l := &listings{by: map[string][]monitor.Item{}}
+	a, p := wireClock(t, cfg, clock.Now, map[string]monitor.Collector{"feed": l})
+	collect := func() {
+		t.Helper()
+		if _, err := p.CollectSource(t.Context(), &cfg.Sources[0]); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+	}
+	const id = "https://opp.example/1"
+	l.set("opp-feed", monitor.Item{PlatformID: id, URL: id, Published: t0, Text: "type for bold"}) // as an earlier build read it
+	collect()
+	l.set("opp-feed", monitor.Item{PlatformID: id, URL: id, Published: t0, Text: "type <b> for bold", FormerText: "type for bold"})
+	collect()
+	if types := countTypes(events(t, a)); types["edited"] != 0 {
+		t.Fatalf("a new reading of the same content made an edit: %v", types)
+	}
+	l.set("opp-feed", monitor.Item{PlatformID: id, URL: id, Published: t0, Text: "type <i> for italics", FormerText: "type for italics"})
+	collect()
+	if types := countTypes(events(t, a)); types["edited"] != 1 {
+		t.Errorf("a change of content: events %v, want one edit", types)
+	}
+}

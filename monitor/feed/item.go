@@ -60,7 +60,7 @@ func mapItem(it *gofeed.Item, base *url.URL) monitor.Item {
 	}
 	pub := published(it)
 	text := bodyText(it, title)
-	return monitor.Item{
+	item := monitor.Item{
 		PlatformID: platformID(guid, link, title, pub, it.Published, text),
 		URL:        fetchable(link),
 		Published:  pub,
@@ -68,6 +68,24 @@ func mapItem(it *gofeed.Item, base *url.URL) monitor.Item {
 		Text:       text,
 		Media:      media(it, base),
 	}
+	if it.Custom[plainKey] != "" {
+		// builds before 2026-11-29 read declared plain text as markup:
+		// what they archived of it is no edit
+		if former := formerBodyText(it, title); former != text {
+			item.FormerText = former
+		}
+	}
+	return item
+}
+
+// formerBodyText is bodyText as it read every content as markup.
+func formerBodyText(it *gofeed.Item, title string) string {
+	for _, s := range []string{it.Content, it.Description} {
+		if t := normalize.Text(s); t != "" {
+			return t
+		}
+	}
+	return title
 }
 
 // platformID is the item's stable key: its guid (RSS), id (Atom, JSON

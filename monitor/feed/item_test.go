@@ -215,3 +215,20 @@ func TestParse_DigestIDs(t *testing.T) {
 		t.Error("items with only a text share an id")
 	}
 }
+
+// Declared plain text that an earlier build, reading it as markup, read
+// otherwise carries that former reading, so the archive does not take the
+// new reading for an edit; content both read alike carries none.
+func TestParse_FormerText(t *testing.T) {
+	body := `<feed xmlns="http://www.w3.org/2005/Atom">` +
+		`<entry><id>t</id><content type="text">type &lt;b&gt; for bold</content></entry>` +
+		`<entry><id>same</id><content type="text">plain words</content></entry>` +
+		`<entry><id>h</id><content type="html">&lt;p&gt;html&lt;/p&gt;</content></entry></feed>`
+	got := parseOne(t, body, "https://feeds.example/atom")
+	want := map[string]string{"t": "type for bold", "same": "", "h": ""}
+	for _, it := range got {
+		if it.FormerText != want[it.PlatformID] {
+			t.Errorf("%s: FormerText %q, want %q", it.PlatformID, it.FormerText, want[it.PlatformID])
+		}
+	}
+}

@@ -38,7 +38,8 @@ const maxRounds = 8
 // without any markup that shows escaped tags ("type &lt;b&gt; for bold"
 // in a plain feed title) reads as escaped HTML and loses them; content a
 // feed declares plain text (Atom type="text", JSON Feed content_text) is
-// given to Plain instead. A raw-text
+// given to Plain instead (the feed collector passes the former reading
+// along, so a post archived under it is not taken for edited). A raw-text
 // element (script, title …) that never closes does not swallow the rest
 // of the input as it would in a browser: what follows is parsed, its words
 // kept, and in input that holds no other markup its start tag is a word
