@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/archive/warc"
 )
 
 // Memento (RFC 7089) over the archive's captures: a TimeMap lists one
@@ -60,8 +61,18 @@ func (h *Handler) mementos(r *http.Request, original string) ([]*store.Capture, 
 	if raw, err := url.PathUnescape(original); err == nil && raw != original && linkURI(raw) == original {
 		return h.o.Store.CapturesByURL(r.Context(), raw)
 	}
+	// A URL with credentials in it (user:pass@, ?token=) is archived
+	// with them redacted: asked for as its publisher wrote it, it names
+	// that capture.
+	if red := linkRedactor.URL(original); red != original {
+		return h.o.Store.CapturesByURL(r.Context(), red)
+	}
 	return nil, nil
 }
+
+// linkRedactor redacts URLs as the archive does (user info and token
+// parameters; no secret values).
+var linkRedactor = warc.NewRedactor()
 
 // mementoLinks are the Link header of a TimeGate's redirect: the original
 // and its TimeMap.

@@ -81,3 +81,19 @@ func TestMemento_ArchivedURLCannotForgeLinks(t *testing.T) {
 		t.Errorf("the TimeGate's own redirect %s: %d %q", loc, resp.StatusCode, body)
 	}
 }
+
+// A permalink with credentials in it is archived with them redacted; asked
+// for as its publisher wrote it, the TimeMap finds that capture.
+func TestMemento_RedactedURLFound(t *testing.T) {
+	e := newEvidence(t, Options{})
+	const u = "https://party.example/p/7?token=abc123&lang=en"
+	at := e.t0.Add(6 * time.Hour)
+	if _, err := e.a.Record(t.Context(), &warc.Exchange{URL: u, StatusCode: 200, Date: at,
+		Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("hi")}, archive.Meta{Kind: "permalink"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := rawGet(t, e.srv, "/timemap/link/"+u, nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "token=REDACTED") {
+		t.Errorf("timemap of %s: %d\n%s", u, resp.StatusCode, body)
+	}
+}
