@@ -42,12 +42,13 @@ func TestMetrics_TotalsFollowTheArchive(t *testing.T) {
 	if ok0 != 0 || up != "1" {
 		t.Errorf("first scrape: 200s %d (want none yet: counting), up %s", ok0, up)
 	}
-	for deadline := time.Now().Add(5 * time.Second); ok0 == 0 && time.Now().Before(deadline); {
+	// (captures and events are counted apart: wait for both)
+	for deadline := time.Now().Add(5 * time.Second); (ok0 == 0 || removed0 == 0) && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 		ok0, gone0, removed0, up = scrape()
 	}
-	if ok0 == 0 || gone0 == 0 || up != "1" {
-		t.Fatalf("after the first count: 200s %d, 404s %d, up %s", ok0, gone0, up)
+	if ok0 == 0 || gone0 == 0 || removed0 == 0 || up != "1" {
+		t.Fatalf("after the first count: 200s %d, 404s %d, removed %d, up %s", ok0, gone0, removed0, up)
 	}
 	for i := range 3 {
 		if _, err := e.a.Record(t.Context(), &warc.Exchange{URL: "https://party.example/more/" + strconv.Itoa(i), StatusCode: 200,
