@@ -474,7 +474,7 @@ func TestOpenReader_MigratesWhenNoWriterRuns(t *testing.T) {
 	if v, err := r.Store.SchemaVersion(t.Context()); err != nil || v != latest {
 		t.Errorf("schema after the reader's migration = %d (%v), want %d", v, err, latest)
 	}
-	if byStatus, err := r.Store.CapturesByStatus(t.Context()); err != nil || byStatus["200"] != 3 {
+	if byStatus, _, err := r.Store.CapturesByStatusSince(t.Context(), 0); err != nil || byStatus["200"] != 3 {
 		t.Errorf("captures after migration: %v (%v), want 3 of status 200", byStatus, err)
 	}
 	r.Close()

@@ -229,7 +229,7 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 		offsets = append(offsets, off)
 	}
 	slices.Sort(offsets)
-	if slices.ContainsFunc(offsets, func(off int64) bool { return !records[off].seen }) {
+	if slices.ContainsFunc(offsets, func(off int64) bool { return !records[off].seen && records[off].rec.Type != "warcinfo" }) {
 		// Metadata read before the scan may have been committed since
 		// for records the scan found (the writer rotated the file in
 		// between): those are checked as their captures say.
@@ -247,18 +247,17 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 			}
 		}
 	}
-	for _, off := range offsets {
-		if m := records[off].rec.Malformed(); len(m) > 0 && len(records[off].rec.Damage()) == 0 {
-			rep.Malformed = append(rep.Malformed, Problem{File: file, Offset: off, Msg: joinErrs(m)})
-		}
-	}
 	writing := lockHeld(filepath.Join(a.dir, LockFile))
 	for _, off := range offsets {
 		r := records[off]
+		d := r.rec.Damage()
+		if m := r.rec.Malformed(); len(m) > 0 && len(d) == 0 {
+			rep.Malformed = append(rep.Malformed, Problem{File: file, Offset: off, Msg: joinErrs(m)})
+		}
 		if r.seen {
 			continue
 		}
-		if d := r.rec.Damage(); len(d) > 0 {
+		if len(d) > 0 {
 			rep.Problems = append(rep.Problems, Problem{File: file, Offset: off, Msg: joinErrs(d)})
 		}
 		switch {

@@ -186,12 +186,7 @@ func (c *Config) Hosts() []string {
 		if err != nil || u.Hostname() == "" {
 			return
 		}
-		port := u.Port()
-		if port == "" {
-			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-		}
-		h := net.JoinHostPort(strings.ToLower(u.Hostname()), port)
-		if !seen[h] {
+		if h := HostPort(u); !seen[h] {
 			seen[h] = true
 			out = append(out, h)
 		}
@@ -205,6 +200,16 @@ func (c *Config) Hosts() []string {
 		add(ch.URL)
 	}
 	return out
+}
+
+// HostPort is u's host, lower case, and port, else its scheme's, as
+// Hosts names them: "127.0.0.1:8080", "party.example:443".
+func HostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // UpstreamTokens are the token values the config resolved from the

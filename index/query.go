@@ -166,21 +166,20 @@ func termHint(q query.Query, flags textFlags) string {
 	if !ok || !isTextField(fq.Field()) {
 		return ""
 	}
-	var word string
+	var word, shown string // shown: as typed, ~N included
 	switch q := q.(type) {
 	case *query.WildcardQuery:
-		rest, _ := strings.CutSuffix(q.Wildcard, "*")
-		if !strings.ContainsAny(rest, "*?") {
-			return "" // word*: stems are asked too
+		if _, ok := wordPrefix(q.Wildcard); ok {
+			return "" // stems are asked too
 		}
-		word = q.Wildcard
+		word, shown = q.Wildcard, q.Wildcard
 	case *query.FuzzyQuery:
-		word = q.Term
+		word, shown = q.Term, fmt.Sprintf("%s~%d", q.Term, q.Fuzziness)
 	case *query.MatchQuery:
 		if q.Fuzziness == 0 {
 			return ""
 		}
-		word = q.Match
+		word, shown = q.Match, fmt.Sprintf("%s~%d", q.Match, q.Fuzziness)
 	case *query.RegexpQuery:
 		return "a /regular expression/ is matched against the index's terms, and the words of English (and of each language with a stemmer) are kept as stems " +
 			"(ministers and minister as minist): search the word itself, or its start followed by *"
@@ -195,20 +194,7 @@ func termHint(q query.Query, flags textFlags) string {
 		try = word[:i] + "*"
 	}
 	return fmt.Sprintf("%s is matched against the index's terms, and the words of English (and of each language with a stemmer) are kept as stems "+
-		"(ministers and minister as minist): try %s", word+fuzzySuffix(q), try)
-}
-
-// fuzzySuffix is how a fuzzy query was written after its word (~1), for a hint.
-func fuzzySuffix(q query.Query) string {
-	switch q := q.(type) {
-	case *query.FuzzyQuery:
-		return fmt.Sprintf("~%d", q.Fuzziness)
-	case *query.MatchQuery:
-		if q.Fuzziness > 0 {
-			return fmt.Sprintf("~%d", q.Fuzziness)
-		}
-	}
-	return ""
+		"(ministers and minister as minist): try %s", shown, try)
 }
 
 // maxRegexpSteps bounds a regular expression's program. bleve matches one
@@ -262,9 +248,17 @@ func isHeavy(q query.Query) bool {
 	case *query.RegexpQuery:
 		return true
 	case *query.WildcardQuery:
-		return strings.ContainsAny(strings.TrimSuffix(q.Wildcard, "*"), "*?")
+		_, ok := wordPrefix(q.Wildcard)
+		return !ok
 	}
 	return slices.ContainsFunc(subqueries(q), isHeavy)
+}
+
+// wordPrefix is w without its trailing *, when that is its only wildcard
+// (word*, or a bare word): the commonest wildcard, and the cheap one.
+func wordPrefix(w string) (string, bool) {
+	word := strings.TrimSuffix(w, "*")
+	return word, !strings.ContainsAny(word, "*?")
 }
 
 // queryFields are the fields a query string may name besides the text:
@@ -293,9 +287,12 @@ func checkQuery(q query.Query) error {
 			return err
 		}
 	case *query.WildcardQuery:
-		// bleve matches a wildcard as the regular expression it makes of it
-		if err := checkRegexp(q.Wildcard, wildcardRegexp.Replace(q.Wildcard)); err != nil {
-			return err
+		// bleve matches a wildcard as the regular expression it makes of
+		// it; a word's prefix makes a small one
+		if _, ok := wordPrefix(q.Wildcard); !ok {
+			if err := checkRegexp(q.Wildcard, wildcardRegexp.Replace(q.Wildcard)); err != nil {
+				return err
+			}
 		}
 	case *query.MatchQuery:
 		if q.Fuzziness > searcher.MaxFuzziness {
@@ -812,8 +809,8 @@ func khmerQuery(runs [][]string, prefix bool) query.Query {
 // (its term is bank). The word's own prefix still counts (bank* finds
 // bankruptcy's stem too).
 func (r rewriter) stemPrefixes(w string) []query.Query {
-	word, ok := strings.CutSuffix(w, "*")
-	if !ok || word == "" || strings.ContainsAny(word, "*?") {
+	word, ok := wordPrefix(w)
+	if !ok || word == "" || word == w {
 		return nil
 	}
 	langs := r.langs

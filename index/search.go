@@ -106,7 +106,12 @@ var hitFields = []string{FieldPostID, FieldVersion, FieldActor, FieldState, Fiel
 // the default order takes any matching documents in index order (no ranking
 // to do), with the total from Aggregates or from a count.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	if parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse(); err == nil && q.HasText() && isHeavy(parsed) {
+	// (search parses its own copy: the rewrite changes the one it parses)
+	var parsed query.Query
+	if q.HasText() {
+		parsed, _ = query.NewQueryStringQuery(protectDigits(q.Q)).Parse()
+	}
+	if parsed != nil && isHeavy(parsed) {
 		// A regular expression costs up to seconds of a core before the
 		// search can be cancelled (checkRegexp): one at a time, so that
 		// many cannot take every core and the memory they build.
@@ -121,7 +126,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil || r.Total > 0 || q.Offset > 0 {
 		return r, err
 	}
-	if parsed, err := query.NewQueryStringQuery(protectDigits(q.Q)).Parse(); err == nil && q.HasText() {
+	if parsed != nil {
 		r.Hint = termHint(parsed, ix.an.textFlags)
 	}
 	if !q.Wider {

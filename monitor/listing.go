@@ -20,8 +20,7 @@ import (
 // plannedItem is one listing item with what must be fetched before its
 // metadata is written (media of a new version: archive before metadata).
 type plannedItem struct {
-	item   Item   // with its key as src keeps it (ownKey)
-	listed string // its platform id as the listing gave it
+	item   Item // with its platform id as the listing gave it (the key is ownKey's)
 	digest string
 	media  []int64
 }
@@ -38,15 +37,16 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 			continue
 		}
 		seen[it.PlatformID] = true
-		pi := plannedItem{item: it, listed: it.PlatformID, digest: normalize.Digest(it.Text)}
-		key, err := p.ownKey(func(platform, id string) (*store.Post, error) {
-			return p.arc.Store.PostByKey(ctx, platform, id)
-		}, src, it.PlatformID)
-		if err != nil {
-			return err
-		}
-		pi.item.PlatformID = key
+		pi := plannedItem{item: it, digest: normalize.Digest(it.Text)}
 		if len(it.Media) > 0 && p.cfg.Fetch.Media.Enabled {
+			// the key is settled in the transaction (apply's ownKey);
+			// here it only says whose content the media would be
+			key, err := p.ownKey(func(platform, id string) (*store.Post, error) {
+				return p.arc.Store.PostByKey(ctx, platform, id)
+			}, src, it.PlatformID)
+			if err != nil {
+				return err
+			}
 			changed, err := p.isNewContent(ctx, src.Platform, key, pi.digest)
 			if err != nil {
 				return err
@@ -65,13 +65,13 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 		}
 		keys := make(map[string]string, len(plan))
 		for _, pi := range plan {
-			// again on the transaction's reads: another source may have
-			// taken the id since
-			key, err := p.ownKey(tx.Post, src, pi.listed)
+			// on the transaction's reads: another source may have taken
+			// the id since the media were fetched
+			key, err := p.ownKey(tx.Post, src, pi.item.PlatformID)
 			if err != nil {
 				return err
 			}
-			pi.item.PlatformID, keys[pi.listed] = key, key
+			keys[pi.item.PlatformID], pi.item.PlatformID = key, key
 			kinds, err := p.apply(tx, src, l, pi, now)
 			if err != nil {
 				return err

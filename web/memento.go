@@ -10,6 +10,7 @@ import (
 
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/archive/warc"
+	"github.com/takedownwatch/takedownwatch/internal/uri"
 )
 
 // Memento (RFC 7089) over the archive's captures: a TimeMap lists one
@@ -86,22 +87,12 @@ func (h *Handler) mementoURL(c *store.Capture) string {
 	return h.o.Site.PageURL("memento/" + c.At.UTC().Format(mementoStamp) + "/" + linkURI(c.URL))
 }
 
-// linkURI percent-encodes what no URI may hold (space, controls,
-// "<>\"^`{|}"), for an archived URL written into a Link or Location
-// header or a TimeMap: a URL archived with a ">" in it (older archives
-// kept links raw) closed its <…> and added relations of a hostile
-// source's choosing ("<http://evil.example/>; rel=\"original\"").
-func linkURI(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c == 0x7f || strings.IndexByte(`"<>\^`+"`"+`{|}`, c) >= 0 {
-			fmt.Fprintf(&b, "%%%02X", c)
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+// linkURI is an archived URL as written into a Link or Location header or
+// a TimeMap: percent-encoded where no URI may hold a byte as itself, so a
+// URL archived with a ">" in it (older archives kept links raw) cannot
+// close its <…> and add relations of a hostile source's choosing
+// ("<http://evil.example/>; rel=\"original\"").
+func linkURI(s string) string { return uri.Escape(s) }
 
 func httpDate(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
 

@@ -31,6 +31,9 @@ type statsQuery struct {
 	groupBy, period string // rows of /api/stats; "" for every one
 	// values are the parameters as understood, for links and the form.
 	values url.Values
+	// gen is the archive's generation the statistics were computed at
+	// (computeStats), which the charts' ETag names.
+	gen generation
 }
 
 var monthPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
@@ -117,7 +120,8 @@ func (h *Handler) computeStats(w http.ResponseWriter, r *http.Request, page bool
 		}
 		return q, nil, false
 	}
-	res, err := h.cachedStats(r.Context(), q.opts)
+	res, gen, err := h.cachedStats(r.Context(), q.opts)
+	q.gen = gen
 	if err != nil {
 		h.log.WithError(err).Error("stats")
 		if page {
@@ -137,22 +141,22 @@ const statsCacheSize = 64
 // cachedStats computes the statistics of o once per archive generation
 // (see genCache): a /stats page asks for them four times (the page and its
 // three charts), and each reads every post count and removal.
-func (h *Handler) cachedStats(ctx context.Context, o stats.Options) (*stats.Result, error) {
+func (h *Handler) cachedStats(ctx context.Context, o stats.Options) (*stats.Result, generation, error) {
 	gen, err := archiveGeneration(ctx, h.o.Store, true)
 	if err != nil {
-		return nil, err
+		return nil, gen, err
 	}
 	key := fmt.Sprintf("%+v", o)
 	if res, ok := h.statsCache.get(key, gen); ok {
-		return res, nil
+		return res, gen, nil
 	}
 	h.statsCache.computed.Add(1)
 	res, err := stats.Compute(ctx, h.o.Store, o)
 	if err != nil {
-		return nil, err
+		return nil, gen, err
 	}
 	h.statsCache.put(key, gen, res)
-	return res, nil
+	return res, gen, nil
 }
 
 // statsComparison is the government-opposition comparison as /api/stats
@@ -485,13 +489,8 @@ func (h *Handler) statsChart(w http.ResponseWriter, r *http.Request) {
 	// Drawn once per archive generation and filters (a chart costs 30 ms
 	// of CPU, thirty times the page that shows it); a browser revalidating
 	// gets 304 until the archive moves.
-	gen, err := archiveGeneration(r.Context(), h.o.Store, true)
-	if err != nil {
-		h.internal(w, "stats chart", err)
-		return
-	}
 	key := r.PathValue("chart") + "\x00" + fmt.Sprintf("%+v", q.opts)
-	sum := sha256.Sum256(fmt.Appendf(nil, "%d.%d\x00%s", gen.events, gen.log, key))
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d.%d\x00%s", q.gen.events, q.gen.log, key))
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	svg, cached := h.statsSVG.get(key, etag)
 	if !cached {

@@ -114,12 +114,6 @@ WHERE p.state = 'removed' AND (? = '' OR s.actor_id = ?) GROUP BY 1 ORDER BY 2 D
 	return out, rows.Err()
 }
 
-// CapturesByStatus counts captures by HTTP status (0: no answer).
-func (s *Store) CapturesByStatus(ctx context.Context) (map[string]int, error) {
-	out, _, err := s.CapturesByStatusSince(ctx, 0)
-	return out, err
-}
-
 // CapturesByStatusSince counts the captures with an id above after by HTTP
 // status (0: no answer), and returns the highest id counted (after when
 // none). Captures are only ever added, and their status never changes, so

@@ -139,7 +139,7 @@ func (w *Writer) WriteExchange(ex *Exchange, prev *Previous) (Written, error) {
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f != nil && (w.size >= w.opts.MaxSize || w.opts.Clock().Sub(w.born) >= w.opts.MaxAge) {
+	if w.full() {
 		if err := w.closeFile(); err != nil {
 			return Written{}, err
 		}
@@ -173,6 +173,12 @@ func (w *Writer) Sync() error {
 	}
 	w.dirt = false
 	return nil
+}
+
+// full reports whether the current file is to be closed before the next
+// record: it reached MaxSize, or MaxAge.
+func (w *Writer) full() bool {
+	return w.f != nil && (w.size >= w.opts.MaxSize || w.opts.Clock().Sub(w.born) >= w.opts.MaxAge)
 }
 
 // Rotate closes the current file; the next record starts a new one.
@@ -461,7 +467,7 @@ func (w *Writer) WriteResource(uri, contentType string, body []byte, date time.T
 	defer rec.Close()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.f != nil && (w.size >= w.opts.MaxSize || w.opts.Clock().Sub(w.born) >= w.opts.MaxAge) {
+	if w.full() {
 		if err := w.closeFile(); err != nil {
 			return Written{}, err
 		}

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sirupsen/logrus"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/archive/warc"
 	"github.com/takedownwatch/takedownwatch/config"
+	"github.com/takedownwatch/takedownwatch/internal/uri"
 	"github.com/takedownwatch/takedownwatch/monitor"
 )
 
@@ -228,7 +228,7 @@ func (c *Client) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor
 			return nil, err
 		}
 		strip = strip || leavesOrigin(first, next)
-		next.RawQuery = escapeQuery(next.RawQuery)
+		next.RawQuery = uri.Escape(next.RawQuery)
 		target, u = next.String(), next
 	}
 }
@@ -323,37 +323,14 @@ func (c *Client) header(ctx context.Context, req *monitor.FetchRequest, target s
 // reads the archive), and then u, parsed from it, percent-encoded.
 // Sent raw, such a query went onto the request line, and the WARC request
 // record that keeps that line no longer parsed: verify called the capture
-// damaged and export wacz stopped.
+// damaged and export wacz stopped. (url.URL.String escapes the path; the
+// query, which it keeps raw, is escaped here.)
 func wireTarget(raw string, u *url.URL) string {
-	if !strings.ContainsFunc(raw, mustEscape) {
+	if !uri.NeedsEscape(raw) {
 		return raw
 	}
-	u.RawQuery = escapeQuery(u.RawQuery)
+	u.RawQuery = uri.Escape(u.RawQuery)
 	return u.String()
-}
-
-// mustEscape reports whether r may not stand in a URI as itself (RFC 3986:
-// controls, space and "<>\"^`{|}"; other non-ASCII characters are sent as
-// UTF-8, as they were).
-func mustEscape(r rune) bool {
-	return r <= ' ' || r == 0x7f || strings.ContainsRune(`"<>\^`+"`"+`{|}`, r)
-}
-
-// escapeQuery percent-encodes in a raw query the bytes mustEscape names,
-// keeping the rest (escapes, & and = included) as it is.
-func escapeQuery(q string) string {
-	if !strings.ContainsFunc(q, mustEscape) {
-		return q
-	}
-	var b strings.Builder
-	for i := 0; i < len(q); i++ {
-		if c := q[i]; c < utf8.RuneSelf && mustEscape(rune(c)) {
-			fmt.Fprintf(&b, "%%%02X", c)
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
 }
 
 // parseTarget accepts absolute http and https URLs only. Its errors never

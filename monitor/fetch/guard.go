@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+
+	"github.com/takedownwatch/takedownwatch/config"
 )
 
 // ErrPrivateAddress is a fetch refused because its host is on this
@@ -26,8 +28,8 @@ var ErrPrivateAddress = errors.New("refused: the host is on a loopback, private 
 type guard struct{ trusted map[string]bool }
 
 // WithTrustedHosts turns the address guard on: private addresses are
-// fetched only for these hosts, each "host:port" (any case; the port as a
-// URL gives it, else its scheme's). A port is part of what is trusted: a
+// fetched only for these hosts, each "host:port" as config.HostPort writes
+// them (config.Config.Hosts gives them). A port is part of what is trusted: a
 // feed bridge configured on 127.0.0.1:3000 does not open the machine's
 // other ports to what watched content links to.
 func WithTrustedHosts(hosts ...string) Option {
@@ -37,15 +39,6 @@ func WithTrustedHosts(hosts ...string) Option {
 			c.guard.trusted[strings.ToLower(h)] = true
 		}
 	}
-}
-
-// hostPort is u's host and port as WithTrustedHosts names them.
-func hostPort(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-	}
-	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // numericLabel is a label of a host written as a number: decimal, octal
@@ -74,7 +67,7 @@ type guardKey struct{}
 // an address; it marks ctx for the dial. Names that do not resolve pass:
 // the dial fails on them as it would.
 func (g *guard) check(ctx context.Context, u *url.URL) (context.Context, error) {
-	if g == nil || g.trusted[hostPort(u)] {
+	if g == nil || g.trusted[config.HostPort(u)] {
 		return ctx, nil
 	}
 	host := u.Hostname()
