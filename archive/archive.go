@@ -73,6 +73,10 @@ type Archive struct {
 	MigratedFrom int
 
 	writeFailure atomic.Pointer[WriteFailure] // the last write's failure; nil once one succeeds
+
+	// verifyScanned, when set (by tests), runs after Verify scanned a
+	// file: a commit there is one that raced the check.
+	verifyScanned func(file string)
 }
 
 // ErrWrite wraps every failure to write a capture (its WARC records or

@@ -383,7 +383,7 @@ func TestArchive_VerifyMetadataCommittedDuringScan(t *testing.T) {
 	if err := a.w.Sync(); err != nil {
 		t.Fatal(err)
 	}
-	verifyScanned = func(string) {
+	a.verifyScanned = func(string) {
 		c := &store.Capture{URL: e.URL, Kind: "listing", At: e.Date, Status: 200, PayloadDigest: wr.PayloadDigest,
 			BlockDigest: wr.BlockDigest, RecordType: wr.Type, RecordID: wr.Response.RecordID, WARCFile: wr.Response.File,
 			WARCOffset: wr.Response.Offset, WARCLength: wr.Response.Length, RequestOffset: wr.Request.Offset, RequestLength: wr.Request.Length}
@@ -391,7 +391,6 @@ func TestArchive_VerifyMetadataCommittedDuringScan(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	defer func() { verifyScanned = nil }()
 	rep, err := a.Verify(t.Context(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -184,8 +184,8 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 	if errors.Is(scanErr, errWrittenSince) {
 		scanErr = nil
 	}
-	if verifyScanned != nil {
-		verifyScanned(file)
+	if a.verifyScanned != nil {
+		a.verifyScanned(file)
 	}
 	var se *warc.ScanError
 	if errors.As(scanErr, &se) {
@@ -275,10 +275,6 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 	}
 	return nil
 }
-
-// verifyScanned, when set (by tests), runs after a file's scan: a commit
-// there is one that raced the check.
-var verifyScanned func(file string)
 
 // errWrittenSince stops a scan at the records written after the check of
 // their file began.

@@ -144,8 +144,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	return r, nil
 }
 
-// heavy admits one search with a regular expression at a time, in the
-// process.
+// heavy admits one search with a regular expression at a time in the
+// process, not per index: the cores it guards are the process's, and serve
+// holds two indexes while a reindex builds the new one.
 var heavy = make(chan struct{}, 1)
 
 // widerWord returns s with * when s is one word of the clustered scripts
