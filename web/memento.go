@@ -1,10 +1,11 @@
 package web
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -36,11 +37,13 @@ func originalURL(rest string) (string, bool) {
 	return rest, true
 }
 
-// mementos are the captures of original or, when it has none, of the
-// first of its look-alikes that has some: with or without a trailing
-// slash, and over the other of http and https (a URL typed or linked with
-// the wrong one names the same page to its reader).
-func (h *Handler) mementos(r *http.Request, original string) ([]*store.Capture, error) {
+// archived finds the URL the captures of original are archived under:
+// original itself or, when it has none, the first of its look-alikes that
+// has some — with or without a trailing slash, and over the other of http
+// and https (a URL typed or linked with the wrong one names the same page
+// to its reader). It returns "" when there is none, and the span of the
+// captures.
+func (h *Handler) archived(r *http.Request, original string) (string, store.CaptureSpan, error) {
 	slash := func(u string) string {
 		if t := strings.TrimSuffix(u, "/"); t != u {
 			return t
@@ -51,24 +54,29 @@ func (h *Handler) mementos(r *http.Request, original string) ([]*store.Capture, 
 	if strings.HasPrefix(original, "https://") {
 		other = "http://" + strings.TrimPrefix(original, "https://")
 	}
-	for _, u := range []string{original, slash(original), other, slash(other)} {
-		caps, err := h.o.Store.CapturesByURL(r.Context(), u)
-		if err != nil || len(caps) > 0 {
-			return caps, err
-		}
-	}
+	cands := []string{original, slash(original), other, slash(other)}
 	// The links this archive writes percent-encode what an archived URL
 	// holds raw (a space, a '>': linkURI); followed back, they name it.
 	if raw, err := url.PathUnescape(original); err == nil && raw != original && linkURI(raw) == original {
-		return h.o.Store.CapturesByURL(r.Context(), raw)
+		cands = append(cands, raw)
 	}
 	// A URL with credentials in it (user:pass@, ?token=) is archived
 	// with them redacted: asked for as its publisher wrote it, it names
 	// that capture.
 	if red := linkRedactor.URL(original); red != original {
-		return h.o.Store.CapturesByURL(r.Context(), red)
+		cands = append(cands, red)
 	}
-	return nil, nil
+	for _, u := range cands {
+		span, err := h.o.Store.CaptureSpanOf(r.Context(), u)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return "", store.CaptureSpan{}, err
+		}
+		return u, span, nil
+	}
+	return "", store.CaptureSpan{}, nil
 }
 
 // linkRedactor redacts URLs as the archive does (user info and token
@@ -103,36 +111,42 @@ func (h *Handler) timemap(w http.ResponseWriter, r *http.Request, rest string) {
 		jsonError(w, http.StatusBadRequest, "want /timemap/link/ followed by an absolute http(s) URL")
 		return
 	}
-	caps, err := h.mementos(r, original)
+	archived, span, err := h.archived(r, original)
 	if err != nil {
 		h.internal(w, "timemap", err)
 		return
 	}
-	if len(caps) == 0 {
+	if archived == "" {
 		jsonError(w, http.StatusNotFound, "no capture of that URL in this archive")
 		return
 	}
-	var b strings.Builder
-	o := linkURI(original)
-	fmt.Fprintf(&b, "<%s>; rel=\"original\",\n", o)
-	fmt.Fprintf(&b, "<%s>; rel=\"timegate\",\n", h.o.Site.PageURL("timegate/"+o))
-	fmt.Fprintf(&b, "<%s>; rel=\"self\"; type=\"application/link-format\"; from=\"%s\"; until=\"%s\"",
-		h.o.Site.PageURL("timemap/link/"+o), httpDate(caps[0].At), httpDate(caps[len(caps)-1].At))
-	for i, c := range caps {
-		rel := "memento"
-		switch {
-		case len(caps) == 1:
-			rel = "first last memento"
-		case i == 0:
-			rel = "first memento"
-		case i == len(caps)-1:
-			rel = "last memento"
-		}
-		fmt.Fprintf(&b, ",\n<%s>; rel=\"%s\"; datetime=\"%s\"", h.mementoURL(c), rel, httpDate(c.At))
-	}
-	b.WriteString("\n")
 	w.Header().Set("Content-Type", "application/link-format")
-	_, _ = w.Write([]byte(b.String()))
+	// Written as the captures are read: a URL fetched every few minutes
+	// has a hundred thousand mementos in a year.
+	bw := bufio.NewWriter(w)
+	o := linkURI(original)
+	fmt.Fprintf(bw, "<%s>; rel=\"original\",\n", o)
+	fmt.Fprintf(bw, "<%s>; rel=\"timegate\",\n", h.o.Site.PageURL("timegate/"+o))
+	fmt.Fprintf(bw, "<%s>; rel=\"self\"; type=\"application/link-format\"; from=\"%s\"; until=\"%s\"",
+		h.o.Site.PageURL("timemap/link/"+o), httpDate(span.First.At), httpDate(span.Last.At))
+	err = h.o.Store.EachCaptureByURL(r.Context(), archived, func(c *store.Capture) error {
+		var rel []string
+		if c.ID == span.First.ID {
+			rel = append(rel, "first")
+		}
+		if c.ID == span.Last.ID {
+			rel = append(rel, "last")
+		}
+		fmt.Fprintf(bw, ",\n<%s>; rel=\"%s\"; datetime=\"%s\"", h.mementoURL(c), strings.Join(append(rel, "memento"), " "), httpDate(c.At))
+		return nil
+	})
+	if err != nil {
+		// the status line is sent: the list ends short, and the log says why
+		h.o.Log.WithError(err).Error("timemap: reading the captures")
+		return
+	}
+	bw.WriteString("\n")
+	_ = bw.Flush()
 }
 
 // timegate serves /timegate/{url}: a 302 to the memento nearest to
@@ -154,37 +168,26 @@ func (h *Handler) timegate(w http.ResponseWriter, r *http.Request, rest string) 
 		}
 		want = t
 	}
-	caps, err := h.mementos(r, original)
+	archived, _, err := h.archived(r, original)
 	if err != nil {
 		h.internal(w, "timegate", err)
 		return
 	}
-	if len(caps) == 0 {
+	if archived == "" {
 		jsonError(w, http.StatusNotFound, "no capture of that URL in this archive")
 		return
 	}
-	best := nearest(caps, want)
+	best, err := h.o.Store.CaptureNear(r.Context(), archived, want)
+	if err != nil {
+		h.internal(w, "timegate", err)
+		return
+	}
 	w.Header().Set("Vary", "accept-datetime")
 	w.Header().Set("Location", h.mementoURL(best))
 	w.Header().Set("Link", h.mementoLinks(original))
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusFound)
 	fmt.Fprintf(w, "The archive's copy nearest to %s: %s\n", httpDate(want), h.mementoURL(best))
-}
-
-// nearest picks the capture closest in time to t (earlier on a tie).
-func nearest(caps []*store.Capture, t time.Time) *store.Capture {
-	i := sort.Search(len(caps), func(i int) bool { return !caps[i].At.Before(t) })
-	switch {
-	case i == 0:
-		return caps[0]
-	case i == len(caps):
-		return caps[len(caps)-1]
-	}
-	if t.Sub(caps[i-1].At) <= caps[i].At.Sub(t) {
-		return caps[i-1]
-	}
-	return caps[i]
 }
 
 // memento serves /memento/{14-digit timestamp}/{url}: the archived answer
@@ -202,26 +205,29 @@ func (h *Handler) memento(w http.ResponseWriter, r *http.Request, rest string) {
 		jsonError(w, http.StatusBadRequest, "want /memento/YYYYMMDDhhmmss/ followed by an absolute http(s) URL")
 		return
 	}
-	caps, err := h.mementos(r, original)
+	archived, _, err := h.archived(r, original)
 	if err != nil {
 		h.internal(w, "memento", err)
 		return
 	}
-	if len(caps) == 0 {
+	if archived == "" {
 		jsonError(w, http.StatusNotFound, "no capture of that URL in this archive")
 		return
 	}
-	var c *store.Capture
-	for i := len(caps) - 1; i >= 0; i-- {
-		if caps[i].At.UTC().Format(mementoStamp) == stamp {
-			c = caps[i]
-			break
+	c, err := h.o.Store.CaptureWithin(r.Context(), archived, t, t.Add(time.Second))
+	if errors.Is(err, store.ErrNotFound) {
+		near, err := h.o.Store.CaptureNear(r.Context(), archived, t)
+		if err != nil {
+			h.internal(w, "memento", err)
+			return
 		}
-	}
-	if c == nil {
-		w.Header().Set("Location", h.mementoURL(nearest(caps, t)))
+		w.Header().Set("Location", h.mementoURL(near))
 		w.Header().Set("Link", h.mementoLinks(original))
 		w.WriteHeader(http.StatusFound)
+		return
+	}
+	if err != nil {
+		h.internal(w, "memento", err)
 		return
 	}
 	rec, body, err := h.payload(r, c)

@@ -50,23 +50,93 @@ func (s *Store) RecentPosts(ctx context.Context, f Filter, offset, limit int) ([
 	return out, err
 }
 
-// CapturesByURL returns every capture of url that has records, oldest
-// first: the mementos of a TimeMap.
-func (s *Store) CapturesByURL(ctx context.Context, url string) ([]*Capture, error) {
+// EachCaptureByURL calls fn for every capture of url that has records,
+// oldest first (the mementos of a TimeMap): a URL fetched every few
+// minutes has a hundred thousand in a year, never all in memory at once.
+func (s *Store) EachCaptureByURL(ctx context.Context, url string, fn func(*Capture) error) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE url = ? AND warc_file <> '' ORDER BY at, id`, url)
 	if err != nil {
-		return nil, fmt.Errorf("store: captures of %s: %w", url, err)
+		return fmt.Errorf("store: captures of %s: %w", url, err)
 	}
 	defer rows.Close()
-	var out []*Capture
 	for rows.Next() {
 		c, err := scanCapture(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: captures of %s: %w", url, err)
+			return fmt.Errorf("store: captures of %s: %w", url, err)
 		}
-		out = append(out, c)
+		if err := fn(c); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: captures of %s: %w", url, err)
+	}
+	return nil
+}
+
+// CaptureSpan is the oldest and the newest capture of a URL.
+type CaptureSpan struct{ First, Last *Capture }
+
+// CaptureSpanOf returns the oldest and the newest capture of url that
+// have records, or ErrNotFound.
+func (s *Store) CaptureSpanOf(ctx context.Context, url string) (CaptureSpan, error) {
+	first, err := s.captureOfURL(ctx, url, `ORDER BY at, id LIMIT 1`)
+	if err != nil {
+		return CaptureSpan{}, err
+	}
+	last, err := s.captureOfURL(ctx, url, `ORDER BY at DESC, id DESC LIMIT 1`)
+	if err != nil {
+		return CaptureSpan{}, err
+	}
+	return CaptureSpan{First: first, Last: last}, nil
+}
+
+// CaptureNear returns the capture of url with records nearest in time to
+// t (the earlier one on a tie), or ErrNotFound: a TimeGate's choice,
+// found by the (url, at) index rather than by reading every capture.
+func (s *Store) CaptureNear(ctx context.Context, url string, t time.Time) (*Capture, error) {
+	at := formatTime(t)
+	before, err := s.captureOfURL(ctx, url, `AND at <= ? ORDER BY at DESC, id DESC LIMIT 1`, at)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	after, err := s.captureOfURL(ctx, url, `AND at > ? ORDER BY at, id LIMIT 1`, at)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	switch {
+	case before == nil && after == nil:
+		return nil, ErrNotFound
+	case before == nil:
+		return after, nil
+	case after == nil:
+		return before, nil
+	}
+	if t.Sub(before.At) <= after.At.Sub(t) {
+		return before, nil
+	}
+	return after, nil
+}
+
+// CaptureWithin returns the newest capture of url with records at or
+// after from and before until, or ErrNotFound: a memento named by a
+// timestamp in whole seconds.
+func (s *Store) CaptureWithin(ctx context.Context, url string, from, until time.Time) (*Capture, error) {
+	return s.captureOfURL(ctx, url, `AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1`, formatTime(from), formatTime(until))
+}
+
+// captureOfURL returns the first capture of url with records that the
+// rest of the query (conditions, order, limit) picks, or ErrNotFound.
+func (s *Store) captureOfURL(ctx context.Context, url, rest string, args ...any) (*Capture, error) {
+	c, err := scanCapture(s.r.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE url = ? AND warc_file <> '' `+rest,
+		append([]any{url}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: capture of %s: %w", url, err)
+	}
+	return c, nil
 }
 
 // MediaOf returns the media captures linked to a version.
