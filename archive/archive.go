@@ -206,6 +206,10 @@ func migrateIdle(ctx context.Context, dataDir string) (int, error) {
 	return from, nil
 }
 
+// RedactURL returns u as the archive keeps URLs: without user info, token
+// parameters or the secrets it sends.
+func (a *Archive) RedactURL(u string) string { return a.red.URL(u) }
+
 // WARCDir returns the directory holding the WARC files.
 func (a *Archive) WARCDir() string { return a.warcDir }
 

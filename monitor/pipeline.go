@@ -128,7 +128,11 @@ func (p *Pipeline) SyncConfig(ctx context.Context) error {
 		ids := make([]string, 0, len(p.cfg.Sources))
 		for _, s := range p.cfg.Sources {
 			ids = append(ids, s.ID)
-			if err := tx.UpsertSource(store.Source{ID: s.ID, ActorID: s.Actor, Platform: s.Platform, URL: s.URL, Schedule: s.Schedule, Vantage: s.Vantage}); err != nil {
+			// The metadata keeps a source's URL as the WARC records keep
+			// URLs, without the token a bridge's feed URL may carry:
+			// /api/sources shows it to any reader.
+			if err := tx.UpsertSource(store.Source{ID: s.ID, ActorID: s.Actor, Platform: s.Platform, URL: p.arc.RedactURL(s.URL),
+				Schedule: s.Schedule, Vantage: s.Vantage}); err != nil {
 				return err
 			}
 		}

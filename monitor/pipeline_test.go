@@ -122,6 +122,22 @@ func countTypes(evs []*store.EventRow) map[string]int {
 	return m
 }
 
+// A token in a configured URL (a feed bridge's ?token=, user:pass@) never
+// reaches the metadata, from which /api/sources shows every source's URL.
+func TestSyncConfig_sourceURLsRedacted(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "bridge", "opp", "https://user:pw-0123456789@bridge.example/feed?page=opp&token=s3cret-0123456789")
+	a, _ := wire(t, cfg)
+	list, err := a.Store.Sources(t.Context())
+	if err != nil || len(list) != 1 {
+		t.Fatalf("sources %v (%v)", list, err)
+	}
+	u := list[0].URL
+	if strings.Contains(u, "s3cret") || strings.Contains(u, "pw-0123") || !strings.Contains(u, "page=opp") || !strings.Contains(u, "bridge.example/feed") {
+		t.Errorf("stored source URL %q: want the token and password redacted, the rest kept", u)
+	}
+}
+
 func TestPipeline_NewEditedAndUnchanged(t *testing.T) {
 	sb, err := sandbox.New(sandbox.Options{Hosts: 2})
 	if err != nil {
