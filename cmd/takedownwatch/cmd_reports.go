@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+
+	"github.com/takedownwatch/takedownwatch/archive"
 )
 
 type reportsOpts struct {
@@ -37,6 +40,10 @@ func reportsCmd() *command {
 				return err
 			}
 			n, err := openNode(ctx, cfg, e.log, 1)
+			var locked *archive.LockedError
+			if errors.As(err, &locked) {
+				return fmt.Errorf("%w\nwhile serve runs, it takes reports as JSON records at POST /api/reports (admin token)", err)
+			}
 			if err != nil {
 				return err
 			}

@@ -345,6 +345,15 @@ func TestServe_SurvivesKill(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("snapshot took %s to refuse; it must not wait on the lock", took)
 	}
+	// an import, refused as well, says how to send reports to serve
+	reportsFile := filepath.Join(t.TempDir(), "reports.json")
+	if err := os.WriteFile(reportsFile, []byte(`[]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = runCLI(t, "reports", "import", reportsFile, "--config", cfgPath)
+	if code != 1 || !strings.Contains(errOut, "only one writer") || !strings.Contains(errOut, "POST /api/reports") {
+		t.Errorf("reports import beside serve: exit %d, %q", code, errOut)
+	}
 	// A hangup (a closing terminal, systemctl reload) stops as SIGINT and
 	// SIGTERM do: gracefully, nothing left open.
 	cmd.Process.Signal(syscall.SIGHUP)
