@@ -189,9 +189,10 @@ func startChromium(t *testing.T, exec string) (context.Context, *dialogLog) {
 			_, _ = chromedp.Call(browser, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
 		}
 	}()
-	// Each step gets its own limit; the browser itself lives as long as
-	// the test.
-	tctx, tcancel := context.WithTimeout(browser, 90*time.Second)
+	// One limit for the whole browsing, so that a page that never loads
+	// fails the test rather than the package's timeout: long, as a loaded
+	// CI machine took over 90 s for the evidence test's steps.
+	tctx, tcancel := context.WithTimeout(browser, 4*time.Minute)
 	t.Cleanup(tcancel)
 	return tctx, dialogs
 }
