@@ -242,6 +242,10 @@ type Meta struct {
 	// the same query.
 	Last      *store.Capture
 	LastKnown bool
+	// Pending: the caller commits what it reads from the answer later,
+	// and then takes the capture in (store.Tx.TakeIn); until then it is
+	// no base for a conditional request (LastCapture).
+	Pending bool
 }
 
 // Record archives one exchange: the WARC records are written and synced,
@@ -284,7 +288,7 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 		PayloadDigest: wr.PayloadDigest, BlockDigest: wr.BlockDigest, RecordType: wr.Type,
 		RecordID: wr.Response.RecordID, WARCFile: wr.Response.File, WARCOffset: wr.Response.Offset,
 		WARCLength: wr.Response.Length, RequestOffset: wr.Request.Offset, RequestLength: wr.Request.Length,
-		Truncated: ex.Truncated, Vantage: ex.Vantage,
+		Truncated: ex.Truncated, Vantage: ex.Vantage, Pending: m.Pending,
 	}
 	if wr.Type == "revisit" && last != nil {
 		c.RevisitOf = last.ID

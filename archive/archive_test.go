@@ -420,7 +420,7 @@ func TestArchive_ResourceRecords(t *testing.T) {
 }
 
 // olderSchema makes dir's database look as a binary of schema 5 left it:
-// without migration 0006's indexes and its row.
+// without migrations 0006 and 0007 (their indexes, column and rows).
 func olderSchema(t *testing.T, dir string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", filepath.Join(dir, DBFile))
@@ -432,6 +432,7 @@ func olderSchema(t *testing.T, dir string) {
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 		`DROP INDEX events_removals`,
 		`DROP INDEX posts_stats`,
+		`ALTER TABLE captures DROP COLUMN pending`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

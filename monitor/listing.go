@@ -59,8 +59,16 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 		plan = append(plan, pi)
 	}
 	now := p.clock()
-	return p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+	// The counts are of what was committed: a transaction that failed (a
+	// full disk) or is run again counts nothing of its own.
+	before := *res
+	err := p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+		*res = before
 		if err := p.recordAccount(tx, row, Answer{Class: ClassLive}, now, res); err != nil {
+			return err
+		}
+		// with the posts read from them, and never without
+		if err := tx.TakeIn(l.Captures); err != nil {
 			return err
 		}
 		keys := make(map[string]string, len(plan))
@@ -100,6 +108,10 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 		}
 		return tx.SourceAttempt(src.ID, now, "", nil)
 	})
+	if err != nil {
+		*res = before
+	}
+	return err
 }
 
 // ownKey is the platform id under which src keeps a listed item: the id

@@ -34,7 +34,10 @@ type FetchRequest struct {
 	// redacted from the archive).
 	Header http.Header
 	// Conditional sends If-None-Match / If-Modified-Since from the last
-	// archived answer of the same URL.
+	// archived answer of the same URL that was taken in. The answers of
+	// a conditional fetch are pending until the caller commits what it
+	// read from them and takes them in (store.Tx.TakeIn: the pipeline
+	// does, with a listing's posts).
 	Conditional bool
 	// MaxBody caps the body; 0 means fetch.max_body.
 	MaxBody int64

@@ -336,6 +336,9 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 			if err := p.recordAccount(tx, row, Answer{Class: ClassLive}, now, &res); err != nil {
 				return err
 			}
+			if err := tx.TakeIn(listing.Captures); err != nil {
+				return err
+			}
 			return tx.SourceAttempt(src.ID, now, "", nil)
 		})
 	}

@@ -495,3 +495,57 @@ func TestPipeline_FormerReadingIsNoEdit(t *testing.T) {
 		t.Errorf("a change of content: events %v, want one edit", types)
 	}
 }
+
+// stopAfterCollect is a collector that stops the process (cancels its
+// context) once its listing is archived, before the posts are committed.
+type stopAfterCollect struct {
+	monitor.Collector
+	stop func()
+}
+
+func (s *stopAfterCollect) Collect(ctx context.Context, src *config.Source, f monitor.Fetcher, opt monitor.CollectOptions) (*monitor.Listing, error) {
+	l, err := s.Collector.Collect(ctx, src, f, opt)
+	if s.stop != nil {
+		s.stop()
+	}
+	return l, err
+}
+
+// A process stopped after a listing's answer was archived and before its
+// posts were committed (killed, out of disk space, past its drain) leaves
+// an answer whose validators would earn a 304 next time, and posts never
+// read: the next cycle reads the listing again instead.
+func TestPipeline_listingStoppedBeforeItsPostsIsReadAgain(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{Hosts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	opp := sb.AddAccount(0, "opp")
+	opp.Publish(sandbox.Post{Title: "Rally", HTML: "<p>Join us tomorrow</p>", Published: time.Now().Add(-time.Hour)})
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "opp-feed", "opp", opp.FeedURL())
+	ctx, stop := context.WithCancel(t.Context())
+	col := &stopAfterCollect{Collector: testCollectors(nil)["feed"], stop: stop}
+	a, p := wireClock(t, cfg, time.Now, map[string]monitor.Collector{"feed": col})
+	_, _ = p.Cycle(ctx)
+	if n := countTypes(events(t, a))["new"]; n != 0 {
+		t.Fatalf("%d new events from the stopped cycle: the test stops nothing", n)
+	}
+	if c, err := a.LastCapture(t.Context(), opp.FeedURL()); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the stopped cycle's answer is a base for conditional requests: %+v, %v", c, err)
+	}
+
+	col.stop = nil
+	res, err := p.Cycle(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.New != 1 || res.NotModified != 0 {
+		t.Fatalf("the cycle after the stop: %+v, want the post read (1 new), not a 304", res)
+	}
+	// and taken in with its post, the answer is the base from then on
+	if res, err = p.Cycle(t.Context()); err != nil || res.NotModified != 1 {
+		t.Fatalf("an unchanged feed after that: %+v (%v), want a 304", res, err)
+	}
+}

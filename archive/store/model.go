@@ -70,6 +70,10 @@ type Capture struct {
 	Vantage       string
 	Error         string
 	RevisitOf     int64
+	// Pending: a conditional fetch's answer whose contents the caller has
+	// not committed yet (TakeIn); no base for the next conditional
+	// request until then.
+	Pending bool
 }
 
 // HasRecord reports whether the capture has WARC records.

@@ -161,7 +161,7 @@ func (s *Store) Versions(ctx context.Context, postID string) ([]*Version, error)
 
 const captureColumns = `id, url, kind, source_id, at, status, content_type, etag, last_modified, payload_digest,
     block_digest, record_type, record_id, warc_file, warc_offset, warc_length, request_offset, request_length,
-    truncated, vantage, error, revisit_of`
+    truncated, vantage, error, revisit_of, pending`
 
 func scanCapture(row scanner) (*Capture, error) {
 	var c Capture
@@ -169,7 +169,7 @@ func scanCapture(row scanner) (*Capture, error) {
 	var revisit sql.NullInt64
 	err := row.Scan(&c.ID, &c.URL, &c.Kind, &source, &at, &c.Status, &c.ContentType, &c.ETag, &c.LastModified,
 		&c.PayloadDigest, &c.BlockDigest, &c.RecordType, &c.RecordID, &c.WARCFile, &c.WARCOffset, &c.WARCLength,
-		&c.RequestOffset, &c.RequestLength, &c.Truncated, &c.Vantage, &c.Error, &revisit)
+		&c.RequestOffset, &c.RequestLength, &c.Truncated, &c.Vantage, &c.Error, &revisit, &c.Pending)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (s *Store) Capture(ctx context.Context, id int64) (*Capture, error) {
 
 func lastCapture(ctx context.Context, q querier, url string) (*Capture, error) {
 	c, err := scanCapture(q.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures
-WHERE url = ? AND warc_file <> '' AND status BETWEEN 200 AND 399 ORDER BY at DESC, id DESC LIMIT 1`, url))
+WHERE url = ? AND warc_file <> '' AND status BETWEEN 200 AND 399 AND pending = 0 ORDER BY at DESC, id DESC LIMIT 1`, url))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -201,7 +201,8 @@ WHERE url = ? AND warc_file <> '' AND status BETWEEN 200 AND 399 ORDER BY at DES
 	return c, nil
 }
 
-// LastCapture returns the newest capture of url with a 2xx/3xx record.
+// LastCapture returns the newest capture of url with a 2xx/3xx record,
+// taken in (not Pending).
 func (s *Store) LastCapture(ctx context.Context, url string) (*Capture, error) {
 	return lastCapture(ctx, s.r, url)
 }

@@ -129,16 +129,28 @@ func (t *Tx) InsertCapture(c *Capture) error {
 	res, err := t.tx.ExecContext(t.ctx, `
 INSERT INTO captures (url, kind, source_id, at, status, content_type, etag, last_modified, payload_digest,
     block_digest, record_type, record_id, warc_file, warc_offset, warc_length, request_offset, request_length,
-    truncated, vantage, error, revisit_of)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    truncated, vantage, error, revisit_of, pending)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.URL, c.Kind, nullString(c.SourceID), formatTime(c.At), c.Status, c.ContentType, c.ETag, c.LastModified,
 		c.PayloadDigest, c.BlockDigest, c.RecordType, c.RecordID, c.WARCFile, c.WARCOffset, c.WARCLength,
-		c.RequestOffset, c.RequestLength, c.Truncated, orDirect(c.Vantage), c.Error, nullInt(c.RevisitOf))
+		c.RequestOffset, c.RequestLength, c.Truncated, orDirect(c.Vantage), c.Error, nullInt(c.RevisitOf), c.Pending)
 	if err != nil {
 		return fmt.Errorf("store: insert capture of %s: %w", c.URL, err)
 	}
 	c.ID, err = res.LastInsertId()
 	return err
+}
+
+// TakeIn marks the captures as taken in: what the caller read from them
+// is committed with this transaction, and the newest may be the base of
+// the next conditional request.
+func (t *Tx) TakeIn(ids []int64) error {
+	for _, id := range ids {
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE captures SET pending = 0 WHERE id = ? AND pending <> 0`, id); err != nil {
+			return fmt.Errorf("store: take in capture %d: %w", id, err)
+		}
+	}
+	return nil
 }
 
 func orDirect(v string) string {

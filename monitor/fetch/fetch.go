@@ -189,7 +189,11 @@ func (c *Client) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor
 	if limit <= 0 {
 		limit = c.maxBody
 	}
-	meta := archive.Meta{Kind: req.Kind, SourceID: req.SourceID}
+	// A conditional fetch's answer is the base of the next one only once
+	// the caller has committed what it read from it (a listing's posts):
+	// a 304 against an answer whose posts a stopped process never
+	// committed would have them never read.
+	meta := archive.Meta{Kind: req.Kind, SourceID: req.SourceID, Pending: req.Conditional}
 	out := &monitor.FetchResponse{}
 	var st fetchStats
 	target, u, strip := wireTarget(req.URL, first), first, false

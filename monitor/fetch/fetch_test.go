@@ -322,27 +322,41 @@ func TestClient_Fetch_EndlessBodyMemory(t *testing.T) {
 	t.Logf("server sent %d bytes before the client hung up; fetch allocated %d bytes", sent.Load(), alloc)
 }
 
+// Conditional requests take their validators from the last answer taken
+// in: the caller takes an answer in (TakeIn) with what it read from it,
+// and an answer never taken in (the process stopped before its posts were
+// committed) is no base, or its posts would never be read.
 func TestClient_Fetch_Conditional(t *testing.T) {
 	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
-	feed := addFeed(sb, 0, "alice").FeedURL()
+	alice := addFeed(sb, 0, "alice")
+	feed := alice.FeedURL()
 	a := newArchive(t)
 	c := newClient(t, testConfig(), a)
 
 	steps := []struct {
 		name        string
 		conditional bool
+		takeIn      bool // the caller commits what it read
+		publish     bool // the feed changes before the fetch
 		wantStatus  int
-		wantINM     bool // the server saw If-None-Match
+		wantINM     bool // the server saw the first answer's ETag in If-None-Match
 		wantRecord  string
 		notModified bool
 	}{
-		{"first fetch has nothing to send", true, http.StatusOK, false, "response", false},
-		{"second fetch is answered 304", true, http.StatusNotModified, true, "revisit", true},
-		{"an unconditional fetch gets the body, archived as a revisit", false, http.StatusOK, false, "revisit", false},
-		{"and conditional again after it", true, http.StatusNotModified, true, "revisit", true},
+		{"first fetch has nothing to send", true, true, false, http.StatusOK, false, "response", false},
+		{"second fetch is answered 304", true, true, false, http.StatusNotModified, true, "revisit", true},
+		{"an unconditional fetch gets the body, archived as a revisit", false, false, false, http.StatusOK, false, "revisit", false},
+		{"and conditional again after it", true, true, false, http.StatusNotModified, true, "revisit", true},
+		{"a changed feed, its answer never taken in", true, false, true, http.StatusOK, true, "response", false},
+		// (its payload kept again: the revisit's base is an answer taken in)
+		{"is fetched again against the last answer taken in", true, true, false, http.StatusOK, true, "response", false},
+		{"which, taken in, is the base from then on", true, true, false, http.StatusNotModified, false, "revisit", true},
 	}
 	var first *monitor.FetchResponse
 	for _, st := range steps {
+		if st.publish {
+			alice.Publish(sandbox.Post{Title: "news", HTML: "<p>Another post.</p>", Published: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)})
+		}
 		resp, err := c.Fetch(t.Context(), &monitor.FetchRequest{URL: feed, Kind: monitor.KindListing, Conditional: st.conditional})
 		if err != nil {
 			t.Fatalf("%s: Fetch: %v", st.name, err)
@@ -351,8 +365,8 @@ func TestClient_Fetch_Conditional(t *testing.T) {
 			first = resp
 		}
 		seen := sb.LastRequest(feed)
-		if got := seen.Get("If-None-Match"); (got != "") != st.wantINM || st.wantINM && got != first.Header.Get("ETag") {
-			t.Errorf("%s: server saw If-None-Match %q, want the first answer's ETag %q: %v", st.name, got, first.Header.Get("ETag"), st.wantINM)
+		if got := seen.Get("If-None-Match"); (got == first.Header.Get("ETag")) != st.wantINM {
+			t.Errorf("%s: server saw If-None-Match %q, the first answer's ETag %q: want that %v", st.name, got, first.Header.Get("ETag"), st.wantINM)
 		}
 		if st.wantINM && seen.Get("If-Modified-Since") != first.Header.Get("Last-Modified") {
 			t.Errorf("%s: server saw If-Modified-Since %q, want %q", st.name, seen.Get("If-Modified-Since"), first.Header.Get("Last-Modified"))
@@ -360,8 +374,17 @@ func TestClient_Fetch_Conditional(t *testing.T) {
 		if resp.StatusCode != st.wantStatus || resp.NotModified != st.notModified {
 			t.Errorf("%s: status %d, NotModified %v; want %d, %v", st.name, resp.StatusCode, resp.NotModified, st.wantStatus, st.notModified)
 		}
-		if got := capture(t, a, resp.Capture.ID); got.RecordType != st.wantRecord || got.Status != st.wantStatus {
+		got := capture(t, a, resp.Capture.ID)
+		if got.RecordType != st.wantRecord || got.Status != st.wantStatus {
 			t.Errorf("%s: capture record_type %q status %d, want %q %d", st.name, got.RecordType, got.Status, st.wantRecord, st.wantStatus)
+		}
+		if got.Pending != st.conditional {
+			t.Errorf("%s: capture pending %v, want %v (pending until taken in, for a conditional fetch)", st.name, got.Pending, st.conditional)
+		}
+		if st.takeIn {
+			if err := a.Store.Write(t.Context(), func(tx *store.Tx) error { return tx.TakeIn(resp.Evidence()) }); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	// The request records hold the header as sent, the transport's own

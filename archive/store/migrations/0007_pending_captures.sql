@@ -1,0 +1,6 @@
+-- A listing answer fetched conditionally stays pending until the posts read
+-- from it are committed: only then may its validators make the next request
+-- conditional. A process stopped between the two (killed, out of disk space,
+-- past its drain) had left a committed capture whose ETag earned a 304, and
+-- the posts it held were never read. Earlier captures count as taken in.
+ALTER TABLE captures ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
