@@ -2,5 +2,9 @@
 -- from it are committed: only then may its validators make the next request
 -- conditional. A process stopped between the two (killed, out of disk space,
 -- past its drain) had left a committed capture whose ETag earned a 304, and
--- the posts it held were never read. Earlier captures count as taken in.
+-- the posts it held were never read.
 ALTER TABLE captures ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+-- Listing answers archived before this are pending: the first cycle after
+-- the upgrade reads each listing whole once, and so finds the posts such a
+-- stop had left unread (one full download per source, once).
+UPDATE captures SET pending = 1 WHERE kind = 'listing';
