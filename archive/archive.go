@@ -75,8 +75,11 @@ type Archive struct {
 	writeFailure atomic.Pointer[WriteFailure] // the last write's failure; nil once one succeeds
 
 	// verifyScanned, when set (by tests), runs after Verify scanned a
-	// file: a commit there is one that raced the check.
+	// file: a commit there is one that raced the check. verifySize, when
+	// set, changes the size Verify found the file to have, as if it had
+	// looked at another moment of the writing.
 	verifyScanned func(file string)
+	verifySize    func(file string, size int64) int64
 }
 
 // ErrWrite wraps every failure to write a capture (its WARC records or

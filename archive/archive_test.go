@@ -368,35 +368,47 @@ func TestArchive_VerifyAcrossRotation(t *testing.T) {
 
 // Metadata committed between verify's reading of it and its scan of the
 // file (a fetch finishing as its file is checked) makes no unreferenced
-// record: the capture is read again and checked.
+// record and no damage: the capture is read again and checked, and its
+// request record read where it is when the scan ended before it (the file's
+// size was taken between the exchange's two records).
 func TestArchive_VerifyMetadataCommittedDuringScan(t *testing.T) {
-	dir := t.TempDir()
-	a := openTest(t, dir)
-	defer a.Close()
-	fill(t, a, 2)
-	e := ex("https://example.org/late", "committed late")
-	e.Date = time.Now().Add(-2 * inFlightAge) // not recent: no in-flight grace
-	wr, err := a.w.WriteExchange(e, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.w.Sync(); err != nil {
-		t.Fatal(err)
-	}
-	a.verifyScanned = func(string) {
-		c := &store.Capture{URL: e.URL, Kind: "listing", At: e.Date, Status: 200, PayloadDigest: wr.PayloadDigest,
-			BlockDigest: wr.BlockDigest, RecordType: wr.Type, RecordID: wr.Response.RecordID, WARCFile: wr.Response.File,
-			WARCOffset: wr.Response.Offset, WARCLength: wr.Response.Length, RequestOffset: wr.Request.Offset, RequestLength: wr.Request.Length}
-		if err := a.Store.Write(t.Context(), func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
-			t.Error(err)
-		}
-	}
-	rep, err := a.Verify(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.OK() || len(rep.Unreferenced) != 0 || len(rep.InFlight) != 0 || rep.Captures != 3 {
-		t.Fatalf("report %+v, want 3 captures checked and nothing unreferenced", rep)
+	for _, requestLate := range []bool{false, true} {
+		t.Run(fmt.Sprintf("request record written after the size was taken: %v", requestLate), func(t *testing.T) {
+			dir := t.TempDir()
+			a := openTest(t, dir)
+			defer a.Close()
+			fill(t, a, 2)
+			e := ex("https://example.org/late", "committed late")
+			e.Date = time.Now().Add(-2 * inFlightAge) // not recent: no in-flight grace
+			wr, err := a.w.WriteExchange(e, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.w.Sync(); err != nil {
+				t.Fatal(err)
+			}
+			if requestLate {
+				if wr.Request.Offset <= wr.Response.Offset {
+					t.Fatalf("request record at %d, response at %d: the test needs the request after", wr.Request.Offset, wr.Response.Offset)
+				}
+				a.verifySize = func(string, int64) int64 { return wr.Request.Offset }
+			}
+			a.verifyScanned = func(string) {
+				c := &store.Capture{URL: e.URL, Kind: "listing", At: e.Date, Status: 200, PayloadDigest: wr.PayloadDigest,
+					BlockDigest: wr.BlockDigest, RecordType: wr.Type, RecordID: wr.Response.RecordID, WARCFile: wr.Response.File,
+					WARCOffset: wr.Response.Offset, WARCLength: wr.Response.Length, RequestOffset: wr.Request.Offset, RequestLength: wr.Request.Length}
+				if err := a.Store.Write(t.Context(), func(tx *store.Tx) error { return tx.InsertCapture(c) }); err != nil {
+					t.Error(err)
+				}
+			}
+			rep, err := a.Verify(t.Context(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.OK() || len(rep.Unreferenced) != 0 || len(rep.InFlight) != 0 || rep.Captures != 3 {
+				t.Fatalf("report %+v, want 3 captures checked, no problem and nothing unreferenced", rep)
+			}
+		})
 	}
 }
 

@@ -172,6 +172,9 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 	if fi, err := os.Stat(path); err == nil {
 		size = fi.Size()
 	}
+	if a.verifySize != nil {
+		size = a.verifySize(file, size)
+	}
 	records := map[int64]*recordAt{}
 	scanErr := warc.Scan(path, func(r *warc.Record) error {
 		if size >= 0 && r.Offset >= size {
@@ -202,12 +205,14 @@ func (a *Archive) verifyFile(ctx context.Context, file string, rep *VerifyReport
 		return scanErr
 	}
 	// Gzip members stand alone: past an unreadable spot, each capture's
-	// records are still read at the offsets metadata gives.
+	// records are still read at the offsets metadata gives, and so are
+	// those written after the scan's end (a capture committed meanwhile,
+	// whose response the scan read and whose request it did not).
 	lookup := func(off int64) (*recordAt, bool) {
 		if r, ok := records[off]; ok {
 			return r, true
 		}
-		if scanErr == nil {
+		if scanErr == nil && (size < 0 || off < size) {
 			return nil, false
 		}
 		rec, err := warc.ReadAt(a.warcDir, warc.Position{File: file, Offset: off})
