@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -145,6 +146,7 @@ func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return usagef("--out %s: no directory %s to write it in", path, dir)
 	}
+	removeStaleTemps(dir, time.Now().Add(-staleTempAge))
 	tmp, err := os.CreateTemp(dir, ".export-*")
 	if err != nil {
 		return fmt.Errorf("--out: %w", err)
@@ -161,6 +163,28 @@ func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
 		return fmt.Errorf("--out: %w", err)
 	}
 	return nil
+}
+
+// tempPatterns are the temporary files an export writes beside --out.
+var tempPatterns = []string{".export-*", ".wacz-pages-*", ".wacz-index-*"}
+
+// staleTempAge is the age after which such a file is taken as left by an
+// export that was killed (a running one rewrites or reads its files well
+// within it).
+const staleTempAge = 24 * time.Hour
+
+// removeStaleTemps removes the temporary files that exports killed before
+// their end left in dir, unchanged since before the cutoff: nothing else
+// ever removes them, and a WACZ export's are as large as the package.
+func removeStaleTemps(dir string, cutoff time.Time) {
+	for _, pat := range tempPatterns {
+		names, _ := filepath.Glob(filepath.Join(dir, pat))
+		for _, n := range names {
+			if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(cutoff) {
+				os.Remove(n)
+			}
+		}
+	}
 }
 
 func dirOf(path string) string {

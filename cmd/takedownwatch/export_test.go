@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -460,6 +461,45 @@ func TestOut_BadPaths(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
+	}
+}
+
+// The temporary files of exports killed before their end are removed by a
+// later export to the same directory once they are a day old; younger ones
+// (an export that may still run) and other files are left alone.
+func TestOut_RemovesStaleTemporaries(t *testing.T) {
+	cfg := seededConfig(t, "")
+	dir := t.TempDir()
+	old := time.Now().Add(-25 * time.Hour)
+	files := map[string]bool{ // name: removed
+		".export-123":       true,
+		".wacz-pages-456":   true,
+		".wacz-index-789":   true,
+		".export-recent":    false,
+		"notes.export-keep": false,
+	}
+	for name := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("left by a killed export"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if name != ".export-recent" {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, errOut, code := runCLI(t, "export", "events", "--format", "csv", "--out", filepath.Join(dir, "events.csv"), "--config", cfg); code != 0 {
+		t.Fatalf("export: %d %s", code, errOut)
+	}
+	for name, removed := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if gone := errors.Is(err, os.ErrNotExist); gone != removed {
+			t.Errorf("%s: removed %v, want %v", name, gone, removed)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "events.csv")); err != nil {
+		t.Errorf("the export itself: %v", err)
 	}
 }
 
