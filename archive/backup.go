@@ -28,9 +28,11 @@ type BackupReport struct {
 // as far as it went; records past what the snapshot names are the
 // writer's work in flight. The search index is left out: `reindex`
 // rebuilds it from the copy. The copy is made in dest+".partial" and
-// renamed when complete, so a stopped backup never looks like one.
-// progress, when set, is told the bytes copied of the total.
-func (a *Archive) Backup(ctx context.Context, dest string, progress func(done, total int64)) (*BackupReport, error) {
+// renamed when complete and checked, so a stopped backup never looks like
+// one. progress, when set, is told the bytes copied of the total; check,
+// when set, is run on the copy before it is renamed (verify): when it
+// fails, the copy stays in dest+".partial" for a look.
+func (a *Archive) Backup(ctx context.Context, dest string, progress func(done, total int64), check func(dir string) error) (*BackupReport, error) {
 	if _, err := os.Stat(dest); err == nil {
 		return nil, fmt.Errorf("backup: %s exists: a backup goes to a new directory", dest)
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -86,6 +88,14 @@ func (a *Archive) Backup(ctx context.Context, dest string, progress func(done, t
 		}
 		rep.Files++
 		rep.Bytes += n
+	}
+	if check != nil {
+		if err := check(tmp); err != nil {
+			if ctx.Err() == nil {
+				ok = true // kept for a look
+			}
+			return rep, err
+		}
 	}
 	if err := os.Rename(tmp, dest); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
