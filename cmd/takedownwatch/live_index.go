@@ -43,6 +43,16 @@ var _ web.Reindexer = (*liveIndex)(nil)
 // it (serve starts one; see startRebuildIfIncomplete).
 func openLiveIndex(st *store.Store, dir string, log *logrus.Entry) (*liveIndex, error) {
 	ilog := log.WithField("component", "index")
+	// The caller holds the writer lock, so no rebuild runs: one beside
+	// the index was left by a reindex that was stopped, and is as big as
+	// the index.
+	if _, err := os.Stat(dir + rebuildSuffix); err == nil {
+		if err := os.RemoveAll(dir + rebuildSuffix); err != nil {
+			ilog.WithError(err).Warn("a stopped reindex left a half-built index that could not be removed")
+		} else {
+			ilog.WithField("dir", dir+rebuildSuffix).Info("removed the half-built index a stopped reindex left; the index in use is whole")
+		}
+	}
 	ix, err := openIndexDir(st, dir)
 	if errors.Is(err, index.ErrDamaged) {
 		ix, err = replaceDamaged(st, dir, err, ilog)

@@ -287,11 +287,22 @@ func TestLiveIndex_RebuildAndStop(t *testing.T) {
 	if _, err := os.Stat(dir + rebuildSuffix); !os.IsNotExist(err) {
 		t.Errorf("the stopped rebuild left %s (%v)", dir+rebuildSuffix, err)
 	}
+	// A killed rebuild leaves its half-built index, which the next writer
+	// removes when it opens the index.
+	if err := os.MkdirAll(filepath.Join(dir+rebuildSuffix, "store"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir+rebuildSuffix, "store", "000000000001.zap"), []byte("half a segment"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	l, err = openLiveIndex(a.Store, dir, logrus.NewEntry(logger))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	if _, err := os.Stat(dir + rebuildSuffix); !os.IsNotExist(err) {
+		t.Errorf("the half-built index a killed rebuild left is still there: %v", err)
+	}
 	if got := total(l, "delta"); got != 300 {
 		t.Errorf("delta posts in the index after the stopped rebuild: %d; want 300", got)
 	}
