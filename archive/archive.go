@@ -262,7 +262,16 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 	target := a.red.URL(ex.URL)
 	var prev *warc.Previous
 	last, err := m.Last, error(nil)
-	if !m.LastKnown {
+	switch {
+	case ex.StatusCode < 200 || ex.StatusCode > 399:
+		// An error answer repeated (a removed post's 404 page, fetched
+		// again at every re-check for as long as it stays removed) is
+		// a revisit of the last one with the same status: its headers
+		// kept, its payload once.
+		if last, err = a.Store.LastCaptureWithStatus(ctx, target, ex.StatusCode); errors.Is(err, store.ErrNotFound) {
+			last, err = nil, nil
+		}
+	case !m.LastKnown:
 		if last, err = a.Store.LastCapture(ctx, target); errors.Is(err, store.ErrNotFound) {
 			last, err = nil, nil
 		}
@@ -270,8 +279,20 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 	if err != nil {
 		return nil, err
 	}
-	if last != nil {
-		prev = &warc.Previous{RecordID: last.RecordID, TargetURI: last.URL, Date: last.At, PayloadDigest: last.PayloadDigest}
+	// A revisit names the record that holds the payload, never another
+	// revisit: a feed answered 304 every few minutes made a chain one
+	// longer at each fetch, which every reader of the newest had to walk.
+	base := last
+	if last != nil && last.RecordType == "revisit" {
+		if base, err = a.Store.OriginalOf(ctx, last); errors.Is(err, store.ErrNotFound) {
+			base, err = nil, nil // its original is gone: no revisit
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if base != nil {
+		prev = &warc.Previous{RecordID: base.RecordID, TargetURI: base.URL, Date: base.At, PayloadDigest: base.PayloadDigest}
 	}
 	if ex.Date.IsZero() {
 		ex.Date = a.clock()
@@ -293,13 +314,13 @@ func (a *Archive) Record(ctx context.Context, ex *warc.Exchange, m Meta) (*store
 		WARCLength: wr.Response.Length, RequestOffset: wr.Request.Offset, RequestLength: wr.Request.Length,
 		Truncated: ex.Truncated, Vantage: ex.Vantage, Pending: m.Pending,
 	}
-	if wr.Type == "revisit" && last != nil {
-		c.RevisitOf = last.ID
+	if wr.Type == "revisit" && base != nil {
+		c.RevisitOf = base.ID
 		if ex.StatusCode == http.StatusNotModified {
 			// A 304 stands for the last payload: keep its digest so the next
 			// identical 200 is still a revisit, and its validators when the
 			// 304 repeats none.
-			c.PayloadDigest = last.PayloadDigest
+			c.PayloadDigest = base.PayloadDigest
 			if c.ETag == "" {
 				c.ETag = last.ETag
 			}

@@ -583,3 +583,52 @@ func TestArchive_VerifyMalformedIsNotDamage(t *testing.T) {
 		t.Fatalf("report %+v, want ok with the request record named malformed", rep)
 	}
 }
+
+// Answers repeated unchanged are revisits of the record holding the
+// payload — never of another revisit, whose chain would grow by one at
+// each fetch — and an error answer repeated (a removed post's 404 page,
+// fetched at every re-check) is a revisit of the last one with its status.
+func TestArchive_RevisitsNameTheirOriginal(t *testing.T) {
+	a := openTest(t, t.TempDir())
+	defer a.Close()
+	const u = "https://example.org/post/1"
+	answer := func(status int, body string) *store.Capture {
+		t.Helper()
+		e := ex(u, body)
+		e.StatusCode = status
+		c, err := a.Record(t.Context(), e, Meta{Kind: "permalink"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := answer(200, "the post")
+	for i := range 5 {
+		c := answer(200, "the post")
+		if c.RecordType != "revisit" || c.RevisitOf != first.ID {
+			t.Fatalf("repeat %d: %s of %d, want a revisit of the first answer, %d", i, c.RecordType, c.RevisitOf, first.ID)
+		}
+	}
+	gone := answer(404, "this content isn't available")
+	if gone.RecordType != "response" || gone.Status != 404 {
+		t.Fatalf("the first 404: %s %d, want a response", gone.RecordType, gone.Status)
+	}
+	for i := range 3 {
+		c := answer(404, "this content isn't available")
+		if c.RecordType != "revisit" || c.RevisitOf != gone.ID || c.Status != 404 {
+			t.Fatalf("404 repeat %d: %s of %d status %d, want a 404 revisit of %d", i, c.RecordType, c.RevisitOf, c.Status, gone.ID)
+		}
+		rec, err := warc.ReadAt(a.WARCDir(), warc.Position{File: c.WARCFile, Offset: c.WARCOffset, Length: c.WARCLength})
+		if err != nil || rec.StatusCode != 404 {
+			t.Fatalf("404 repeat %d: its record %+v (%v), want the 404 status line kept", i, rec, err)
+		}
+	}
+	// a 410 after the 404s is an answer of its own
+	if c := answer(410, "this content isn't available"); c.RecordType != "response" {
+		t.Errorf("a 410 after 404s with the same body: %s, want a response (a revisit keeps one status)", c.RecordType)
+	}
+	rep, err := a.Verify(t.Context(), nil)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify: %+v (%v)", rep, err)
+	}
+}

@@ -180,23 +180,19 @@ func (h *Handler) payload(r *http.Request, c *store.Capture) (*warc.Record, []by
 		return nil, nil, &unreadable{c, err}
 	}
 	body := rec.Body
-	for hops, prev := 0, c; prev.RecordType == "revisit" && prev.RevisitOf != 0 && hops < 100; hops++ {
-		next, err := h.o.Store.Capture(r.Context(), prev.RevisitOf)
+	if c.RecordType == "revisit" && c.RevisitOf != 0 {
+		orig, err := h.o.Store.OriginalOf(r.Context(), c)
 		if err != nil {
 			return rec, nil, err
 		}
-		if next.RecordType != "revisit" {
-			orig, err := warc.ReadAt(h.o.WARCDir, warc.Position{File: next.WARCFile, Offset: next.WARCOffset, Length: next.WARCLength})
-			if err != nil {
-				return rec, nil, &unreadable{next, fmt.Errorf("the record it revisits: %w", err)}
-			}
-			body = orig.Body
-			if rec.StatusCode == http.StatusNotModified || rec.StatusCode == 0 {
-				rec.StatusCode, rec.Header = orig.StatusCode, orig.Header
-			}
-			break
+		o, err := warc.ReadAt(h.o.WARCDir, warc.Position{File: orig.WARCFile, Offset: orig.WARCOffset, Length: orig.WARCLength})
+		if err != nil {
+			return rec, nil, &unreadable{orig, fmt.Errorf("the record it revisits: %w", err)}
 		}
-		prev = next
+		body = o.Body
+		if rec.StatusCode == http.StatusNotModified || rec.StatusCode == 0 {
+			rec.StatusCode, rec.Header = o.StatusCode, o.Header
+		}
 	}
 	return rec, body, nil
 }

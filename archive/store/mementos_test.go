@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -121,4 +122,41 @@ func BenchmarkMementos(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A chain of revisits as archives made before revisits named their
+// original hold (each naming the one before) is followed to its original
+// in one query, however long; a chain whose original is gone ends in none.
+func TestOriginalOf(t *testing.T) {
+	s, _ := openTemp(t)
+	const u = "https://example.org/feed.xml"
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	var chain []*Capture
+	err := s.Write(t.Context(), func(tx *Tx) error {
+		for i := range 500 {
+			c := &Capture{URL: u, Kind: "listing", At: t0.Add(time.Duration(i) * time.Minute), Status: 200, PayloadDigest: "sha1:A",
+				RecordType: "response", RecordID: fmt.Sprintf("<urn:uuid:%d>", i), WARCFile: "a.warc.gz", WARCOffset: int64(i * 100), WARCLength: 90}
+			if i > 0 {
+				c.RecordType, c.RevisitOf, c.Status = "revisit", chain[i-1].ID, 304
+			}
+			if err := tx.InsertCapture(c); err != nil {
+				return err
+			}
+			chain = append(chain, c)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*Capture{chain[0], chain[1], chain[499]} {
+		o, err := s.OriginalOf(t.Context(), c)
+		if err != nil || o.ID != chain[0].ID {
+			t.Errorf("original of capture %d: %+v (%v), want %d", c.ID, o, err, chain[0].ID)
+		}
+	}
+	orphan := &Capture{ID: 10_000, RecordType: "revisit", RevisitOf: 9_999}
+	if _, err := s.OriginalOf(t.Context(), orphan); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a revisit of a capture that is not there: %v, want ErrNotFound", err)
+	}
 }

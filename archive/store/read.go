@@ -207,6 +207,45 @@ func (s *Store) LastCapture(ctx context.Context, url string) (*Capture, error) {
 	return lastCapture(ctx, s.r, url)
 }
 
+// OriginalOf returns the capture whose record holds c's payload: c itself
+// unless it is a revisit, else the first capture down its chain of revisits
+// that is not one (revisit_of always names an older capture), or
+// ErrNotFound when the chain ends in none. Archives made before revisits
+// named their original directly hold chains as long as a URL was answered
+// unchanged: one query follows them.
+func (s *Store) OriginalOf(ctx context.Context, c *Capture) (*Capture, error) {
+	if c.RecordType != "revisit" || c.RevisitOf == 0 {
+		return c, nil
+	}
+	o, err := scanCapture(s.r.QueryRowContext(ctx, `WITH RECURSIVE chain(id, record_type, revisit_of) AS (
+    SELECT id, record_type, revisit_of FROM captures WHERE id = ?
+    UNION ALL SELECT c.id, c.record_type, c.revisit_of FROM chain JOIN captures c ON c.id = chain.revisit_of
+        WHERE chain.record_type = 'revisit' AND c.id < chain.id)
+SELECT `+captureColumns+` FROM captures WHERE id = (SELECT id FROM chain WHERE record_type <> 'revisit' LIMIT 1)`, c.RevisitOf))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: the original of capture %d: %w", c.ID, err)
+	}
+	return o, nil
+}
+
+// LastCaptureWithStatus returns the newest capture of url with a record
+// of that status (pending or not), or ErrNotFound: the base of a revisit
+// for an error answer repeated.
+func (s *Store) LastCaptureWithStatus(ctx context.Context, url string, status int) (*Capture, error) {
+	c, err := scanCapture(s.r.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures
+WHERE url = ? AND warc_file <> '' AND status = ? ORDER BY at DESC, id DESC LIMIT 1`, url, status))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: last capture of %s with status %d: %w", url, status, err)
+	}
+	return c, nil
+}
+
 // EachCapture calls fn for every capture that has records, in file order.
 func (s *Store) EachCapture(ctx context.Context, fn func(*Capture) error) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE warc_file <> '' ORDER BY warc_file, warc_offset`)
