@@ -145,3 +145,24 @@ func TestServe_ReadTokenUnsetFailsClosed(t *testing.T) {
 		t.Errorf("config check: exit %d\nstdout: %q\nstderr: %s", code, out, errOut)
 	}
 }
+
+// sources with nothing to list says why, on stderr, rather than print an
+// empty table that reads as "nothing is wrong"; with sources it says
+// nothing more.
+func TestSources_NothingToListSaysWhy(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	empty := writeConfig(t, dir, "data_dir: "+data+"\n")
+	out, errOut, code := runCLI(t, "sources", "--config", empty)
+	if code != 0 || !strings.HasPrefix(out, "SOURCE") || !strings.Contains(errOut, "no sources: the config lists none, and there is no archive in "+data+" yet") {
+		t.Errorf("no sources: exit %d\n%s%s", code, out, errOut)
+	}
+	listed := writeConfig(t, dir, "data_dir: "+data+`
+actors: [{id: opp, name: Opposition, affiliation: opposition}]
+sources: [{id: opp-feed, actor: opp, platform: feed, url: "https://opp.example/feed", schedule: "@hourly"}]
+`)
+	out, errOut, code = runCLI(t, "sources", "--config", listed)
+	if code != 0 || !strings.Contains(out, "opp-feed") || !strings.Contains(out, "never run") || errOut != "" {
+		t.Errorf("a configured source: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"text/tabwriter"
@@ -253,11 +254,24 @@ func sourcesCmd() *command {
 			}
 			for _, s := range cfg.Sources {
 				if !seen[s.ID] {
+					seen[s.ID] = true
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", s.ID, s.Actor, s.Platform, "never run", "-", 0, 0, 0, 0, "")
 				}
 			}
 			if err := tw.Flush(); err != nil {
 				return err
+			}
+			if len(seen) == 0 {
+				// an empty table alone reads as "nothing is wrong"
+				where := "the config lists none"
+				if _, err := os.Stat(e.configPath); !e.configGiven && errors.Is(err, os.ErrNotExist) {
+					where = "no " + e.configPath + " here (--config FILE names one; examples/takedownwatch.yaml is one)"
+				}
+				arc := "the archive in " + cfg.DataDir + " has none"
+				if !archive.Exists(cfg.DataDir) {
+					arc = "there is no archive in " + cfg.DataDir + " yet"
+				}
+				fmt.Fprintf(e.stderr, "no sources: %s, and %s\n", where, arc)
 			}
 			if len(cfg.ReportChannels) == 0 {
 				return nil
