@@ -238,9 +238,13 @@ func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi planne
 			return nil, err
 		}
 	}
-	if cur != nil && (cur.Digest == pi.digest || it.FormerText != "" && cur.Digest == normalize.Digest(it.FormerText)) {
-		// the same content (or the same as an earlier build read it: the
-		// archive keeps that reading rather than call it an edit)
+	if cur != nil && (cur.Digest == pi.digest || it.FormerText != "" && cur.Digest == normalize.Digest(it.FormerText) ||
+		normalize.Digest(normalize.Text(cur.Text)) == pi.digest) {
+		// the same content, or the same as an earlier build read it: from
+		// the item as that build would have (FormerText), or the stored
+		// text as this build normalizes it (a build that composes, folds
+		// or decodes what an earlier one kept as it came). The archive
+		// keeps the earlier reading rather than call an upgrade an edit.
 		if err := tx.TouchVersion(cur.ID, now); err != nil {
 			return nil, err
 		}

@@ -2,8 +2,10 @@ package monitor_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
+	"github.com/takedownwatch/takedownwatch/monitor/normalize"
 )
 
 func testConfig(t *testing.T, dataDir string) *config.Config {
@@ -547,5 +550,50 @@ func TestPipeline_listingStoppedBeforeItsPostsIsReadAgain(t *testing.T) {
 	// and taken in with its post, the answer is the base from then on
 	if res, err = p.Cycle(t.Context()); err != nil || res.NotModified != 1 {
 		t.Fatalf("an unchanged feed after that: %+v (%v), want a 304", res, err)
+	}
+}
+
+// A stored text that this build normalizes differently from the build that
+// stored it (one that kept a decomposed é as it came, where this one
+// composes it) is the same content, not an edit: an upgrade must not
+// report every post edited. A change of words still is one.
+func TestPipeline_upgradedNormalizationIsNoEdit(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{Hosts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	opp := sb.AddAccount(0, "opp")
+	t0 := time.Now().Add(-time.Hour)
+	p1 := opp.Publish(sandbox.Post{Title: "Café", HTML: "<p>Meet at the café</p>", Published: t0})
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "opp-feed", "opp", opp.FeedURL())
+	a, p := wire(t, cfg)
+	if res, err := p.Cycle(t.Context()); err != nil || res.New != 1 {
+		t.Fatalf("first cycle %+v (%v)", res, err)
+	}
+	// as an earlier build stored it: decomposed (e + U+0301)
+	const older = "Meet at the cafe\u0301"
+	db, err := sql.Open("sqlite", filepath.Join(cfg.DataDir, archive.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if r, err := db.Exec(`UPDATE versions SET text = ?, digest = ?`, older, normalize.Digest(older)); err != nil {
+		t.Fatal(err)
+	} else if n, _ := r.RowsAffected(); n != 1 {
+		t.Fatalf("%d versions rewritten, want 1", n)
+	}
+	opp.Publish(sandbox.Post{Title: "Rally", HTML: "<p>Rally on Friday</p>", Published: t0.Add(time.Minute)}) // the feed is read again
+	res, err := p.Cycle(t.Context())
+	if err != nil || res.New != 1 || res.Edited != 0 {
+		t.Fatalf("the cycle after the upgrade: %+v (%v), want 1 new and no edit", res, err)
+	}
+	opp.Edit(p1, "<p>Meet at the station</p>")
+	if res, err = p.Cycle(t.Context()); err != nil || res.Edited != 1 {
+		t.Fatalf("a change of words: %+v (%v), want 1 edited", res, err)
+	}
+	if n := countTypes(events(t, a))["edited"]; n != 1 {
+		t.Errorf("%d edited events, want the one change of words", n)
 	}
 }
