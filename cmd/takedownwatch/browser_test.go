@@ -111,6 +111,10 @@ func TestBrowser_DemoEvidence(t *testing.T) {
 	}
 	postURL := must(chromedp.Run(browser, chromedp.Location()))(t)
 	body := must(chromedp.Run(browser, chromedp.Text(`body`)))(t)
+	if !strings.Contains(body, "Versions (2)") {
+		// (reading a diff the page lacks would wait for the whole limit)
+		t.Fatalf("the evidence page %s shows no edit:\n%s\nlogs:\n%s", postURL, body, logs.String())
+	}
 	diff := must(chromedp.Run(browser, chromedp.Text(`pre.diff`)))(t)
 	for _, want := range []string{"removed — deleted", "Removed — deleted.", "The platform's answer: HTTP 410 Gone", "Last seen live", "first seen missing", "Versions (2)"} {
 		if !strings.Contains(body, want) {

@@ -197,6 +197,20 @@ func tellStory(ctx context.Context, log *logrus.Entry, every time.Duration, acc 
 		{"the withholding is lifted: the post on press freedom is back", func() { opp.Restore("4") },
 			func() bool { return served(withheld) >= checksBefore+confirmChecks }},
 	}
+	// Each step also waits until the story's listings were read since the
+	// step before (for ten intervals at most): on a slow or busy machine
+	// the first cycle can come after the first steps, and an edit made
+	// before the daemon ever read the statement is no edit it can find.
+	listings := []string{opp.FeedURL(), pm.FeedURL(), press.FeedURL()}
+	readAt := make([]int, len(listings))
+	readSince := func() bool {
+		for i, u := range listings {
+			if served(u) <= readAt[i] {
+				return false
+			}
+		}
+		return true
+	}
 	t := time.NewTimer(every + every/5)
 	defer t.Stop()
 	for i, s := range steps {
@@ -205,12 +219,15 @@ func tellStory(ctx context.Context, log *logrus.Entry, every time.Duration, acc 
 			return
 		case <-t.C:
 		}
-		for deadline := time.Now().Add(10 * every); s.ready != nil && !s.ready() && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(10 * every); (!readSince() || s.ready != nil && !s.ready()) && time.Now().Before(deadline); {
 			select {
 			case <-ctx.Done():
 				return
 			case <-time.After(every / 5):
 			}
+		}
+		for i, u := range listings {
+			readAt[i] = served(u)
 		}
 		s.do()
 		log.Infof("story %d/%d: %s", i+1, len(steps), s.say)
