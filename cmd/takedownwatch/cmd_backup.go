@@ -52,7 +52,7 @@ func backupCmd() *command {
 					if err != nil {
 						return fmt.Errorf("backup: verify the copy: %w", err)
 					}
-					printVerify(e.stdout, vr, false, vr.OK(), start)
+					printVerifyNotes(e.stdout, vr, false, vr.OK(), start, 10)
 					if !vr.OK() {
 						return &quietError{fmt.Errorf("the copy failed verify: it is kept in %s, not under %s", dir, args[0])}
 					}

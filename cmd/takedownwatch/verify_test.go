@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/takedownwatch/takedownwatch/archive"
 )
@@ -106,5 +107,31 @@ func TestBackup_CopiesAndVerifies(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, "backup", "--config", cfg); code != 2 {
 		t.Errorf("backup without DEST: exit %d, want 2", code)
+	}
+}
+
+// backup's check of its copy names ten records without metadata and counts
+// the rest; verify names each.
+func TestPrintVerifyNotes_limit(t *testing.T) {
+	rep := &archive.VerifyReport{Files: 1}
+	for i := range 25 {
+		rep.Unreferenced = append(rep.Unreferenced, archive.Unreferenced{File: "a.warc.gz", Offset: int64(i * 100), Type: "response"})
+	}
+	for _, c := range []struct {
+		max, named int
+		more       string
+	}{{10, 10, "and 15 more records"}, {0, 25, ""}} {
+		var b strings.Builder
+		printVerifyNotes(&b, rep, false, true, time.Now(), c.max)
+		out := b.String()
+		if n := strings.Count(out, "note: no capture points to"); n != c.named {
+			t.Errorf("limit %d: %d records named, want %d:\n%s", c.max, n, c.named, out)
+		}
+		if c.more != "" && !strings.Contains(out, c.more) || c.more == "" && strings.Contains(out, "more records") {
+			t.Errorf("limit %d: want %q:\n%s", c.max, c.more, out)
+		}
+		if !strings.Contains(out, "verify ok: 1 files, 0 records, 0 captures checked, 25 unreferenced records") {
+			t.Errorf("limit %d: the summary line:\n%s", c.max, out)
+		}
 	}
 }
