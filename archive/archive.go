@@ -209,6 +209,45 @@ func migrateIdle(ctx context.Context, dataDir string) (int, error) {
 	return from, nil
 }
 
+// Payload reads a capture's record and the body it stands for: a
+// revisit's is the one of the capture it revisits, and a 304's status and
+// headers are the ones it stood for. The record is read as archived,
+// digests checked.
+func Payload(ctx context.Context, st *store.Store, warcDir string, c *store.Capture) (*warc.Record, []byte, error) {
+	rec, err := warc.ReadAt(warcDir, warc.Position{File: c.WARCFile, Offset: c.WARCOffset, Length: c.WARCLength, RecordID: c.RecordID})
+	if err != nil {
+		return nil, nil, &UnreadableError{Capture: c, Err: err}
+	}
+	body := rec.Body
+	if c.RecordType == "revisit" && c.RevisitOf != 0 {
+		orig, err := st.OriginalOf(ctx, c)
+		if err != nil {
+			return rec, nil, err
+		}
+		o, err := warc.ReadAt(warcDir, warc.Position{File: orig.WARCFile, Offset: orig.WARCOffset, Length: orig.WARCLength})
+		if err != nil {
+			return rec, nil, &UnreadableError{Capture: orig, Err: fmt.Errorf("the record it revisits: %w", err)}
+		}
+		body = o.Body
+		if rec.StatusCode == http.StatusNotModified || rec.StatusCode == 0 {
+			rec.StatusCode, rec.Header = o.StatusCode, o.Header
+		}
+	}
+	return rec, body, nil
+}
+
+// UnreadableError is a capture whose record cannot be read as archived.
+type UnreadableError struct {
+	Capture *store.Capture
+	Err     error
+}
+
+func (e *UnreadableError) Error() string {
+	return fmt.Sprintf("capture %d (%s@%d): %v", e.Capture.ID, e.Capture.WARCFile, e.Capture.WARCOffset, e.Err)
+}
+
+func (e *UnreadableError) Unwrap() error { return e.Err }
+
 // RedactURL returns u as the archive keeps URLs: without user info, token
 // parameters or the secrets it sends.
 func (a *Archive) RedactURL(u string) string { return a.red.URL(u) }

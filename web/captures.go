@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/takedownwatch/takedownwatch/archive"
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/archive/warc"
 )
@@ -122,23 +123,12 @@ func (h *Handler) capture(w http.ResponseWriter, r *http.Request, rest string) {
 	_, _ = w.Write(b.Bytes())
 }
 
-// unreadable is a capture's record that cannot be read as archived (the
-// capture's own, or the one it revisits): damage, which payload's other
-// errors (the database's) are not.
-type unreadable struct {
-	c   *store.Capture
-	err error
-}
-
-func (u *unreadable) Error() string { return u.err.Error() }
-func (u *unreadable) Unwrap() error { return u.err }
-
 // payloadFailed answers payload's error: damage for a record that cannot
 // be read, naming that record; the database's trouble as such.
 func (h *Handler) payloadFailed(w http.ResponseWriter, what string, err error) {
-	var u *unreadable
+	var u *archive.UnreadableError
 	if errors.As(err, &u) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		h.damaged(w, u.c, u.err.Error(), "")
+		h.damaged(w, u.Capture, u.Err.Error(), "")
 		return
 	}
 	h.internal(w, what, err)
@@ -172,27 +162,8 @@ func (h *Handler) damaged(w http.ResponseWriter, c *store.Capture, problem, more
 		c.ID, c.WARCFile, c.WARCOffset, problem, more))
 }
 
-// payload reads a capture's response and its body; a revisit's body is
-// the one of the capture it revisits.
+// payload reads a capture's response and its body (archive.Payload): an
+// *archive.UnreadableError when a record cannot be read as archived.
 func (h *Handler) payload(r *http.Request, c *store.Capture) (*warc.Record, []byte, error) {
-	rec, err := warc.ReadAt(h.o.WARCDir, warc.Position{File: c.WARCFile, Offset: c.WARCOffset, Length: c.WARCLength, RecordID: c.RecordID})
-	if err != nil {
-		return nil, nil, &unreadable{c, err}
-	}
-	body := rec.Body
-	if c.RecordType == "revisit" && c.RevisitOf != 0 {
-		orig, err := h.o.Store.OriginalOf(r.Context(), c)
-		if err != nil {
-			return rec, nil, err
-		}
-		o, err := warc.ReadAt(h.o.WARCDir, warc.Position{File: orig.WARCFile, Offset: orig.WARCOffset, Length: orig.WARCLength})
-		if err != nil {
-			return rec, nil, &unreadable{orig, fmt.Errorf("the record it revisits: %w", err)}
-		}
-		body = o.Body
-		if rec.StatusCode == http.StatusNotModified || rec.StatusCode == 0 {
-			rec.StatusCode, rec.Header = o.StatusCode, o.Header
-		}
-	}
-	return rec, body, nil
+	return archive.Payload(r.Context(), h.o.Store, h.o.WARCDir, c)
 }
