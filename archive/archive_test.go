@@ -444,6 +444,7 @@ func olderSchema(t *testing.T, dir string) {
 		`DELETE FROM schema_migrations WHERE version >= 6`,
 		`DROP INDEX events_removals`,
 		`DROP INDEX posts_stats`,
+		`DROP INDEX captures_listings`,
 		`ALTER TABLE captures DROP COLUMN pending`,
 	} {
 		if _, err := db.Exec(q); err != nil {

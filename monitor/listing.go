@@ -25,11 +25,24 @@ type plannedItem struct {
 	media  []int64
 }
 
-// record writes what a listing shows: new posts, new versions (edits) and
-// the last time each post was seen live. Media of new versions are fetched
-// and archived first, then one transaction writes posts, versions and
-// events together.
-func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.Source, l *Listing, res *SourceResult) error {
+// recordMode says what record takes from a listing.
+type recordMode int
+
+const (
+	// recordAll: everything the listing shows (a listing read now).
+	recordAll recordMode = iota
+	// recordNewOnly: only posts the archive does not hold, as first seen
+	// then; nothing about the others, the account or the source (an
+	// answer read again from the archive, older than what the archive
+	// knows of them since).
+	recordNewOnly
+)
+
+// record writes what a listing read at now shows: new posts, new versions
+// (edits) and the last time each post was seen live. Media of new versions
+// are fetched and archived first, then one transaction writes posts,
+// versions and events together, and takes the listing's answers in.
+func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.Source, l *Listing, res *SourceResult, now time.Time, mode recordMode) error {
 	seen := map[string]bool{}
 	var plan []plannedItem
 	for _, it := range l.Items {
@@ -58,14 +71,15 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 		}
 		plan = append(plan, pi)
 	}
-	now := p.clock()
 	// The counts are of what was committed: a transaction that failed (a
 	// full disk) or is run again counts nothing of its own.
 	before := *res
 	err := p.arc.Store.Write(ctx, func(tx *store.Tx) error {
 		*res = before
-		if err := p.recordAccount(tx, row, Answer{Class: ClassLive}, now, res); err != nil {
-			return err
+		if mode == recordAll {
+			if err := p.recordAccount(tx, row, Answer{Class: ClassLive}, now, res); err != nil {
+				return err
+			}
 		}
 		// with the posts read from them, and never without
 		if err := tx.TakeIn(l.Captures); err != nil {
@@ -78,6 +92,13 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 			key, err := p.ownKey(tx.Post, src, pi.item.PlatformID)
 			if err != nil {
 				return err
+			}
+			if mode == recordNewOnly {
+				if _, err := tx.Post(src.Platform, key); err == nil {
+					continue
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
 			}
 			keys[pi.item.PlatformID], pi.item.PlatformID = key, key
 			kinds, err := p.apply(tx, src, l, pi, now)
@@ -94,6 +115,9 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 					res.Restored++
 				}
 			}
+		}
+		if mode == recordNewOnly {
+			return nil
 		}
 		if err := p.markMissing(tx, src.ID, keyed(l, keys), now); err != nil {
 			return err

@@ -286,6 +286,13 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 	if err != nil {
 		return res, err
 	}
+	if replayed, err := p.replayPending(ctx, src, row, col, &res); err != nil {
+		return res, err
+	} else if replayed {
+		if row, err = p.arc.Store.Source(ctx, src.ID); err != nil {
+			return res, err
+		}
+	}
 	opt := CollectOptions{Pages: 1, Cursor: row.Cursor}
 	if row.LastSuccess.IsZero() && p.backfill > 1 {
 		opt.Pages = p.backfill // a new source: read deeper once
@@ -342,7 +349,7 @@ func (p *Pipeline) CollectSource(ctx context.Context, src *config.Source) (Sourc
 			return tx.SourceAttempt(src.ID, now, "", nil)
 		})
 	}
-	if err := p.record(ctx, src, row, listing, &res); err != nil {
+	if err := p.record(ctx, src, row, listing, &res, p.clock(), recordAll); err != nil {
 		if ctx.Err() != nil {
 			return res, nil
 		}

@@ -231,6 +231,20 @@ SELECT `+captureColumns+` FROM captures WHERE id = (SELECT id FROM chain WHERE r
 	return o, nil
 }
 
+// LastListing returns the newest listing answer with records archived
+// for the source, or ErrNotFound.
+func (s *Store) LastListing(ctx context.Context, sourceID string) (*Capture, error) {
+	c, err := scanCapture(s.r.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures
+WHERE source_id = ? AND kind = 'listing' AND warc_file <> '' ORDER BY at DESC, id DESC LIMIT 1`, sourceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: last listing of %s: %w", sourceID, err)
+	}
+	return c, nil
+}
+
 // LastCaptureWithStatus returns the newest capture of url with a record
 // of that status (pending or not), or ErrNotFound: the base of a revisit
 // for an error answer repeated.

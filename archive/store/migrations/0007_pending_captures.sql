@@ -8,3 +8,6 @@ ALTER TABLE captures ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
 -- the upgrade reads each listing whole once, and so finds the posts such a
 -- stop had left unread (one full download per source, once).
 UPDATE captures SET pending = 1 WHERE kind = 'listing';
+-- A source's newest listing answer, looked up at each collection (one left
+-- pending by a stop is read again from the archive).
+CREATE INDEX captures_listings ON captures(source_id, at) WHERE kind = 'listing';

@@ -1,0 +1,89 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/takedownwatch/takedownwatch/archive"
+	"github.com/takedownwatch/takedownwatch/archive/store"
+	"github.com/takedownwatch/takedownwatch/config"
+)
+
+// replayPending reads again, from the archive, a source's newest listing
+// answer when it is pending: archived by a process that stopped (killed,
+// out of disk space, past its drain) before it committed the posts read
+// from it. The fetch that follows reads the listing as it is now, but a
+// post that answer held and that is gone by then would otherwise never be
+// recorded, nor its removal found. The posts the archive does not hold
+// are recorded as first seen at the answer's time; the others it knows of
+// since then, and are left as they are. It reports whether it recorded anything; its error is an
+// archive failure. An answer it cannot read again is taken in, with a log
+// line, so that it is not tried at every collection.
+func (p *Pipeline) replayPending(ctx context.Context, src *config.Source, row *store.Source, col Collector, res *SourceResult) (bool, error) {
+	c, err := p.arc.Store.LastListing(ctx, src.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if !c.Pending || c.Status != http.StatusOK || c.Truncated {
+		return false, nil
+	}
+	log := p.log.WithFields(logrus.Fields{"source": src.ID, "capture": c.ID, "at": c.At.UTC().Format("2006-01-02T15:04:05Z")})
+	giveUp := func(why error) (bool, error) {
+		log.WithError(why).Warn("a listing answer a stopped process left unread could not be read again from the archive")
+		return false, p.arc.Store.Write(ctx, func(tx *store.Tx) error { return tx.TakeIn([]int64{c.ID}) })
+	}
+	rec, body, err := archive.Payload(ctx, p.arc.Store, p.arc.WARCDir(), c)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		return giveUp(err)
+	}
+	replay := &replayFetcher{resp: &FetchResponse{URL: c.URL, StatusCode: rec.StatusCode, Header: rec.Header, Body: body, Capture: c}}
+	l, err := col.Collect(ctx, src, replay, CollectOptions{Pages: 1, Cursor: row.Cursor})
+	if err != nil || l.NotModified {
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		if err == nil {
+			err = errors.New("read as unchanged")
+		}
+		return giveUp(err)
+	}
+	l.Captures = []int64{c.ID}
+	var got SourceResult
+	if err := p.record(ctx, src, row, l, &got, c.At, recordNewOnly); err != nil {
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		return false, err
+	}
+	res.New += got.New
+	res.Media += got.Media
+	log.WithFields(logrus.Fields{"items": len(l.Items), "new": got.New}).
+		Info("read again the listing answer a stopped process had archived and not taken in")
+	return true, nil
+}
+
+// replayFetcher answers a collector's first request with an archived
+// answer, and any other with an error: a listing read again is read from
+// its one page.
+type replayFetcher struct {
+	resp *FetchResponse
+	used bool
+}
+
+func (f *replayFetcher) Fetch(_ context.Context, req *FetchRequest) (*FetchResponse, error) {
+	if f.used {
+		return nil, fmt.Errorf("%s: only the archived answer is read again", req.URL)
+	}
+	f.used = true
+	return f.resp, nil
+}
