@@ -5,9 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -651,5 +655,40 @@ func TestPipeline_interruptedAnswerReadAgainForNewPosts(t *testing.T) {
 	types := countTypes(events(t, a))
 	if types["new"] != 3 || types["edited"] != 0 || types["restored"] != 0 {
 		t.Errorf("events %v, want 3 new and nothing else", types)
+	}
+}
+
+// A feed that stays malformed stays a failing source at every cycle: its
+// answers, never taken in, give no validators, so it is never read as
+// "unchanged" by a 304 against one of them, and reading the newest again
+// from the archive fails as quietly as it should.
+func TestPipeline_malformedFeedStaysFailing(t *testing.T) {
+	var conditional atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"broken"`)
+		if r.Header.Get("If-None-Match") != "" {
+			conditional.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, "<rss><channel><item><title>cut off")
+	}))
+	defer srv.Close()
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "bad", "opp", srv.URL+"/feed.rss")
+	a, p := wire(t, cfg)
+	for i := range 3 {
+		res, err := p.Cycle(t.Context())
+		if err != nil || res.Failed != 1 || res.NotModified != 0 {
+			t.Fatalf("cycle %d: %+v (%v), want the source failed, not unchanged", i, res, err)
+		}
+	}
+	if n := conditional.Load(); n != 0 {
+		t.Errorf("%d conditional requests against malformed answers", n)
+	}
+	srcs, err := a.Store.Sources(t.Context())
+	if err != nil || len(srcs) != 1 || srcs[0].Status != "failing" || srcs[0].ConsecutiveFailures != 3 {
+		t.Errorf("the source: %+v (%v), want failing 3 times in a row", srcs, err)
 	}
 }

@@ -20,9 +20,11 @@ import (
 // post that answer held and that is gone by then would otherwise never be
 // recorded, nor its removal found. The posts the archive does not hold
 // are recorded as first seen at the answer's time; the others it knows of
-// since then, and are left as they are. It reports whether it recorded anything; its error is an
-// archive failure. An answer it cannot read again is taken in, with a log
-// line, so that it is not tried at every collection.
+// since then, and are left as they are. It reports whether it recorded
+// anything; its error is an archive failure. An answer it cannot read
+// again (a feed that does not parse: the fetch after it says so on the
+// source) stays pending, no base for a conditional request, and is tried
+// again only while it is the newest.
 func (p *Pipeline) replayPending(ctx context.Context, src *config.Source, row *store.Source, col Collector, res *SourceResult) (bool, error) {
 	c, err := p.arc.Store.LastListing(ctx, src.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -35,27 +37,20 @@ func (p *Pipeline) replayPending(ctx context.Context, src *config.Source, row *s
 		return false, nil
 	}
 	log := p.log.WithFields(logrus.Fields{"source": src.ID, "capture": c.ID, "at": c.At.UTC().Format("2006-01-02T15:04:05Z")})
-	giveUp := func(why error) (bool, error) {
-		log.WithError(why).Warn("a listing answer a stopped process left unread could not be read again from the archive")
-		return false, p.arc.Store.Write(ctx, func(tx *store.Tx) error { return tx.TakeIn([]int64{c.ID}) })
-	}
 	rec, body, err := archive.Payload(ctx, p.arc.Store, p.arc.WARCDir(), c)
 	if err != nil {
-		if ctx.Err() != nil {
-			return false, nil
+		if ctx.Err() == nil {
+			log.WithError(err).Warn("a listing answer a stopped process left unread could not be read again from the archive (takedownwatch verify checks every record)")
 		}
-		return giveUp(err)
+		return false, nil
 	}
 	replay := &replayFetcher{resp: &FetchResponse{URL: c.URL, StatusCode: rec.StatusCode, Header: rec.Header, Body: body, Capture: c}}
 	l, err := col.Collect(ctx, src, replay, CollectOptions{Pages: 1, Cursor: row.Cursor})
 	if err != nil || l.NotModified {
-		if ctx.Err() != nil {
-			return false, nil
+		if err != nil && ctx.Err() == nil {
+			log.WithError(err).Debug("the pending listing answer does not read again")
 		}
-		if err == nil {
-			err = errors.New("read as unchanged")
-		}
-		return giveUp(err)
+		return false, nil
 	}
 	l.Captures = []int64{c.ID}
 	var got SourceResult
