@@ -21,6 +21,7 @@ import (
 	"github.com/takedownwatch/takedownwatch/archive/store"
 	"github.com/takedownwatch/takedownwatch/config"
 	"github.com/takedownwatch/takedownwatch/internal/sandbox"
+	"github.com/takedownwatch/takedownwatch/internal/sandbox/sandboxtest"
 	"github.com/takedownwatch/takedownwatch/monitor"
 	"github.com/takedownwatch/takedownwatch/monitor/fetch"
 	"github.com/takedownwatch/takedownwatch/monitor/normalize"
@@ -524,11 +525,7 @@ func (s *stopAfterCollect) Collect(ctx context.Context, src *config.Source, f mo
 // read: that answer is no base until the next cycle has read its posts
 // (from the archive, and the feed's answer after it is then a 304).
 func TestPipeline_listingStoppedBeforeItsPostsIsReadAgain(t *testing.T) {
-	sb, err := sandbox.New(sandbox.Options{Hosts: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	opp := sb.AddAccount(0, "opp")
 	opp.Publish(sandbox.Post{Title: "Rally", HTML: "<p>Join us tomorrow</p>", Published: time.Now().Add(-time.Hour)})
 	cfg := testConfig(t, t.TempDir())
@@ -563,11 +560,7 @@ func TestPipeline_listingStoppedBeforeItsPostsIsReadAgain(t *testing.T) {
 // composes it) is the same content, not an edit: an upgrade must not
 // report every post edited. A change of words still is one.
 func TestPipeline_upgradedNormalizationIsNoEdit(t *testing.T) {
-	sb, err := sandbox.New(sandbox.Options{Hosts: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	opp := sb.AddAccount(0, "opp")
 	t0 := time.Now().Add(-time.Hour)
 	p1 := opp.Publish(sandbox.Post{Title: "Café", HTML: "<p>Meet at the café</p>", Published: t0})
@@ -608,11 +601,7 @@ func TestPipeline_upgradedNormalizationIsNoEdit(t *testing.T) {
 // seen at that answer's time; what the answer says of posts the archive
 // holds is left alone (it is older than what the archive knows of them).
 func TestPipeline_interruptedAnswerReadAgainForNewPosts(t *testing.T) {
-	sb, err := sandbox.New(sandbox.Options{Hosts: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := sandboxtest.New(t, sandbox.Options{Hosts: 1})
 	opp := sb.AddAccount(0, "opp")
 	t0 := time.Now().Add(-time.Hour)
 	opp.Publish(sandbox.Post{Title: "One", HTML: "<p>First statement</p>", Published: t0})
