@@ -50,6 +50,16 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 			continue
 		}
 		seen[it.PlatformID] = true
+		if mode == recordNewOnly {
+			// posts the archive holds are left alone: nor their media fetched
+			known, err := p.holds(ctx, src, it.PlatformID)
+			if err != nil {
+				return err
+			}
+			if known {
+				continue
+			}
+		}
 		pi := plannedItem{item: it, digest: normalize.Digest(it.Text)}
 		if len(it.Media) > 0 && p.cfg.Fetch.Media.Enabled {
 			// the key is settled in the transaction (apply's ownKey);
@@ -136,6 +146,21 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 		*res = before
 	}
 	return err
+}
+
+// holds reports whether the archive holds the post src lists as id.
+func (p *Pipeline) holds(ctx context.Context, src *config.Source, id string) (bool, error) {
+	get := func(platform, id string) (*store.Post, error) { return p.arc.Store.PostByKey(ctx, platform, id) }
+	key, err := p.ownKey(get, src, id)
+	if err != nil {
+		return false, err
+	}
+	if _, err := get(src.Platform, key); errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // ownKey is the platform id under which src keeps a listed item: the id
