@@ -128,15 +128,8 @@ func (s *Store) CaptureWithin(ctx context.Context, url string, from, until time.
 // captureOfURL returns the first capture of url with records that the
 // rest of the query (conditions, order, limit) picks, or ErrNotFound.
 func (s *Store) captureOfURL(ctx context.Context, url, rest string, args ...any) (*Capture, error) {
-	c, err := scanCapture(s.r.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE url = ? AND warc_file <> '' `+rest,
-		append([]any{url}, args...)...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: capture of %s: %w", url, err)
-	}
-	return c, nil
+	return oneCapture(ctx, s.r, "capture of "+url, `SELECT `+captureColumns+` FROM captures WHERE url = ? AND warc_file <> '' `+rest,
+		append([]any{url}, args...)...)
 }
 
 // MediaOf returns the media captures linked to a version.

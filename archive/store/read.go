@@ -177,28 +177,27 @@ func scanCapture(row scanner) (*Capture, error) {
 	return &c, nil
 }
 
-// Capture returns a capture by id, or ErrNotFound.
-func (s *Store) Capture(ctx context.Context, id int64) (*Capture, error) {
-	c, err := scanCapture(s.r.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures WHERE id = ?`, id))
+// oneCapture runs a query of one capture's columns (captureColumns):
+// the capture, or ErrNotFound; what names it in errors.
+func oneCapture(ctx context.Context, q querier, what, query string, args ...any) (*Capture, error) {
+	c, err := scanCapture(q.QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: capture %d: %w", id, err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return c, nil
 }
 
+// Capture returns a capture by id, or ErrNotFound.
+func (s *Store) Capture(ctx context.Context, id int64) (*Capture, error) {
+	return oneCapture(ctx, s.r, fmt.Sprintf("capture %d", id), `SELECT `+captureColumns+` FROM captures WHERE id = ?`, id)
+}
+
 func lastCapture(ctx context.Context, q querier, url string) (*Capture, error) {
-	c, err := scanCapture(q.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures
-WHERE url = ? AND warc_file <> '' AND status BETWEEN 200 AND 399 AND pending = 0 ORDER BY at DESC, id DESC LIMIT 1`, url))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: last capture of %s: %w", url, err)
-	}
-	return c, nil
+	return oneCapture(ctx, q, "last capture of "+url, `SELECT `+captureColumns+` FROM captures
+WHERE url = ? AND warc_file <> '' AND status BETWEEN 200 AND 399 AND pending = 0 ORDER BY at DESC, id DESC LIMIT 1`, url)
 }
 
 // LastCapture returns the newest capture of url with a 2xx/3xx record,
@@ -217,47 +216,26 @@ func (s *Store) OriginalOf(ctx context.Context, c *Capture) (*Capture, error) {
 	if c.RecordType != "revisit" || c.RevisitOf == 0 {
 		return c, nil
 	}
-	o, err := scanCapture(s.r.QueryRowContext(ctx, `WITH RECURSIVE chain(id, record_type, revisit_of) AS (
+	return oneCapture(ctx, s.r, fmt.Sprintf("the original of capture %d", c.ID), `WITH RECURSIVE chain(id, record_type, revisit_of) AS (
     SELECT id, record_type, revisit_of FROM captures WHERE id = ?
     UNION ALL SELECT c.id, c.record_type, c.revisit_of FROM chain JOIN captures c ON c.id = chain.revisit_of
         WHERE chain.record_type = 'revisit' AND c.id < chain.id)
-SELECT `+captureColumns+` FROM captures WHERE id = (SELECT id FROM chain WHERE record_type <> 'revisit' LIMIT 1)`, c.RevisitOf))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: the original of capture %d: %w", c.ID, err)
-	}
-	return o, nil
+SELECT `+captureColumns+` FROM captures WHERE id = (SELECT id FROM chain WHERE record_type <> 'revisit' LIMIT 1)`, c.RevisitOf)
 }
 
 // LastListing returns the newest listing answer with records archived
 // for the source, or ErrNotFound.
 func (s *Store) LastListing(ctx context.Context, sourceID string) (*Capture, error) {
-	c, err := scanCapture(s.r.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures
-WHERE source_id = ? AND kind = 'listing' AND warc_file <> '' ORDER BY at DESC, id DESC LIMIT 1`, sourceID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: last listing of %s: %w", sourceID, err)
-	}
-	return c, nil
+	return oneCapture(ctx, s.r, "last listing of "+sourceID, `SELECT `+captureColumns+` FROM captures
+WHERE source_id = ? AND kind = 'listing' AND warc_file <> '' ORDER BY at DESC, id DESC LIMIT 1`, sourceID)
 }
 
 // LastCaptureWithStatus returns the newest capture of url with a record
 // of that status (pending or not), or ErrNotFound: the base of a revisit
 // for an error answer repeated.
 func (s *Store) LastCaptureWithStatus(ctx context.Context, url string, status int) (*Capture, error) {
-	c, err := scanCapture(s.r.QueryRowContext(ctx, `SELECT `+captureColumns+` FROM captures
-WHERE url = ? AND warc_file <> '' AND status = ? ORDER BY at DESC, id DESC LIMIT 1`, url, status))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: last capture of %s with status %d: %w", url, status, err)
-	}
-	return c, nil
+	return oneCapture(ctx, s.r, fmt.Sprintf("last capture of %s with status %d", url, status), `SELECT `+captureColumns+` FROM captures
+WHERE url = ? AND warc_file <> '' AND status = ? ORDER BY at DESC, id DESC LIMIT 1`, url, status)
 }
 
 // EachCapture calls fn for every capture that has records, in file order.
