@@ -35,9 +35,9 @@ type FetchRequest struct {
 	Header http.Header
 	// Conditional sends If-None-Match / If-Modified-Since from the last
 	// archived answer of the same URL that was taken in. The answers of
-	// a conditional fetch are pending until the caller commits what it
-	// read from them and takes them in (store.Tx.TakeIn: the pipeline
-	// does, with a listing's posts).
+	// a conditional fetch, and of any fetch of KindListing, are pending
+	// until the caller commits what it read from them and takes them in
+	// (store.Tx.TakeIn: the pipeline does, with a listing's posts).
 	Conditional bool
 	// MaxBody caps the body; 0 means fetch.max_body.
 	MaxBody int64

@@ -681,3 +681,56 @@ func TestPipeline_malformedFeedStaysFailing(t *testing.T) {
 		t.Errorf("the source: %+v (%v), want failing 3 times in a row", srcs, err)
 	}
 }
+
+// On every platform, a listing answer a stopped process archived and did
+// not take in is read again at the next collection: a post it held that
+// was deleted before that read is still recorded, first seen at the
+// answer's time, and its removal found. API listings are fetched without
+// a conditional request; their answers are pending all the same.
+func TestPipeline_interruptedListingReadAgainOnEveryPlatform(t *testing.T) {
+	for _, name := range platformNames() {
+		t.Run(name, func(t *testing.T) {
+			r := newDetRig(t, 1, nil)
+			r.plat = platforms[name]
+			col := &stopAfterCollect{Collector: r.plat.collector}
+			r.collectors = map[string]monitor.Collector{name: col}
+			acc := r.account(0, "gov", "gov")
+			publish(acc, 2, r.clock.Now().Add(-time.Hour))
+			r.start()
+			if res := r.cycle(); res.New != 2 {
+				t.Fatalf("first cycle %+v, want 2 new", res)
+			}
+			short := acc.Publish(sandbox.Post{Title: "short", HTML: "<p>A short-lived statement on the election.</p>",
+				Published: r.clock.Now().Add(-time.Minute)})
+			ctx, stop := context.WithCancel(t.Context())
+			col.stop = stop
+			_, _ = r.pipe.Cycle(ctx) // stopped after the answer was archived
+			col.stop = nil
+			interrupted, err := r.arc.Store.LastListing(t.Context(), "gov")
+			if err != nil || !interrupted.Pending {
+				t.Fatalf("the interrupted answer: %+v (%v), want it pending", interrupted, err)
+			}
+			if _, err := r.arc.Store.PostByURL(t.Context(), r.plat.postURL(acc, short)); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("the short-lived post before the next cycle: %v, want it not recorded yet", err)
+			}
+			r.clock.Advance(r.every)
+			acc.Delete(short, sandbox.Gone404)
+			if res := r.cycle(); res.New != 1 {
+				t.Errorf("the cycle after the stop: %+v, want the short-lived post (1 new)", res)
+			}
+			p, err := r.arc.Store.PostByURL(t.Context(), r.plat.postURL(acc, short))
+			if err != nil {
+				t.Fatalf("the short-lived post: %v", err)
+			}
+			if !p.FirstSeen.Equal(interrupted.At) {
+				t.Errorf("first seen %s, want the interrupted answer's time %s", p.FirstSeen, interrupted.At)
+			}
+			for range 4 {
+				r.cycle()
+			}
+			if p := r.post(acc, short); p.State != store.StateRemoved || p.Reason != "deleted" {
+				t.Errorf("the short-lived post after 4 more cycles: %s/%s, want removed/deleted", p.State, p.Reason)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -24,7 +25,8 @@ import (
 // anything; its error is an archive failure. An answer it cannot read
 // again (a feed that does not parse: the fetch after it says so on the
 // source) stays pending, no base for a conditional request, and is tried
-// again only while it is the newest.
+// again only while it is the newest; one whose parse error the fetch
+// recorded is not tried.
 func (p *Pipeline) replayPending(ctx context.Context, src *config.Source, row *store.Source, col Collector, res *SourceResult) (bool, error) {
 	c, err := p.arc.Store.LastListing(ctx, src.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -33,18 +35,18 @@ func (p *Pipeline) replayPending(ctx context.Context, src *config.Source, row *s
 	if err != nil {
 		return false, err
 	}
-	if !c.Pending || c.Status != http.StatusOK || c.Truncated {
+	if !c.Pending || c.Status != http.StatusOK || c.Truncated || c.Error != "" {
 		return false, nil
 	}
 	log := p.log.WithFields(logrus.Fields{"source": src.ID, "capture": c.ID, "at": c.At.UTC().Format("2006-01-02T15:04:05Z")})
-	rec, body, err := archive.Payload(ctx, p.arc.Store, p.arc.WARCDir(), c)
+	resp, err := p.archivedResponse(ctx, c)
 	if err != nil {
 		if ctx.Err() == nil {
 			log.WithError(err).Warn("a listing answer a stopped process left unread could not be read again from the archive (takedownwatch verify checks every record)")
 		}
 		return false, nil
 	}
-	replay := &replayFetcher{resp: &FetchResponse{URL: c.URL, StatusCode: rec.StatusCode, Header: rec.Header, Body: body, Capture: c}}
+	replay := &replayFetcher{p: p, listing: resp}
 	l, err := col.Collect(ctx, src, replay, CollectOptions{Pages: 1, Cursor: row.Cursor})
 	if err != nil || l.NotModified {
 		if err != nil && ctx.Err() == nil {
@@ -67,18 +69,48 @@ func (p *Pipeline) replayPending(ctx context.Context, src *config.Source, row *s
 	return true, nil
 }
 
-// replayFetcher answers a collector's first request with an archived
-// answer, and any other with an error: a listing read again is read from
-// its one page.
-type replayFetcher struct {
-	resp *FetchResponse
-	used bool
+// replayWindow is how far before a listing answer the answers of the
+// same collection (an account looked up first) are looked for.
+const replayWindow = 10 * time.Minute
+
+// archivedResponse reads a capture back as the answer it was.
+func (p *Pipeline) archivedResponse(ctx context.Context, c *store.Capture) (*FetchResponse, error) {
+	rec, body, err := archive.Payload(ctx, p.arc.Store, p.arc.WARCDir(), c)
+	if err != nil {
+		return nil, err
+	}
+	return &FetchResponse{URL: c.URL, StatusCode: rec.StatusCode, Header: rec.Header, Body: body, Capture: c}, nil
 }
 
-func (f *replayFetcher) Fetch(_ context.Context, req *FetchRequest) (*FetchResponse, error) {
-	if f.used {
-		return nil, fmt.Errorf("%s: only the archived answer is read again", req.URL)
-	}
+// replayFetcher answers a collector's requests from the archive: the
+// listing answer read again for its URL, the newest answer archived in
+// the replayWindow before it for any other (an API collector looks the
+// account up before it lists its posts), and the listing answer for a
+// first request the archive has no answer to (a feed's URL that
+// redirected). URLs are compared as archived, credentials redacted.
+type replayFetcher struct {
+	p       *Pipeline
+	listing *FetchResponse
+	used    bool
+}
+
+func (f *replayFetcher) Fetch(ctx context.Context, req *FetchRequest) (*FetchResponse, error) {
+	first := !f.used
 	f.used = true
-	return f.resp, nil
+	c := f.listing.Capture
+	u := f.p.arc.RedactURL(req.URL)
+	if u == c.URL {
+		return f.listing, nil
+	}
+	near, err := f.p.arc.Store.CaptureWithin(ctx, u, c.At.Add(-replayWindow), c.At.Add(time.Microsecond))
+	switch {
+	case err == nil:
+		return f.p.archivedResponse(ctx, near)
+	case errors.Is(err, store.ErrNotFound) && first:
+		return f.listing, nil
+	case errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("%s: not archived with the listing answer read again", u)
+	default:
+		return nil, err
+	}
 }

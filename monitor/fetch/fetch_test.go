@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -342,22 +343,25 @@ func TestClient_Fetch_Conditional(t *testing.T) {
 		wantINM     bool // the server saw the first answer's ETag in If-None-Match
 		wantRecord  string
 		notModified bool
+		kind        string // monitor.KindListing when empty
 	}{
-		{"first fetch has nothing to send", true, true, false, http.StatusOK, false, "response", false},
-		{"second fetch is answered 304", true, true, false, http.StatusNotModified, true, "revisit", true},
-		{"an unconditional fetch gets the body, archived as a revisit", false, false, false, http.StatusOK, false, "revisit", false},
-		{"and conditional again after it", true, true, false, http.StatusNotModified, true, "revisit", true},
-		{"a changed feed, its answer never taken in", true, false, true, http.StatusOK, true, "response", false},
+		{"first fetch has nothing to send", true, true, false, http.StatusOK, false, "response", false, ""},
+		{"second fetch is answered 304", true, true, false, http.StatusNotModified, true, "revisit", true, ""},
+		{"an unconditional fetch gets the body, archived as a revisit", false, false, false, http.StatusOK, false, "revisit", false, monitor.KindPermalink},
+		{"an unconditional listing fetch: pending all the same, and not taken in", false, false, false, http.StatusOK, false, "revisit", false, ""},
+		{"and conditional again after it", true, true, false, http.StatusNotModified, true, "revisit", true, ""},
+		{"a changed feed, its answer never taken in", true, false, true, http.StatusOK, true, "response", false, ""},
 		// (its payload kept again: the revisit's base is an answer taken in)
-		{"is fetched again against the last answer taken in", true, true, false, http.StatusOK, true, "response", false},
-		{"which, taken in, is the base from then on", true, true, false, http.StatusNotModified, false, "revisit", true},
+		{"is fetched again against the last answer taken in", true, true, false, http.StatusOK, true, "response", false, ""},
+		{"which, taken in, is the base from then on", true, true, false, http.StatusNotModified, false, "revisit", true, ""},
 	}
 	var first *monitor.FetchResponse
 	for _, st := range steps {
 		if st.publish {
 			alice.Publish(sandbox.Post{Title: "news", HTML: "<p>Another post.</p>", Published: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)})
 		}
-		resp, err := c.Fetch(t.Context(), &monitor.FetchRequest{URL: feed, Kind: monitor.KindListing, Conditional: st.conditional})
+		kind := cmp.Or(st.kind, monitor.KindListing)
+		resp, err := c.Fetch(t.Context(), &monitor.FetchRequest{URL: feed, Kind: kind, Conditional: st.conditional})
 		if err != nil {
 			t.Fatalf("%s: Fetch: %v", st.name, err)
 		}
@@ -378,8 +382,8 @@ func TestClient_Fetch_Conditional(t *testing.T) {
 		if got.RecordType != st.wantRecord || got.Status != st.wantStatus {
 			t.Errorf("%s: capture record_type %q status %d, want %q %d", st.name, got.RecordType, got.Status, st.wantRecord, st.wantStatus)
 		}
-		if got.Pending != st.conditional {
-			t.Errorf("%s: capture pending %v, want %v (pending until taken in, for a conditional fetch)", st.name, got.Pending, st.conditional)
+		if want := st.conditional || kind == monitor.KindListing; got.Pending != want {
+			t.Errorf("%s: capture pending %v, want %v (pending until taken in: a conditional fetch, and any listing)", st.name, got.Pending, want)
 		}
 		if st.takeIn {
 			if err := a.Store.Write(t.Context(), func(tx *store.Tx) error { return tx.TakeIn(resp.Evidence()) }); err != nil {
