@@ -194,7 +194,11 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "takedownwatch")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	// The binary as users build it, pure Go; in CI it shares the compiled
+	// dependencies of .ci/run's own pure-Go build.
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
