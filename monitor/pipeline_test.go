@@ -734,3 +734,50 @@ func TestPipeline_interruptedListingReadAgainOnEveryPlatform(t *testing.T) {
 		})
 	}
 }
+
+// A feed whose URL redirects is read again from the archive as the fetch
+// read it: the redirect's own archived answer (a 301) is the first hop,
+// not the listing.
+func TestPipeline_interruptedRedirectedFeedReadAgain(t *testing.T) {
+	var mu sync.Mutex
+	items := []string{"one", "two"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old" {
+			http.Redirect(w, r, "/feed.rss", http.StatusMovedPermanently)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://example.org/</link>`)
+		for i, it := range items {
+			fmt.Fprintf(w, `<item><title>%s</title><link>http://example.org/%s</link><guid>http://example.org/%s</guid><description>The %s statement.</description><pubDate>%s</pubDate></item>`,
+				it, it, it, it, time.Date(2026, 3, 1, 10, i, 0, 0, time.UTC).Format(time.RFC1123Z))
+		}
+		io.WriteString(w, `</channel></rss>`)
+	}))
+	defer srv.Close()
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "moved", "opp", srv.URL+"/old")
+	col := &stopAfterCollect{Collector: testCollectors(nil)["feed"]}
+	a, p := wireClock(t, cfg, time.Now, map[string]monitor.Collector{"feed": col})
+	if res, err := p.Cycle(t.Context()); err != nil || res.New != 2 {
+		t.Fatalf("first cycle %+v (%v)", res, err)
+	}
+	mu.Lock()
+	items = append(items, "three")
+	mu.Unlock()
+	ctx, stop := context.WithCancel(t.Context())
+	col.stop = stop
+	_, _ = p.Cycle(ctx)
+	col.stop = nil
+	if c, err := a.Store.LastListing(t.Context(), "moved"); err != nil || !c.Pending {
+		t.Fatalf("the interrupted answer: %+v (%v), want it pending", c, err)
+	}
+	mu.Lock()
+	items = items[:2]
+	mu.Unlock()
+	if res, err := p.Cycle(t.Context()); err != nil || res.New != 1 {
+		t.Errorf("the cycle after the stop: %+v (%v), want the short-lived post (1 new)", res, err)
+	}
+}

@@ -86,8 +86,9 @@ func (p *Pipeline) archivedResponse(ctx context.Context, c *store.Capture) (*Fet
 // listing answer read again for its URL, the newest answer archived in
 // the replayWindow before it for any other (an API collector looks the
 // account up before it lists its posts), and the listing answer for a
-// first request the archive has no answer to (a feed's URL that
-// redirected). URLs are compared as archived, credentials redacted.
+// first request the archive has no answer to, or a redirect (a feed's URL
+// that redirected: the fetch followed it to the listing answer). URLs
+// are compared as archived, credentials redacted.
 type replayFetcher struct {
 	p       *Pipeline
 	listing *FetchResponse
@@ -104,6 +105,9 @@ func (f *replayFetcher) Fetch(ctx context.Context, req *FetchRequest) (*FetchRes
 	}
 	near, err := f.p.arc.Store.CaptureWithin(ctx, u, c.At.Add(-replayWindow), c.At.Add(time.Microsecond))
 	switch {
+	case err == nil && first && near.Status >= 300 && near.Status < 400:
+		// the first hop of the redirects that ended at the listing answer
+		return f.listing, nil
 	case err == nil:
 		return f.p.archivedResponse(ctx, near)
 	case errors.Is(err, store.ErrNotFound) && first:
