@@ -224,7 +224,7 @@ func Payload(ctx context.Context, st *store.Store, warcDir string, c *store.Capt
 		if err != nil {
 			return rec, nil, err
 		}
-		o, err := warc.ReadAt(warcDir, warc.Position{File: orig.WARCFile, Offset: orig.WARCOffset, Length: orig.WARCLength})
+		o, err := warc.ReadAt(warcDir, warc.Position{File: orig.WARCFile, Offset: orig.WARCOffset, Length: orig.WARCLength, RecordID: orig.RecordID})
 		if err != nil {
 			return rec, nil, &UnreadableError{Capture: orig, Err: fmt.Errorf("the record it revisits: %w", err)}
 		}

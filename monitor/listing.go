@@ -148,14 +148,22 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 	return err
 }
 
-// holds reports whether the archive holds the post src lists as id.
+// holds reports whether the archive holds the post src lists as id. The
+// post under id is looked up once: ownKey decides from it, and only a key
+// of src's own (another actor's post under id) is looked up again.
 func (p *Pipeline) holds(ctx context.Context, src *config.Source, id string) (bool, error) {
-	get := func(platform, id string) (*store.Post, error) { return p.arc.Store.PostByKey(ctx, platform, id) }
-	key, err := p.ownKey(get, src, id)
+	post, err := p.arc.Store.PostByKey(ctx, src.Platform, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
 	if err != nil {
 		return false, err
 	}
-	if _, err := get(src.Platform, key); errors.Is(err, store.ErrNotFound) {
+	key, err := p.ownKey(func(string, string) (*store.Post, error) { return post, nil }, src, id)
+	if err != nil || key == id {
+		return err == nil, err
+	}
+	if _, err := p.arc.Store.PostByKey(ctx, src.Platform, key); errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	} else if err != nil {
 		return false, err
