@@ -432,7 +432,7 @@ func TestArchive_ResourceRecords(t *testing.T) {
 }
 
 // olderSchema makes dir's database look as a binary of schema 5 left it:
-// without migrations 0006 and 0007 (their indexes, column and rows).
+// without migrations 0006 to 0008 (their indexes, columns and rows).
 func olderSchema(t *testing.T, dir string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", filepath.Join(dir, DBFile))
@@ -446,6 +446,8 @@ func olderSchema(t *testing.T, dir string) {
 		`DROP INDEX posts_stats`,
 		`DROP INDEX captures_listings`,
 		`ALTER TABLE captures DROP COLUMN pending`,
+		`ALTER TABLE posts DROP COLUMN listed_at`,
+		`ALTER TABLE sources DROP COLUMN listed_at`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -88,6 +88,9 @@ func (p *Pipeline) recordAccount(tx *store.Tx, s *store.Source, a Answer, now ti
 	if err := tx.UpdateSourceTrack(s); err != nil {
 		return err
 	}
+	if _, err := tx.CatchUpListed(srcID); err != nil {
+		return err
+	}
 	posts, err := tx.PostsOfSource(srcID, store.StateLive, store.StateSuspect)
 	if err != nil {
 		return err
@@ -283,6 +286,13 @@ func (p *Pipeline) checkPost(ctx context.Context, post *store.Post) (CheckResult
 	}
 	now := p.clock()
 	err = p.arc.Store.Write(ctx, func(tx *store.Tx) error {
+		if a.Class != ClassLive {
+			// an answer that may end the post's live span: it starts
+			// from the last listing answer that still showed the post
+			if _, err := tx.CatchUpListed(post.SourceID); err != nil {
+				return err
+			}
+		}
 		cur, err := tx.Post(post.Platform, post.PlatformID)
 		if err != nil {
 			return err

@@ -128,6 +128,43 @@ func TestDetector_DeletionInWindowConfirmedWithinTwoCycles(t *testing.T) {
 	t.Fatalf("a 404 inside the listing window was not confirmed within two cycles: %+v", r.post(acc, ids[2]))
 }
 
+// A 304 says the listing read last still stands: a post it showed was live
+// at that answer too, and a removal found after it is bracketed from the
+// last answer that showed the post, not from the last whole read.
+func TestDetector_RemovalBracketStartsAtTheLastNotModified(t *testing.T) {
+	r := newDetRig(t, 1, nil)
+	acc := r.account(0, "gov", "gov")
+	ids := publish(acc, 3, r.clock.Now().Add(-time.Hour))
+	r.start()
+	r.cycle()
+	var lastAnswer time.Time
+	for i := 0; i < 2; i++ {
+		lastAnswer = r.clock.Now()
+		if res := r.cycle(); res.NotModified != 1 {
+			t.Fatalf("unchanged cycle %+v, want a 304", res)
+		}
+	}
+	acc.Delete(ids[1], sandbox.Gone404)
+	for i := 0; i < 3 && r.post(acc, ids[1]).State != store.StateRemoved; i++ {
+		r.cycle()
+	}
+	ev := r.events("removed")
+	if len(ev) != 1 {
+		t.Fatalf("%d removed events, want 1", len(ev))
+	}
+	if !ev[0].LastSeenLive.Equal(lastAnswer) {
+		t.Errorf("removal bracket starts at %s, want the last 304 at %s", ev[0].LastSeenLive, lastAnswer)
+	}
+	p := r.post(acc, ids[1])
+	if vs, err := r.arc.Store.Versions(r.t.Context(), p.ID); err != nil || len(vs) != 1 || !vs[0].LastSeen.Equal(lastAnswer) {
+		t.Errorf("version last seen: %v %+v, want %s", err, vs, lastAnswer)
+	}
+	// the posts still listed were seen at the read that found the removal
+	if kept := r.post(acc, ids[0]); !kept.LastSeenLive.After(lastAnswer) || kept.State != store.StateLive {
+		t.Errorf("listed post %+v", kept)
+	}
+}
+
 func TestDetector_ReasonsAndRestrictions(t *testing.T) {
 	tests := []struct {
 		name       string

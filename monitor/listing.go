@@ -95,6 +95,13 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 		if err := tx.TakeIn(l.Captures); err != nil {
 			return err
 		}
+		if mode == recordAll {
+			// before markMissing ends the live span of a post this
+			// listing no longer shows: the 304s since the last one did
+			if _, err := tx.CatchUpListed(src.ID); err != nil {
+				return err
+			}
+		}
 		keys := make(map[string]string, len(plan))
 		for _, pi := range plan {
 			// on the transaction's reads: another source may have taken
@@ -139,6 +146,9 @@ func (p *Pipeline) record(ctx context.Context, src *config.Source, row *store.So
 			if err := tx.SetSourceCursor(src.ID, l.Cursor); err != nil {
 				return err
 			}
+		}
+		if err := tx.SourceListed(src.ID, now); err != nil {
+			return err
 		}
 		return tx.SourceAttempt(src.ID, now, "", nil)
 	})
@@ -245,7 +255,7 @@ func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi planne
 	if post == nil {
 		post = &store.Post{
 			Platform: src.Platform, PlatformID: it.PlatformID, SourceID: src.ID, PostURL: it.URL,
-			CanonicalURL: canonicalURL(it.URL), Published: it.Published, FirstSeen: now,
+			CanonicalURL: canonicalURL(it.URL), Published: it.Published, FirstSeen: now, ListedAt: now,
 		}
 		p.life.FirstSeen(post, now)
 		if err := tx.InsertPost(post); err != nil {
@@ -277,6 +287,7 @@ func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi planne
 	}
 
 	var kinds []string
+	post.ListedAt = now
 	if tr := p.life.Seen(post, now, evidence); tr.Event != "" {
 		if err := tx.AddEvent(&store.Event{Type: tr.Event, At: now, PostID: post.ID, SourceID: src.ID, Detail: tr.Detail, Evidence: evidence}); err != nil {
 			return nil, err

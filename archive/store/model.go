@@ -119,6 +119,9 @@ type Post struct {
 	// ReportedAt is the earliest filing of a report naming the post: it is
 	// re-checked on the faster recheck_reported schedule from then.
 	ReportedAt time.Time
+	// ListedAt is when a listing of its source last showed it (a
+	// permalink check that finds it live does not move it).
+	ListedAt time.Time
 }
 
 // OwnSep joins a platform id another actor's source listed first to the

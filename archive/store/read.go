@@ -22,25 +22,25 @@ func PostID(platform, platformID string) string {
 
 const postColumns = `id, platform, platform_id, source_id, post_url, canonical_url, published, first_seen, last_seen_live,
     state, reason, detail, first_seen_missing, likely_correction, imported, current_version, next_check_at, check_step,
-    pending_class, pending_count, pending_at, pending_detail, pending_evidence, transients, removal_event, reported_at`
+    pending_class, pending_count, pending_at, pending_detail, pending_evidence, transients, removal_event, reported_at, listed_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanPost(row scanner) (*Post, error) {
 	var p Post
-	var published, firstSeen, lastLive, missing, next, reason, detail, pendingAt, reported sql.NullString
+	var published, firstSeen, lastLive, missing, next, reason, detail, pendingAt, reported, listed sql.NullString
 	var version, removal sql.NullInt64
 	var evidence string
 	err := row.Scan(&p.ID, &p.Platform, &p.PlatformID, &p.SourceID, &p.PostURL, &p.CanonicalURL, &published, &firstSeen,
 		&lastLive, &p.State, &reason, &detail, &missing, &p.LikelyCorrection, &p.Imported, &version, &next, &p.CheckStep,
-		&p.Pending.Class, &p.Pending.Count, &pendingAt, &p.Pending.Detail, &evidence, &p.Transients, &removal, &reported)
+		&p.Pending.Class, &p.Pending.Count, &pendingAt, &p.Pending.Detail, &evidence, &p.Transients, &removal, &reported, &listed)
 	if err != nil {
 		return nil, err
 	}
 	p.Pending.At, p.RemovalEvent, p.ReportedAt = parseTime(pendingAt), removal.Int64, parseTime(reported)
 	_ = json.Unmarshal([]byte(evidence), &p.Pending.Evidence)
 	p.Published, p.FirstSeen, p.LastSeenLive = parseTime(published), parseTime(firstSeen), parseTime(lastLive)
-	p.FirstSeenMissing, p.NextCheckAt = parseTime(missing), parseTime(next)
+	p.FirstSeenMissing, p.NextCheckAt, p.ListedAt = parseTime(missing), parseTime(next), parseTime(listed)
 	p.Reason, p.Detail, p.CurrentVersion = reason.String, detail.String, version.Int64
 	return &p, nil
 }

@@ -318,3 +318,99 @@ func TestPost_NativeID(t *testing.T) {
 		}
 	}
 }
+
+// CatchUpListed moves only the live posts the source's last whole listing
+// showed, to the source's last successful answer, never backwards, and
+// their current versions with them.
+func TestCatchUpListed(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	at := func(m int) time.Time { return time.Date(2026, 3, 1, 0, m, 0, 0, time.UTC) }
+	posts := []struct {
+		id, state     string
+		listed, live  time.Time
+		wantLive      time.Time
+		wantVersionAt time.Time
+	}{
+		{"shown", StateLive, at(10), at(10), at(30), at(30)},
+		{"suspect", StateSuspect, at(10), at(10), at(10), at(10)},
+		{"not-shown", StateLive, at(0), at(0), at(0), at(0)},
+		{"checked-later", StateLive, at(10), at(40), at(40), at(10)},
+	}
+	moved := func() int64 {
+		t.Helper()
+		var n int64
+		if err := s.Write(ctx, func(tx *Tx) error {
+			var err error
+			n, err = tx.CatchUpListed("s")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.UpsertActor(Actor{ID: "a", Name: "A", Affiliation: "government"}); err != nil {
+			return err
+		}
+		if err := tx.UpsertSource(Source{ID: "s", ActorID: "a", Platform: "feed", URL: "https://x", Schedule: "@hourly"}); err != nil {
+			return err
+		}
+		for _, p := range posts {
+			post := &Post{Platform: "feed", PlatformID: p.id, SourceID: "s", FirstSeen: at(0), State: p.state,
+				LastSeenLive: p.live, ListedAt: p.listed}
+			if err := tx.InsertPost(post); err != nil {
+				return err
+			}
+			v := &Version{PostID: post.ID, Digest: p.id, Text: p.id, FirstSeen: at(0), LastSeen: p.listed}
+			if err := tx.AddVersion(v); err != nil {
+				return err
+			}
+			post.CurrentVersion = v.ID
+			if err := tx.UpdatePost(post); err != nil {
+				return err
+			}
+		}
+		return tx.SourceAttempt("s", at(10), "", nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := moved(); n != 0 {
+		t.Errorf("a source never read whole moved %d posts", n)
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.SourceListed("s", at(10)); err != nil {
+			return err
+		}
+		// two 304s after the read whole at 10
+		if err := tx.SourceAttempt("s", at(20), "", nil); err != nil {
+			return err
+		}
+		return tx.SourceAttempt("s", at(30), "", nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := moved(); n != 1 {
+		t.Errorf("moved %d posts, want 1", n)
+	}
+	if n := moved(); n != 0 {
+		t.Errorf("again: moved %d posts, want 0", n)
+	}
+	for _, p := range posts {
+		got, err := s.PostByKey(ctx, "feed", p.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.LastSeenLive.Equal(p.wantLive) {
+			t.Errorf("%s: last seen live %s, want %s", p.id, got.LastSeenLive, p.wantLive)
+		}
+		v, err := s.Version(ctx, got.CurrentVersion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !v.LastSeen.Equal(p.wantVersionAt) {
+			t.Errorf("%s: version last seen %s, want %s", p.id, v.LastSeen, p.wantVersionAt)
+		}
+	}
+}

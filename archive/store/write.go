@@ -115,6 +115,38 @@ func (t *Tx) SourceAttempt(id string, at time.Time, status string, fail error) e
 	return nil
 }
 
+// SourceListed notes that a listing of the source was read whole at at:
+// the posts it showed carry the same ListedAt.
+func (t *Tx) SourceListed(id string, at time.Time) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE sources SET listed_at = ? WHERE id = ?`, formatTime(at), id); err != nil {
+		return fmt.Errorf("store: source %s listed: %w", id, err)
+	}
+	return nil
+}
+
+// CatchUpListed carries the source's last successful listing over to the
+// live posts its last whole listing showed: a 304 since then said that
+// listing still stood, so they were live until that answer, and so are
+// their current versions. It returns how many posts moved. Callers run it
+// before anything ends such a post's live span, so the removal's bracket
+// starts at the last answer that showed the post, not at the last 200.
+func (t *Tx) CatchUpListed(sourceID string) (int64, error) {
+	const listed = `source_id = ?1 AND state = 'live'
+    AND listed_at = (SELECT listed_at FROM sources WHERE id = ?1)
+    AND last_seen_live < (SELECT last_success FROM sources WHERE id = ?1)`
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE versions SET last_seen = (SELECT last_success FROM sources WHERE id = ?1)
+WHERE id IN (SELECT current_version FROM posts WHERE `+listed+`)
+    AND last_seen < (SELECT last_success FROM sources WHERE id = ?1)`, sourceID); err != nil {
+		return 0, fmt.Errorf("store: source %s: versions still listed: %w", sourceID, err)
+	}
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET last_seen_live = (SELECT last_success FROM sources WHERE id = ?1)
+WHERE `+listed, sourceID)
+	if err != nil {
+		return 0, fmt.Errorf("store: source %s: posts still listed: %w", sourceID, err)
+	}
+	return res.RowsAffected()
+}
+
 // SetSourceCursor keeps collector state for a source.
 func (t *Tx) SetSourceCursor(id, cursor string) error {
 	if _, err := t.tx.ExecContext(t.ctx, `UPDATE sources SET cursor = ? WHERE id = ?`, cursor, id); err != nil {
@@ -185,12 +217,12 @@ func (t *Tx) UpdatePost(p *Post) error {
 UPDATE posts SET post_url = ?, canonical_url = ?, published = ?, last_seen_live = ?, state = ?, reason = ?, detail = ?,
     first_seen_missing = ?, likely_correction = ?, current_version = ?, next_check_at = ?, check_step = ?,
     pending_class = ?, pending_count = ?, pending_at = ?, pending_detail = ?, pending_evidence = ?, transients = ?,
-    removal_event = ?, reported_at = ?
+    removal_event = ?, reported_at = ?, listed_at = ?
 WHERE id = ?`,
 		p.PostURL, p.CanonicalURL, nullTime(p.Published), nullTime(p.LastSeenLive), p.State, nullString(p.Reason),
 		nullString(p.Detail), nullTime(p.FirstSeenMissing), p.LikelyCorrection, nullInt(p.CurrentVersion),
 		nullTime(p.NextCheckAt), p.CheckStep, p.Pending.Class, p.Pending.Count, nullTime(p.Pending.At), p.Pending.Detail,
-		string(evidence), p.Transients, nullInt(p.RemovalEvent), nullTime(p.ReportedAt), p.ID)
+		string(evidence), p.Transients, nullInt(p.RemovalEvent), nullTime(p.ReportedAt), nullTime(p.ListedAt), p.ID)
 	if err != nil {
 		return fmt.Errorf("store: update post %s: %w", p.ID, err)
 	}
