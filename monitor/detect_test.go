@@ -165,6 +165,37 @@ func TestDetector_RemovalBracketStartsAtTheLastNotModified(t *testing.T) {
 	}
 }
 
+// A source renamed in the config (the same URL under a new id) keeps
+// watching the posts it found: a removal is still found, and nothing is
+// new twice.
+func TestDetector_RenamedSourceKeepsWatchingItsPosts(t *testing.T) {
+	r := newDetRig(t, 1, nil)
+	acc := r.account(0, "gov", "gov")
+	ids := publish(acc, 3, r.clock.Now().Add(-time.Hour))
+	r.start()
+	r.cycle()
+	r.cfg.Sources[0].ID = "gov-renamed"
+	if err := r.pipe.SyncConfig(r.t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if p := r.post(acc, id); p.SourceID != "gov-renamed" {
+			t.Errorf("post %s stays with source %s", id, p.SourceID)
+		}
+	}
+	acc.Delete(ids[1], sandbox.Gone404)
+	for i := 0; i < 3 && r.post(acc, ids[1]).State != store.StateRemoved; i++ {
+		r.cycle()
+	}
+	if p := r.post(acc, ids[1]); p.State != store.StateRemoved || p.Reason != "deleted" {
+		t.Errorf("a post deleted after the rename: %s/%s, want removed/deleted", p.State, p.Reason)
+	}
+	types := countTypes(r.events(""))
+	if types["new"] != 3 || types["removed"] != 1 {
+		t.Errorf("events %v, want 3 new and 1 removed", types)
+	}
+}
+
 func TestDetector_ReasonsAndRestrictions(t *testing.T) {
 	tests := []struct {
 		name       string

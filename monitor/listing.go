@@ -287,6 +287,18 @@ func (p *Pipeline) apply(tx *store.Tx, src *config.Source, l *Listing, pi planne
 	}
 
 	var kinds []string
+	if post.SourceID != src.ID && p.source(post.SourceID) == nil {
+		// the actor's source that found it is no longer configured: this
+		// one lists it now, and collects and checks it from here on (a
+		// post of another actor's former source stays that actor's)
+		former, err := tx.Source(post.SourceID)
+		if err != nil {
+			return nil, err
+		}
+		if former.ActorID == src.Actor {
+			post.SourceID = src.ID
+		}
+	}
 	post.ListedAt = now
 	if tr := p.life.Seen(post, now, evidence); tr.Event != "" {
 		if err := tx.AddEvent(&store.Event{Type: tr.Event, At: now, PostID: post.ID, SourceID: src.ID, Detail: tr.Detail, Evidence: evidence}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,6 +106,12 @@ const canonVersion = "canon-1"
 // sources the config no longer names are kept, marked inactive.
 func (p *Pipeline) SyncConfig(ctx context.Context) error {
 	var gone []string
+	type adoption struct {
+		to    string
+		from  []string
+		posts int64
+	}
+	var adopted []adoption
 	err := p.arc.Store.Write(ctx, func(tx *store.Tx) error {
 		if v, err := tx.Setting("canon_version"); err != nil {
 			return err
@@ -137,13 +144,35 @@ func (p *Pipeline) SyncConfig(ctx context.Context) error {
 			}
 		}
 		var err error
-		gone, err = tx.DeactivateSourcesExcept(ids)
-		return err
+		if gone, err = tx.DeactivateSourcesExcept(ids); err != nil {
+			return err
+		}
+		adopted = adopted[:0]
+		for _, id := range ids {
+			from, n, err := tx.AdoptPosts(id)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				adopted = append(adopted, adoption{id, from, n})
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
+	moved := map[string]bool{}
+	for _, a := range adopted {
+		for _, id := range a.from {
+			moved[id] = true
+		}
+		p.log.WithFields(logrus.Fields{"source": a.to, "from": strings.Join(a.from, ","), "posts": a.posts}).Info("a source the config no longer names watched this one's URL: its posts are this source's now, collected and checked")
+	}
 	for _, id := range gone {
+		if moved[id] {
+			continue
+		}
 		// its posts are no longer checked: removals in the gap would get
 		// wide brackets, which the operator must know of
 		p.log.WithField("source", id).Warn("a source of the archive is not in the config: deactivated, its posts are no longer checked until it is configured again")

@@ -472,6 +472,48 @@ func TestPipeline_AnotherActorsSourceCannotTouchAPost(t *testing.T) {
 	}
 }
 
+// A source that replaces another of its actor (a new id, a new URL)
+// takes over the posts it lists: it collects and checks them from then on.
+// A post of another actor's former source stays that actor's.
+func TestPipeline_ReplacingSourceTakesOverItsActorsPosts(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	t0 := clock.Now().Add(-time.Hour)
+	cfg := testConfig(t, t.TempDir())
+	addSource(cfg, "opp-feed", "opp", "https://opp.example/feed")
+	addSource(cfg, "gov-feed", "gov", "https://gov.example/feed")
+	l := &listings{by: map[string][]monitor.Item{}}
+	a, p := wireClock(t, cfg, clock.Now, map[string]monitor.Collector{"feed": l})
+	ctx := t.Context()
+	item := func(n string) monitor.Item {
+		u := "https://example.org/" + n
+		return monitor.Item{PlatformID: u, URL: u, Published: t0, Text: "post " + n}
+	}
+	l.set("opp-feed", item("1"))
+	l.set("gov-feed", item("2"))
+	if _, err := p.Cycle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Sources = nil
+	addSource(cfg, "opp-news", "opp", "https://opp.example/news")
+	l.set("opp-news", item("1"), item("2"))
+	if err := p.SyncConfig(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	if _, err := p.Cycle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[string]string{"1": "opp-news", "2": "gov-feed"} {
+		post, err := a.Store.PostByKey(ctx, "feed", item(n).PlatformID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if post.SourceID != want {
+			t.Errorf("post %s: source %s, want %s", n, post.SourceID, want)
+		}
+	}
+}
+
 // A post an earlier build archived under another reading of the same
 // content (a feed's declared plain text, read as markup then) is not
 // edited when this build reads it otherwise; a change of the content is.

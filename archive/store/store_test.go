@@ -414,3 +414,68 @@ func TestCatchUpListed(t *testing.T) {
 		}
 	}
 }
+
+// AdoptPosts takes the posts of inactive sources of the same platform and
+// URL only, keeps their ids, and re-keys a post kept under the former
+// source's suffix to its own.
+func TestAdoptPosts(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	ids := map[string]string{}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		if err := tx.UpsertActor(Actor{ID: "a", Name: "A", Affiliation: "government"}); err != nil {
+			return err
+		}
+		for _, src := range []Source{
+			{ID: "old", URL: "https://x/feed"}, {ID: "other", URL: "https://y/feed"}, {ID: "new", URL: "https://x/feed"},
+		} {
+			src.ActorID, src.Platform, src.Schedule = "a", "feed", "@hourly"
+			if err := tx.UpsertSource(src); err != nil {
+				return err
+			}
+		}
+		for key, src := range map[string]string{"1": "old", "2" + OwnSep + "old": "old", "3": "other"} {
+			p := &Post{Platform: "feed", PlatformID: key, SourceID: src, FirstSeen: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+			if err := tx.InsertPost(p); err != nil {
+				return err
+			}
+			ids[key] = p.ID
+		}
+		_, err := tx.DeactivateSourcesExcept([]string{"new"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	adopt := func() ([]string, int64) {
+		t.Helper()
+		var from []string
+		var n int64
+		if err := s.Write(ctx, func(tx *Tx) error {
+			var err error
+			from, n, err = tx.AdoptPosts("new")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return from, n
+	}
+	if from, n := adopt(); !slices.Equal(from, []string{"old"}) || n != 2 {
+		t.Errorf("adopted %d posts from %v, want 2 from [old]", n, from)
+	}
+	if from, n := adopt(); len(from) != 0 || n != 0 {
+		t.Errorf("again: adopted %d posts from %v, want none", n, from)
+	}
+	for _, c := range []struct{ key, was, source string }{
+		{"1", "1", "new"}, {"2" + OwnSep + "new", "2" + OwnSep + "old", "new"}, {"3", "3", "other"},
+	} {
+		p, err := s.PostByKey(ctx, "feed", c.key)
+		if err != nil {
+			t.Errorf("post %q: %v", c.key, err)
+			continue
+		}
+		if p.SourceID != c.source || p.ID != ids[c.was] {
+			t.Errorf("post %q: source %s id %s, want %s and the id it had (%s)", c.key, p.SourceID, p.ID, c.source, ids[c.was])
+		}
+	}
+}

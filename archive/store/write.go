@@ -87,6 +87,47 @@ func (t *Tx) DeactivateSourcesExcept(ids []string) ([]string, error) {
 	return gone, nil
 }
 
+// AdoptPosts moves to the source id the posts of inactive sources that
+// watched the same URL on the same platform: a source renamed in the
+// config, whose posts would otherwise be left with a source nothing
+// collects or checks. It returns the ids of the sources it took posts
+// from, sorted, and how many posts moved.
+func (t *Tx) AdoptPosts(id string) ([]string, int64, error) {
+	const former = `SELECT o.id FROM sources o JOIN sources s ON s.id = ?1
+WHERE o.active = 0 AND o.id != ?1 AND o.platform = s.platform AND o.url = s.url`
+	rows, err := t.tx.QueryContext(t.ctx, former+` AND EXISTS (SELECT 1 FROM posts WHERE source_id = o.id) ORDER BY o.id`, id)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: source %s: former sources: %w", id, err)
+	}
+	var from []string
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("store: source %s: former sources: %w", id, err)
+		}
+		from = append(from, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(from) == 0 {
+		return nil, 0, err
+	}
+	for _, f := range from {
+		// a post kept under another actor's id (OwnSep and the source's
+		// id): the key the source now looks it up by
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET platform_id = substr(platform_id, 1, length(platform_id) - length(?2)) || ?3
+WHERE source_id = ?1 AND substr(platform_id, -length(?2)) = ?2`, f, OwnSep+f, OwnSep+id); err != nil {
+			return nil, 0, fmt.Errorf("store: source %s: adopt posts of %s: %w", id, f, err)
+		}
+	}
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET source_id = ?1 WHERE source_id IN (`+former+`)`, id)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: source %s: adopt posts: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return from, n, err
+}
+
 // SourceAttempt records the outcome of collecting a source. A nil err is a
 // success; status overrides the derived status when not empty (e.g. paused).
 func (t *Tx) SourceAttempt(id string, at time.Time, status string, fail error) error {
@@ -214,12 +255,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Platform, p.PlatformID, p.SourceID, p.
 func (t *Tx) UpdatePost(p *Post) error {
 	evidence, _ := json.Marshal(nonNilInts(p.Pending.Evidence))
 	_, err := t.tx.ExecContext(t.ctx, `
-UPDATE posts SET post_url = ?, canonical_url = ?, published = ?, last_seen_live = ?, state = ?, reason = ?, detail = ?,
+UPDATE posts SET source_id = ?, post_url = ?, canonical_url = ?, published = ?, last_seen_live = ?, state = ?, reason = ?, detail = ?,
     first_seen_missing = ?, likely_correction = ?, current_version = ?, next_check_at = ?, check_step = ?,
     pending_class = ?, pending_count = ?, pending_at = ?, pending_detail = ?, pending_evidence = ?, transients = ?,
     removal_event = ?, reported_at = ?, listed_at = ?
 WHERE id = ?`,
-		p.PostURL, p.CanonicalURL, nullTime(p.Published), nullTime(p.LastSeenLive), p.State, nullString(p.Reason),
+		p.SourceID, p.PostURL, p.CanonicalURL, nullTime(p.Published), nullTime(p.LastSeenLive), p.State, nullString(p.Reason),
 		nullString(p.Detail), nullTime(p.FirstSeenMissing), p.LikelyCorrection, nullInt(p.CurrentVersion),
 		nullTime(p.NextCheckAt), p.CheckStep, p.Pending.Class, p.Pending.Count, nullTime(p.Pending.At), p.Pending.Detail,
 		string(evidence), p.Transients, nullInt(p.RemovalEvent), nullTime(p.ReportedAt), nullTime(p.ListedAt), p.ID)
