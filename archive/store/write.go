@@ -172,21 +172,30 @@ func (t *Tx) SourceListed(id string, at time.Time) error {
 // before anything ends such a post's live span, so the removal's bracket
 // starts at the last answer that showed the post, not at the last 200.
 func (t *Tx) CatchUpListed(sourceID string) (int64, error) {
-	const listed = `source_id = ?1 AND state = 'live'
-    AND listed_at = (SELECT listed_at FROM sources WHERE id = ?1)
-    AND last_seen_live < (SELECT last_success FROM sources WHERE id = ?1)`
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE versions SET last_seen = (SELECT last_success FROM sources WHERE id = ?1)
-WHERE id IN (SELECT current_version FROM posts WHERE `+listed+`)
-    AND last_seen < (SELECT last_success FROM sources WHERE id = ?1)`, sourceID); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, catchUpVersions, sourceID); err != nil {
 		return 0, fmt.Errorf("store: source %s: versions still listed: %w", sourceID, err)
 	}
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET last_seen_live = (SELECT last_success FROM sources WHERE id = ?1)
-WHERE `+listed, sourceID)
+	res, err := t.tx.ExecContext(t.ctx, catchUpPosts, sourceID)
 	if err != nil {
 		return 0, fmt.Errorf("store: source %s: posts still listed: %w", sourceID, err)
 	}
 	return res.RowsAffected()
 }
+
+// stillListed: the live posts of source ?1 its last whole listing showed,
+// last seen before its last success. +state keeps it on the source's
+// posts (posts_source), not every live post (posts_state_due), which SQLite
+// picks otherwise: 17 ms a call over 20,000 posts, against well under one.
+const stillListed = `source_id = ?1 AND +state = 'live'
+    AND listed_at = (SELECT listed_at FROM sources WHERE id = ?1)
+    AND last_seen_live < (SELECT last_success FROM sources WHERE id = ?1)`
+
+const catchUpVersions = `UPDATE versions SET last_seen = (SELECT last_success FROM sources WHERE id = ?1)
+WHERE id IN (SELECT current_version FROM posts WHERE ` + stillListed + `)
+    AND last_seen < (SELECT last_success FROM sources WHERE id = ?1)`
+
+const catchUpPosts = `UPDATE posts SET last_seen_live = (SELECT last_success FROM sources WHERE id = ?1)
+WHERE ` + stillListed
 
 // SetSourceCursor keeps collector state for a source.
 func (t *Tx) SetSourceCursor(id, cursor string) error {
@@ -409,13 +418,18 @@ WHERE p.source_id = ? AND p.first_seen >= ? AND p.first_seen <= ? ORDER BY p.fir
 	return scanPostsWithText(rows, "posts first seen")
 }
 
+// removedBetween runs for every new post: +p.state keeps it on the
+// source's posts, not every removed post of the archive (5 ms a call at
+// 10,000 of them).
+var removedBetween = `SELECT ` + prefixed("p.", postColumns) + `, coalesce(v.text, '')
+FROM posts p LEFT JOIN versions v ON v.id = p.current_version
+WHERE p.source_id = ? AND +p.state = 'removed' AND p.reason <> 'account_gone'
+    AND p.first_seen_missing >= ? AND p.first_seen_missing <= ?`
+
 // RemovedBetween returns a source's posts removed (not with account_gone)
 // whose removal was first seen in [from, to], with their current text.
 func (t *Tx) RemovedBetween(sourceID string, from, to time.Time) ([]*Post, []string, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+prefixed("p.", postColumns)+`, coalesce(v.text, '')
-FROM posts p LEFT JOIN versions v ON v.id = p.current_version
-WHERE p.source_id = ? AND p.state = 'removed' AND p.reason <> 'account_gone'
-    AND p.first_seen_missing >= ? AND p.first_seen_missing <= ?`, sourceID, formatTime(from), formatTime(to))
+	rows, err := t.tx.QueryContext(t.ctx, removedBetween, sourceID, formatTime(from), formatTime(to))
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: removed posts: %w", err)
 	}
@@ -455,10 +469,13 @@ func (t *Tx) MarkLikelyCorrection(postID string, eventID int64) error {
 	return nil
 }
 
+// scheduleSourcePosts: +state, as in stillListed.
+const scheduleSourcePosts = `UPDATE posts SET next_check_at = ? WHERE source_id = ? AND +state = 'removed' AND reason = ?`
+
 // ScheduleSourcePosts makes a source's posts removed with a reason due for
 // a check at once (an account that came back).
 func (t *Tx) ScheduleSourcePosts(sourceID, reason string, at time.Time) error {
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET next_check_at = ? WHERE source_id = ? AND state = 'removed' AND reason = ?`,
+	if _, err := t.tx.ExecContext(t.ctx, scheduleSourcePosts,
 		formatTime(at), sourceID, reason); err != nil {
 		return fmt.Errorf("store: schedule posts of %s: %w", sourceID, err)
 	}
