@@ -153,7 +153,7 @@ func (p *Pipeline) SyncConfig(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if n > 0 {
+			if len(from) > 0 {
 				adopted = append(adopted, adoption{id, from, n})
 			}
 		}
@@ -167,7 +167,7 @@ func (p *Pipeline) SyncConfig(ctx context.Context) error {
 		for _, id := range a.from {
 			moved[id] = true
 		}
-		p.log.WithFields(logrus.Fields{"source": a.to, "from": strings.Join(a.from, ","), "posts": a.posts}).Info("a source the config no longer names watched this one's URL: its posts are this source's now, collected and checked")
+		p.log.WithFields(logrus.Fields{"source": a.to, "from": strings.Join(a.from, ","), "posts": a.posts}).Info("a source the config no longer names watched this one's URL: its posts and metric history are this source's now, collected and checked")
 	}
 	for _, id := range gone {
 		if moved[id] {

@@ -416,9 +416,9 @@ func TestCatchUpListed(t *testing.T) {
 	}
 }
 
-// AdoptPosts takes the posts of inactive sources of the same platform and
-// URL only, keeps their ids, and re-keys a post kept under the former
-// source's suffix to its own.
+// AdoptPosts takes the posts and metric history of inactive sources of the
+// same platform and URL only, keeps the posts' ids, and re-keys a post
+// kept under the former source's suffix to its own.
 func TestAdoptPosts(t *testing.T) {
 	s, _ := openTemp(t)
 	defer s.Close()
@@ -443,6 +443,9 @@ func TestAdoptPosts(t *testing.T) {
 			}
 			ids[key] = p.ID
 		}
+		if err := tx.AddMetrics("old", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 0, []MetricValue{{Name: "followers", Value: 10}}); err != nil {
+			return err
+		}
 		_, err := tx.DeactivateSourcesExcept([]string{"new"})
 		return err
 	}); err != nil {
@@ -466,6 +469,15 @@ func TestAdoptPosts(t *testing.T) {
 	}
 	if from, n := adopt(); len(from) != 0 || n != 0 {
 		t.Errorf("again: adopted %d posts from %v, want none", n, from)
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		h, err := tx.MetricHistory("new", "followers", 10)
+		if err == nil && len(h) != 1 {
+			err = fmt.Errorf("followers history %v, want the former source's reading", h)
+		}
+		return err
+	}); err != nil {
+		t.Error(err)
 	}
 	for _, c := range []struct{ key, was, source string }{
 		{"1", "1", "new"}, {"2" + OwnSep + "new", "2" + OwnSep + "old", "new"}, {"3", "3", "other"},

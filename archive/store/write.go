@@ -90,12 +90,14 @@ func (t *Tx) DeactivateSourcesExcept(ids []string) ([]string, error) {
 // AdoptPosts moves to the source id the posts of inactive sources that
 // watched the same URL on the same platform: a source renamed in the
 // config, whose posts would otherwise be left with a source nothing
-// collects or checks. It returns the ids of the sources it took posts
-// from, sorted, and how many posts moved.
+// collects or checks. The account's metric history goes with them, so its
+// anomalies are judged against what came before. It returns the ids of
+// the sources it took from, sorted, and how many posts moved.
 func (t *Tx) AdoptPosts(id string) ([]string, int64, error) {
 	const former = `SELECT o.id FROM sources o JOIN sources s ON s.id = ?1
 WHERE o.active = 0 AND o.id != ?1 AND o.platform = s.platform AND o.url = s.url`
-	rows, err := t.tx.QueryContext(t.ctx, former+` AND EXISTS (SELECT 1 FROM posts WHERE source_id = o.id) ORDER BY o.id`, id)
+	rows, err := t.tx.QueryContext(t.ctx, former+` AND (EXISTS (SELECT 1 FROM posts WHERE source_id = o.id)
+    OR EXISTS (SELECT 1 FROM metrics WHERE source_id = o.id)) ORDER BY o.id`, id)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: source %s: former sources: %w", id, err)
 	}
@@ -123,6 +125,11 @@ WHERE source_id = ?1 AND substr(platform_id, -length(?2)) = ?2`, f, OwnSep+f, Ow
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET source_id = ?1 WHERE source_id IN (`+former+`)`, id)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: source %s: adopt posts: %w", id, err)
+	}
+	// OR IGNORE: a reading the source already has at the same moment stays
+	// with the former source rather than fail the start
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE OR IGNORE metrics SET source_id = ?1 WHERE source_id IN (`+former+`)`, id); err != nil {
+		return nil, 0, fmt.Errorf("store: source %s: adopt metrics: %w", id, err)
 	}
 	n, err := res.RowsAffected()
 	return from, n, err
