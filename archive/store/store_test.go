@@ -418,7 +418,8 @@ func TestCatchUpListed(t *testing.T) {
 
 // AdoptPosts takes the posts and metric history of inactive sources of the
 // same platform and URL only, keeps the posts' ids, and re-keys a post
-// kept under the former source's suffix to its own.
+// kept under the former source's suffix to its own, unless it has a post
+// under that key already: then the former's stays the former's.
 func TestAdoptPosts(t *testing.T) {
 	s, _ := openTemp(t)
 	defer s.Close()
@@ -436,7 +437,10 @@ func TestAdoptPosts(t *testing.T) {
 				return err
 			}
 		}
-		for key, src := range map[string]string{"1": "old", "2" + OwnSep + "old": "old", "3": "other"} {
+		// 4: the new source ran beside the old one and keeps a post of its
+		// own under the key the old one's would be re-keyed to
+		for key, src := range map[string]string{"1": "old", "2" + OwnSep + "old": "old", "3": "other",
+			"4" + OwnSep + "old": "old", "4" + OwnSep + "new": "new"} {
 			p := &Post{Platform: "feed", PlatformID: key, SourceID: src, FirstSeen: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
 			if err := tx.InsertPost(p); err != nil {
 				return err
@@ -481,6 +485,7 @@ func TestAdoptPosts(t *testing.T) {
 	}
 	for _, c := range []struct{ key, was, source string }{
 		{"1", "1", "new"}, {"2" + OwnSep + "new", "2" + OwnSep + "old", "new"}, {"3", "3", "other"},
+		{"4" + OwnSep + "old", "4" + OwnSep + "old", "old"}, {"4" + OwnSep + "new", "4" + OwnSep + "new", "new"},
 	} {
 		p, err := s.PostByKey(ctx, "feed", c.key)
 		if err != nil {

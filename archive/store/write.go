@@ -94,45 +94,64 @@ func (t *Tx) DeactivateSourcesExcept(ids []string) ([]string, error) {
 // anomalies are judged against what came before. It returns the ids of
 // the sources it took from, sorted, and how many posts moved.
 func (t *Tx) AdoptPosts(id string) ([]string, int64, error) {
-	const former = `SELECT o.id FROM sources o JOIN sources s ON s.id = ?1
-WHERE o.active = 0 AND o.id != ?1 AND o.platform = s.platform AND o.url = s.url`
-	rows, err := t.tx.QueryContext(t.ctx, former+` AND (EXISTS (SELECT 1 FROM posts WHERE source_id = o.id)
-    OR EXISTS (SELECT 1 FROM metrics WHERE source_id = o.id)) ORDER BY o.id`, id)
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT o.id FROM sources o JOIN sources s ON s.id = ?1
+WHERE o.active = 0 AND o.id != ?1 AND o.platform = s.platform AND o.url = s.url
+    AND (EXISTS (SELECT 1 FROM posts WHERE source_id = o.id) OR EXISTS (SELECT 1 FROM metrics WHERE source_id = o.id))
+ORDER BY o.id`, id)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: source %s: former sources: %w", id, err)
 	}
-	var from []string
+	var former []string
 	for rows.Next() {
 		var f string
 		if err := rows.Scan(&f); err != nil {
 			rows.Close()
 			return nil, 0, fmt.Errorf("store: source %s: former sources: %w", id, err)
 		}
-		from = append(from, f)
+		former = append(former, f)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || len(from) == 0 {
-		return nil, 0, err
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: source %s: former sources: %w", id, err)
 	}
-	for _, f := range from {
-		// a post kept under another actor's id (OwnSep and the source's
-		// id): the key the source now looks it up by
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET platform_id = substr(platform_id, 1, length(platform_id) - length(?2)) || ?3
-WHERE source_id = ?1 AND substr(platform_id, -length(?2)) = ?2`, f, OwnSep+f, OwnSep+id); err != nil {
-			return nil, 0, fmt.Errorf("store: source %s: adopt posts of %s: %w", id, f, err)
+	var from []string
+	var moved int64
+	for _, f := range former {
+		n, err := t.adoptFrom(f, id)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: source %s: adopt from %s: %w", id, f, err)
+		}
+		if n.posts+n.metrics > 0 {
+			from, moved = append(from, f), moved+n.posts
 		}
 	}
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET source_id = ?1 WHERE source_id IN (`+former+`)`, id)
+	return from, moved, nil
+}
+
+// adoptFrom moves the posts and metrics of source f to source id.
+func (t *Tx) adoptFrom(f, id string) (n struct{ posts, metrics int64 }, err error) {
+	// A post kept under another actor's id (OwnSep and the source's id) is
+	// re-keyed to the key id looks it up by. OR IGNORE: where id already
+	// keeps a post of its own under that key (it ran beside f), f's stays
+	// f's, unmoved below, rather than fail the start.
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE OR IGNORE posts SET platform_id = substr(platform_id, 1, length(platform_id) - length(?2)) || ?3
+WHERE source_id = ?1 AND substr(platform_id, -length(?2)) = ?2`, f, OwnSep+f, OwnSep+id); err != nil {
+		return n, err
+	}
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE posts SET source_id = ?2 WHERE source_id = ?1 AND substr(platform_id, -length(?3)) <> ?3`,
+		f, id, OwnSep+f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: source %s: adopt posts: %w", id, err)
+		return n, err
 	}
-	// OR IGNORE: a reading the source already has at the same moment stays
-	// with the former source rather than fail the start
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE OR IGNORE metrics SET source_id = ?1 WHERE source_id IN (`+former+`)`, id); err != nil {
-		return nil, 0, fmt.Errorf("store: source %s: adopt metrics: %w", id, err)
+	if n.posts, err = res.RowsAffected(); err != nil {
+		return n, err
 	}
-	n, err := res.RowsAffected()
-	return from, n, err
+	// OR IGNORE: a reading id already has at the same moment stays f's
+	if res, err = t.tx.ExecContext(t.ctx, `UPDATE OR IGNORE metrics SET source_id = ?2 WHERE source_id = ?1`, f, id); err != nil {
+		return n, err
+	}
+	n.metrics, err = res.RowsAffected()
+	return n, err
 }
 
 // SourceAttempt records the outcome of collecting a source. A nil err is a
