@@ -503,18 +503,25 @@ func TestAdoptPosts(t *testing.T) {
 // `state = 'removed'` and walked every removed post of the archive, once
 // per source: seconds on a large archive). The plan is SQLite's choice
 // for the schema, whatever the rows.
+//
+// An actor's events, newest first (its feed, its page), are found by
+// events_source: a scan of every event in id order read them all for a
+// quiet actor.
 func TestPlans_oneSourcesPostsByPostsSource(t *testing.T) {
 	s, _ := openTemp(t)
 	defer s.Close()
+	actorCond, actorArgs := sourceCond(map[string]sourceInfo{"s": {actor: "a"}, "t": {actor: "b"}}, "a", "", "")
 	for name, q := range map[string]struct {
-		sql  string
-		args []any
+		sql   string
+		args  []any
+		index string
 	}{
-		"sources":             {sourcesQuery, []any{"2026"}},
-		"removedBetween":      {removedBetween, []any{"s", "2026", "2027"}},
-		"catchUpVersions":     {catchUpVersions, []any{"s"}},
-		"catchUpPosts":        {catchUpPosts, []any{"s"}},
-		"scheduleSourcePosts": {scheduleSourcePosts, []any{"2026", "s", "deleted"}},
+		"sources":             {sourcesQuery, []any{"2026"}, "posts_source"},
+		"removedBetween":      {removedBetween, []any{"s", "2026", "2027"}, "posts_source"},
+		"catchUpVersions":     {catchUpVersions, []any{"s"}, "posts_source"},
+		"catchUpPosts":        {catchUpPosts, []any{"s"}, "posts_source"},
+		"scheduleSourcePosts": {scheduleSourcePosts, []any{"2026", "s", "deleted"}, "posts_source"},
+		"an actor's events":   {eventSelect + " WHERE " + actorCond + " ORDER BY e.id DESC LIMIT 50", actorArgs, "events_source"},
 	} {
 		rows, err := s.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q.sql, q.args...)
 		if err != nil {
@@ -531,8 +538,8 @@ func TestPlans_oneSourcesPostsByPostsSource(t *testing.T) {
 		}
 		rows.Close()
 		all := strings.Join(plan, "; ")
-		if !strings.Contains(all, "posts_source") || strings.Contains(all, "posts_state_due") {
-			t.Errorf("%s: plan %q, want it on posts_source", name, all)
+		if !strings.Contains(all, q.index) || strings.Contains(all, "posts_state_due") {
+			t.Errorf("%s: plan %q, want it on %s", name, all, q.index)
 		}
 	}
 }

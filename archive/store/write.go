@@ -349,6 +349,8 @@ func (t *Tx) LinkMedia(versionID, captureID int64) error {
 }
 
 // AddEvent records an event with its evidence and sets e.ID.
+// An event given no source is its post's: feeds and pages of an actor find
+// events by their source alone (sourceCond).
 func (t *Tx) AddEvent(e *Event) error {
 	var name sql.NullString
 	var from, to sql.NullFloat64
@@ -360,7 +362,7 @@ func (t *Tx) AddEvent(e *Event) error {
 	res, err := t.tx.ExecContext(t.ctx, `
 INSERT INTO events (type, at, post_id, source_id, reason, detail, likely_correction, last_seen_live, first_seen_missing,
     diff, metric_name, metric_from, metric_to, parent_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+VALUES (?1, ?2, ?3, coalesce(?4, (SELECT source_id FROM posts WHERE id = ?3)), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)`,
 		e.Type, formatTime(e.At), nullString(e.PostID), nullString(e.SourceID), nullString(e.Reason), nullString(e.Detail),
 		e.LikelyCorrection, nullTime(e.LastSeenLive), nullTime(e.FirstSeenMissing), nullString(e.Diff), name, from, to,
 		nullInt(e.ParentID))
