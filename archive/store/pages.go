@@ -41,8 +41,15 @@ func (s *Store) PostRowByID(ctx context.Context, id string) (*PostRow, error) {
 // RecentPosts returns a page of posts matching f, newest first sight first.
 func (s *Store) RecentPosts(ctx context.Context, f Filter, offset, limit int) ([]*PostRow, error) {
 	where, args := f.where("coalesce(p.published, p.first_seen)", "p.platform")
+	// The page is chosen first, on the sort key alone: eachPostWhere's
+	// columns (versions, reports, text) are subqueries, and sorting its
+	// rows computed them for every post of the actor (38 ms for one with
+	// 3,871 posts; seconds for an account of a hundred thousand).
+	page := fmt.Sprintf(` WHERE p.id IN (SELECT p.id FROM posts p
+LEFT JOIN sources s ON s.id = p.source_id
+LEFT JOIN actors a ON a.id = s.actor_id%s ORDER BY p.first_seen DESC, p.id LIMIT %d OFFSET %d)`, where, limit, offset)
 	var out []*PostRow
-	err := s.eachPostWhere(ctx, where, args, fmt.Sprintf(" ORDER BY p.first_seen DESC, p.id LIMIT %d OFFSET %d", limit, offset),
+	err := s.eachPostWhere(ctx, page, args, " ORDER BY p.first_seen DESC, p.id",
 		func(p *PostRow) error {
 			out = append(out, p)
 			return nil

@@ -543,3 +543,65 @@ func TestPlans_oneSourcesPostsByPostsSource(t *testing.T) {
 		}
 	}
 }
+
+// RecentPosts pages an actor's posts newest first sight first, each with
+// what its row shows (text, versions), and no other actor's.
+func TestRecentPosts_page(t *testing.T) {
+	s, _ := openTemp(t)
+	defer s.Close()
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.Write(ctx, func(tx *Tx) error {
+		for _, a := range []string{"a", "b"} {
+			if err := tx.UpsertActor(Actor{ID: a, Name: a, Affiliation: "media"}); err != nil {
+				return err
+			}
+			if err := tx.UpsertSource(Source{ID: "s" + a, ActorID: a, Platform: "feed", URL: "https://x/" + a, Schedule: "@hourly"}); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 7; i++ {
+			src := "sa"
+			if i%3 == 2 {
+				src = "sb"
+			}
+			p := &Post{Platform: "feed", PlatformID: fmt.Sprint(i), SourceID: src, FirstSeen: t0.Add(time.Duration(i) * time.Hour)}
+			if err := tx.InsertPost(p); err != nil {
+				return err
+			}
+			v := &Version{PostID: p.ID, Digest: fmt.Sprint(i), Text: "text " + fmt.Sprint(i), FirstSeen: p.FirstSeen, LastSeen: p.FirstSeen}
+			if err := tx.AddVersion(v); err != nil {
+				return err
+			}
+			p.CurrentVersion = v.ID
+			if err := tx.UpdatePost(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// actor a has posts 0, 1, 3, 4, 6: newest first 6, 4, 3, 1, 0
+	for _, c := range []struct {
+		offset, limit int
+		want          []string
+	}{
+		{0, 2, []string{"6", "4"}}, {1, 3, []string{"4", "3", "1"}}, {4, 10, []string{"0"}}, {5, 10, nil},
+	} {
+		rows, err := s.RecentPosts(ctx, Filter{Actor: "a"}, c.offset, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.PlatformID)
+			if r.Text != "text "+r.PlatformID || r.Versions != 1 || r.Actor != "a" {
+				t.Errorf("row %+v", r)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("offset %d limit %d: %v, want %v", c.offset, c.limit, got, c.want)
+		}
+	}
+}
