@@ -432,7 +432,7 @@ func TestArchive_ResourceRecords(t *testing.T) {
 }
 
 // olderSchema makes dir's database look as a binary of schema 5 left it:
-// without migrations 0006 to 0010 (their indexes, columns, triggers and rows).
+// without migrations 0006 to 0011 (their indexes, tables, columns, triggers and rows).
 func olderSchema(t *testing.T, dir string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", filepath.Join(dir, DBFile))
@@ -451,6 +451,9 @@ func olderSchema(t *testing.T, dir string) {
 		`DROP TRIGGER index_log_source_actor`,
 		`DROP TRIGGER index_log_actor_affiliation`,
 		`DROP INDEX events_source`,
+		`DROP TABLE source_platforms`,
+		`DROP TRIGGER source_platforms_post`,
+		`DROP TRIGGER source_platforms_move`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

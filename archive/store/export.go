@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -228,14 +229,19 @@ func (x *rawEvent) sourceOf(p postRef) string {
 	return p.source
 }
 
-// sourceInfo is what an event shows of its source and actor.
-type sourceInfo struct{ actor, affiliation, actorName, platform string }
+// sourceInfo is what an event shows of its source and actor, and the
+// platforms of the source's posts (source_platforms).
+type sourceInfo struct {
+	actor, affiliation, actorName, platform string
+	postPlatforms                           []string
+}
 
 // sourceInfos reads every source with its actor. A deployment watches
 // hundreds of sources, not millions: events look them up in this map
 // rather than joining two tables per event.
 func (s *Store) sourceInfos(ctx context.Context) (map[string]sourceInfo, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT s.id, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''), coalesce(a.name, ''), s.platform
+	rows, err := s.r.QueryContext(ctx, `SELECT s.id, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''), coalesce(a.name, ''), s.platform,
+    coalesce((SELECT group_concat(platform, char(31)) FROM source_platforms WHERE source_id = s.id), '')
 FROM sources s LEFT JOIN actors a ON a.id = s.actor_id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
@@ -245,8 +251,12 @@ FROM sources s LEFT JOIN actors a ON a.id = s.actor_id`)
 	for rows.Next() {
 		var id string
 		var si sourceInfo
-		if err := rows.Scan(&id, &si.actor, &si.affiliation, &si.actorName, &si.platform); err != nil {
+		var platforms string
+		if err := rows.Scan(&id, &si.actor, &si.affiliation, &si.actorName, &si.platform, &platforms); err != nil {
 			return nil, fmt.Errorf("store: sources: %w", err)
+		}
+		if platforms != "" {
+			si.postPlatforms = strings.Split(platforms, "\x1f")
 		}
 		infos[id] = si
 	}
@@ -254,9 +264,16 @@ FROM sources s LEFT JOIN actors a ON a.id = s.actor_id`)
 }
 
 // sourceCond selects the events whose source (the event's own, which is
-// its post's when it was given none) has this actor and affiliation, and whose platform (the post's,
-// else the source's, as rows show it) is platform; empty values do not
-// narrow, and with none set there is no condition.
+// its post's when it was given none) has this actor and affiliation, and
+// whose platform (the post's, else the source's, as rows show it) is
+// platform; empty values do not narrow, and with none set there is no
+// condition.
+//
+// Each also narrows through the set of sources that can hold such events:
+// e.source_id IN the set lets events_source find a quiet actor's, or an
+// unused platform's, few events without reading every event of the
+// archive. A platform's are the sources of that platform and those
+// holding posts of it (source_platforms).
 func sourceCond(infos map[string]sourceInfo, actor, affiliation, platform string) (string, []any) {
 	var conds []string
 	var args []any
@@ -264,7 +281,7 @@ func sourceCond(infos map[string]sourceInfo, actor, affiliation, platform string
 		conds = append(conds, "coalesce(p.platform, (SELECT platform FROM sources WHERE id = coalesce(e.source_id, p.source_id))) = ?")
 		args = append(args, platform)
 	}
-	set := matchSources(infos, actor, affiliation)
+	set := matchSources(infos, actor, affiliation, platform)
 	if set == nil {
 		return strings.Join(conds, " AND "), args
 	}
@@ -274,22 +291,21 @@ func sourceCond(infos map[string]sourceInfo, actor, affiliation, platform string
 	}
 	sort.Strings(ids)
 	b, _ := json.Marshal(ids)
-	// e.source_id alone (an event without one has its post's, AddEvent and
-	// migration 0010): events_source finds a quiet actor's few events
-	// without reading every event of the archive
 	conds = append(conds, "e.source_id IN (SELECT value FROM json_each(?))")
 	return strings.Join(conds, " AND "), append(args, string(b))
 }
 
-// matchSources is the set of sources with this actor and affiliation; nil
-// when neither is set.
-func matchSources(infos map[string]sourceInfo, actor, affiliation string) map[string]bool {
-	if actor == "" && affiliation == "" {
+// matchSources is the set of sources with this actor and affiliation that
+// can hold events of platform (its own, or its posts'); nil when none is
+// set.
+func matchSources(infos map[string]sourceInfo, actor, affiliation, platform string) map[string]bool {
+	if actor == "" && affiliation == "" && platform == "" {
 		return nil
 	}
 	set := map[string]bool{}
 	for id, si := range infos {
-		if (actor == "" || si.actor == actor) && (affiliation == "" || si.affiliation == affiliation) {
+		if (actor == "" || si.actor == actor) && (affiliation == "" || si.affiliation == affiliation) &&
+			(platform == "" || si.platform == platform || slices.Contains(si.postPlatforms, platform)) {
 			set[id] = true
 		}
 	}
@@ -457,7 +473,7 @@ func (s *Store) newEventStream(ctx context.Context, f Filter) (*eventStream, err
 	if err != nil {
 		return nil, err
 	}
-	st := &eventStream{infos: infos, sources: matchSources(infos, f.Actor, f.Affiliation), platform: f.Platform, reports: map[string][]reportRef{}}
+	st := &eventStream{infos: infos, sources: matchSources(infos, f.Actor, f.Affiliation, ""), platform: f.Platform, reports: map[string][]reportRef{}}
 	var conds []string
 	if !f.Since.IsZero() {
 		conds, st.timeArgs = append(conds, "e.at >= ?"), append(st.timeArgs, formatTime(f.Since))

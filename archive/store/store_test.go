@@ -447,6 +447,10 @@ func TestAdoptPosts(t *testing.T) {
 			}
 			ids[key] = p.ID
 		}
+		// a Facebook post imported under the feed bridge's source
+		if err := tx.InsertPost(&Post{Platform: "facebook", PlatformID: "fb1", SourceID: "old", FirstSeen: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+			return err
+		}
 		if err := tx.AddMetrics("old", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 0, []MetricValue{{Name: "followers", Value: 10}}); err != nil {
 			return err
 		}
@@ -468,11 +472,15 @@ func TestAdoptPosts(t *testing.T) {
 		}
 		return from, n
 	}
-	if from, n := adopt(); !slices.Equal(from, []string{"old"}) || n != 2 {
-		t.Errorf("adopted %d posts from %v, want 2 from [old]", n, from)
+	if from, n := adopt(); !slices.Equal(from, []string{"old"}) || n != 3 {
+		t.Errorf("adopted %d posts from %v, want 3 from [old]", n, from)
 	}
 	if from, n := adopt(); len(from) != 0 || n != 0 {
 		t.Errorf("again: adopted %d posts from %v, want none", n, from)
+	}
+	// its platform feed finds the imported post's events under the new source
+	if infos, err := s.sourceInfos(ctx); err != nil || !slices.Contains(infos["new"].postPlatforms, "facebook") {
+		t.Errorf("the platforms of the new source's posts: %v (%v), want facebook among them", infos["new"].postPlatforms, err)
 	}
 	if err := s.Write(ctx, func(tx *Tx) error {
 		h, err := tx.MetricHistory("new", "followers", 10)
@@ -510,7 +518,9 @@ func TestAdoptPosts(t *testing.T) {
 func TestPlans_oneSourcesPostsByPostsSource(t *testing.T) {
 	s, _ := openTemp(t)
 	defer s.Close()
-	actorCond, actorArgs := sourceCond(map[string]sourceInfo{"s": {actor: "a"}, "t": {actor: "b"}}, "a", "", "")
+	infos := map[string]sourceInfo{"s": {actor: "a", platform: "feed"}, "t": {actor: "b", platform: "feed", postPlatforms: []string{"facebook"}}}
+	actorCond, actorArgs := sourceCond(infos, "a", "", "")
+	platformCond, platformArgs := sourceCond(infos, "", "", "facebook")
 	for name, q := range map[string]struct {
 		sql   string
 		args  []any
@@ -522,6 +532,7 @@ func TestPlans_oneSourcesPostsByPostsSource(t *testing.T) {
 		"catchUpPosts":        {catchUpPosts, []any{"s"}, "posts_source"},
 		"scheduleSourcePosts": {scheduleSourcePosts, []any{"2026", "s", "deleted"}, "posts_source"},
 		"an actor's events":   {eventSelect + " WHERE " + actorCond + " ORDER BY e.id DESC LIMIT 50", actorArgs, "events_source"},
+		"a platform's events": {eventSelect + " WHERE " + platformCond + " ORDER BY e.id DESC LIMIT 50", platformArgs, "events_source"},
 	} {
 		rows, err := s.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q.sql, q.args...)
 		if err != nil {
