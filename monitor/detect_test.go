@@ -144,6 +144,15 @@ func TestDetector_RemovalBracketStartsAtTheLastNotModified(t *testing.T) {
 			t.Fatalf("unchanged cycle %+v, want a 304", res)
 		}
 	}
+	// what exports and pages show of a live post, before anything wrote it
+	if err := r.arc.Store.EachPost(r.t.Context(), store.Filter{}, func(p *store.PostRow) error {
+		if !p.LastSeenLive.Equal(lastAnswer) {
+			t.Errorf("post %s shown as last seen live at %s, want the last 304 at %s", p.PlatformID, p.LastSeenLive, lastAnswer)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	acc.Delete(ids[1], sandbox.Gone404)
 	for i := 0; i < 3 && r.post(acc, ids[1]).State != store.StateRemoved; i++ {
 		r.cycle()

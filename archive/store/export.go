@@ -727,7 +727,8 @@ func (s *Store) eachPostWhere(ctx context.Context, where string, args []any, tai
 SELECT `+prefixed("p.", postColumns)+`, coalesce(s.actor_id, ''), coalesce(a.affiliation, ''),
     (SELECT count(*) FROM versions v WHERE v.post_id = p.id),
     (SELECT group_concat(rt.report_id, char(31)) FROM report_posts rt WHERE rt.post_id = p.id),
-    coalesce((SELECT v.text FROM versions v WHERE v.id = p.current_version), '')
+    coalesce((SELECT v.text FROM versions v WHERE v.id = p.current_version), ''),
+    CASE WHEN p.state = 'live' AND p.listed_at = s.listed_at AND s.last_success > p.last_seen_live THEN s.last_success END
 FROM posts p
 LEFT JOIN sources s ON s.id = p.source_id
 LEFT JOIN actors a ON a.id = s.actor_id`+where+tail, args...)
@@ -737,10 +738,16 @@ LEFT JOIN actors a ON a.id = s.actor_id`+where+tail, args...)
 	defer rows.Close()
 	for rows.Next() {
 		var r PostRow
-		var reports sql.NullString
-		p, err := scanPost(multiScanner{rows, []any{&r.Actor, &r.Affiliation, &r.Versions, &reports, &r.Text}})
+		var reports, stillListed sql.NullString
+		p, err := scanPost(multiScanner{rows, []any{&r.Actor, &r.Affiliation, &r.Versions, &reports, &r.Text, &stillListed}})
 		if err != nil {
 			return fmt.Errorf("store: posts: %w", err)
+		}
+		if stillListed.Valid {
+			// a live post its source's last whole listing showed, answered
+			// 304 since: seen live then too, which the row shows before
+			// CatchUpListed writes it (a read, a check, a gone account)
+			p.LastSeenLive = parseTime(stillListed)
 		}
 		r.Post = *p
 		r.ReportIDs = splitSorted(reports.String, "\x1f")
