@@ -728,7 +728,7 @@ SELECT `+prefixed("p.", postColumns)+`, coalesce(s.actor_id, ''), coalesce(a.aff
     (SELECT count(*) FROM versions v WHERE v.post_id = p.id),
     (SELECT group_concat(rt.report_id, char(31)) FROM report_posts rt WHERE rt.post_id = p.id),
     coalesce((SELECT v.text FROM versions v WHERE v.id = p.current_version), ''),
-    CASE WHEN p.state = 'live' AND p.listed_at = s.listed_at AND s.last_success > p.last_seen_live THEN s.last_success END
+    CASE WHEN `+stillListed+` THEN s.last_success END
 FROM posts p
 LEFT JOIN sources s ON s.id = p.source_id
 LEFT JOIN actors a ON a.id = s.actor_id`+where+tail, args...)

@@ -193,9 +193,9 @@ func (c *Client) Fetch(ctx context.Context, req *monitor.FetchRequest) (*monitor
 	// the caller has committed what it read from it (a listing's posts):
 	// a 304 against an answer whose posts a stopped process never
 	// committed would have them never read. Every listing answer is
-	// pending until then, conditional or not (API listings never are): the
-	// pipeline reads one a stopped process left again from the archive,
-	// for the posts deleted before the next read.
+	// pending until then, conditional or not (API listings never are
+	// conditional): the pipeline reads one a stopped process left again
+	// from the archive, for the posts deleted before the next read.
 	meta := archive.Meta{Kind: req.Kind, SourceID: req.SourceID, Pending: req.Conditional || req.Kind == monitor.KindListing}
 	out := &monitor.FetchResponse{}
 	var st fetchStats
